@@ -1,0 +1,77 @@
+"""The one canonical form of a registry (SPEC §3): sorted records, fixed field order.
+
+Pure: data in, data or text out. Every write goes through ``dumps`` so that independent
+edits give minimal diffs and merge cleanly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .vocabulary import (
+    BY_TYPE_FIELDS,
+    CLUSTER_FIELDS,
+    FUNDING_FIELDS,
+    MEMBER_FIELDS,
+    PARTNER_FIELDS,
+    POLICY_FIELDS,
+    REGISTRY_FIELDS,
+    SCHEMA_HEADER,
+)
+
+_EARLIEST = dt.date.min
+
+
+def _ordered(record: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    out = {key: record[key] for key in fields if key in record}
+    out.update((key, value) for key, value in record.items() if key not in out)
+    return out
+
+
+def _funding_key(period: dict[str, Any]) -> tuple:
+    return (period.get("start") or _EARLIEST, period.get("end") or _EARLIEST)
+
+
+def _member_key(member: dict[str, Any]) -> tuple:
+    return (str(member.get("partner", "")), member.get("since") or _EARLIEST)
+
+
+def canonical_cluster(cluster: dict[str, Any]) -> dict[str, Any]:
+    out = _ordered(cluster, CLUSTER_FIELDS)
+    if "funding" in out:
+        out["funding"] = [
+            _ordered(p, FUNDING_FIELDS) for p in sorted(out["funding"], key=_funding_key)
+        ]
+    if "members" in out:
+        out["members"] = [
+            _ordered(m, MEMBER_FIELDS) for m in sorted(out["members"], key=_member_key)
+        ]
+    return out
+
+
+def canonical(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` in canonical order (the input is not changed)."""
+    out = _ordered(data, REGISTRY_FIELDS)
+    if "policy" in out:
+        policy = _ordered(out["policy"], POLICY_FIELDS)
+        for key in ("max_years", "annual_cap_eur"):
+            if key in policy:
+                policy[key] = _ordered(policy[key], BY_TYPE_FIELDS)
+        out["policy"] = policy
+    if "clusters" in out:
+        out["clusters"] = {
+            key: canonical_cluster(out["clusters"][key]) for key in sorted(out["clusters"])
+        }
+    if "partners" in out:
+        out["partners"] = {
+            key: _ordered(out["partners"][key], PARTNER_FIELDS) for key in sorted(out["partners"])
+        }
+    return out
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """The canonical text of a registry: the ``#:schema`` header, then tomli-w's TOML."""
+    import tomli_w
+
+    return f"{SCHEMA_HEADER}\n\n" + tomli_w.dumps(canonical(data))

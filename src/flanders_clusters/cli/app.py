@@ -1,0 +1,247 @@
+"""The Typer application, its global options and the session every command runs in.
+
+Commands live in ``read.py``, ``edit.py`` and ``report.py``; each body parses its options,
+calls the layers below and hands the result to ``Session.output``. Every typed failure
+becomes its exit code and one message (stderr, or a JSON error object on stdout with
+``--json``) in ``session``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+from .. import __version__, jsonout, store
+from ..errors import EXIT_USAGE, ClustersError, UsageError
+
+GLOBAL_OPTIONS = ("--registry", "--lock-timeout")
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+class Group(typer.core.TyperGroup):
+    """The root command: global options may also follow the subcommand (SPEC §3)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta["clusters.args"] = list(args)
+        return super().parse_args(ctx, hoist_global_options(args))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _UsageError as exc:
+            if not wants_json(ctx.meta.get("clusters.args", [])):
+                raise
+            write_stdout(jsonout.error("usage", exc.format_message()))
+            raise typer.Exit(EXIT_USAGE) from None
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move ``--registry X`` / ``--lock-timeout=N`` that follow a subcommand to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--":
+            rest.extend(args[index:])
+            break
+        if token in GLOBAL_OPTIONS and index + 1 < len(args):
+            front.extend(args[index : index + 2])
+            index += 2
+            continue
+        if token.startswith(tuple(f"{name}=" for name in GLOBAL_OPTIONS)):
+            front.append(token)
+        else:
+            rest.append(token)
+        index += 1
+    return front + rest
+
+
+def wants_json(args: list[str]) -> bool:
+    return "--json" in args or "--format=json" in args or _pair(args, "--format") == "json"
+
+
+def _pair(args: list[str], name: str) -> str | None:
+    for index, token in enumerate(args[:-1]):
+        if token == name:
+            return args[index + 1]
+    return None
+
+
+def write_stdout(text: str) -> None:
+    """Write data to stdout as UTF-8 (the console's code page may not hold every name)."""
+    stream = sys.stdout
+    stream.write(text if text.endswith("\n") else text + "\n")
+    stream.flush()
+
+
+def _version(value: bool) -> None:
+    if value:
+        write_stdout(f"clusters {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=Group,
+    name="clusters",
+    help="The registry of the Flemish innovation cluster programme (FI&E / VLAIO).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Settings:
+    registry: str | None
+    lock_timeout: float
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    registry: Annotated[
+        str | None,
+        typer.Option(
+            "--registry",
+            metavar="PATH",
+            help="Registry file (else $CLUSTERS_REGISTRY, ./data/clusters.toml, the shipped one).",
+            show_default=False,
+        ),
+    ] = None,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(
+            "--lock-timeout", min=0, metavar="SECONDS", help="Wait this long for the lock."
+        ),
+    ] = store.DEFAULT_LOCK_TIMEOUT,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    ctx.obj = Settings(registry, lock_timeout)
+
+
+# -- shared options ----------------------------------------------------------------------
+
+
+def parse_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (SPEC §5 shapes).")]
+OnOpt = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--on", parser=parse_date, metavar="DATE", help="Judge on this date (default: today)."
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Print the change as a diff; write nothing.")
+]
+
+
+def choice(name: str, values: tuple[str, ...], help_text: str, metavar: str | None = None):
+    """An option limited to ``values`` (Typer reports anything else as a usage error)."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}")
+        return value
+
+    return typer.Option(name, callback=check, metavar=metavar or "|".join(values), help=help_text)
+
+
+def output_format(chosen: str | None, as_json: bool, default: str) -> str:
+    """``--json`` means ``--format json``; the two disagreeing is a usage error."""
+    if as_json and chosen not in (None, "json"):
+        raise UsageError(f"--json and --format {chosen} disagree; fix: pass only one of them")
+    return "json" if as_json else (chosen or default)
+
+
+# -- the session -------------------------------------------------------------------------
+
+
+class Session:
+    """What a command needs from the world: its registry, its date, its streams."""
+
+    def __init__(self, ctx: typer.Context, as_json: bool) -> None:
+        root = ctx.find_root()
+        self.settings: Settings = root.obj or Settings(None, store.DEFAULT_LOCK_TIMEOUT)
+        self.as_json = as_json
+
+    def source(self) -> store.Source:
+        return store.locate(self.settings.registry)
+
+    def read(self, *, strict: bool = True) -> store.Document:
+        return store.read(self.source(), strict=strict)
+
+    @staticmethod
+    def today(on: dt.date | None) -> dt.date:
+        return on or dt.date.today()
+
+    def output(self, value: Any, tables: Callable[[Any], Any] | None = None) -> None:
+        """JSON with ``--json``, else the tables that ``tables(value)`` draws."""
+        if self.as_json or tables is None:
+            write_stdout(jsonout.dumps(value))
+            return
+        from .. import render
+
+        drawn = tables(value)
+        render.emit(*(drawn if isinstance(drawn, list) else [drawn]))
+
+    def result(self, outcome: dict[str, Any]) -> None:
+        """An action's outcome: its JSON with ``--json``, else its message on stderr.
+
+        ``outcome["message"]`` is for people and not part of the JSON; warnings (such as
+        dropped comments) go to stderr either way.
+        """
+        outcome = dict(outcome)
+        message = outcome.pop("message", None)
+        for warning in outcome.pop("warnings", ()):
+            self.note(f"warning: {warning}", "yellow")
+        if self.as_json:
+            write_stdout(jsonout.dumps(outcome))
+        elif message:
+            self.note(message)
+
+    @staticmethod
+    def note(message: str, style: str = "") -> None:
+        from .. import render
+
+        render.message(message, style=style)
+
+
+def report(error: ClustersError, as_json: bool) -> None:
+    if as_json:
+        extra = {"details": error.details} if error.details else {}
+        write_stdout(jsonout.error(error.code, error.message, **extra))
+        return
+    from .. import render
+
+    render.message(f"error: {error.message}", style="bold red")
+    for line in error.details:
+        render.message(f"  {line}")
+
+
+@contextmanager
+def session(ctx: typer.Context, as_json: bool = False) -> Iterator[Session]:
+    """Run a command body; a typed failure becomes its message and exit code."""
+    try:
+        yield Session(ctx, as_json)
+    except ClustersError as error:
+        report(error, as_json)
+        raise typer.Exit(error.exit_code) from None

@@ -1,0 +1,210 @@
+"""Time, money and identity, defined once (SPEC §2–3). Pure functions over registry dicts.
+
+The rules, the queries and the timeline all use these, so that "active", "funded time"
+and "yearly support" mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .vocabulary import DEFAULT_POLICY
+
+ONE_DAY = dt.timedelta(days=1)
+
+Record = dict[str, Any]
+
+
+# -- policy ------------------------------------------------------------------------------
+
+
+def policy(data: Record) -> Record:
+    """The effective policy: the file's ``[policy]`` over the defaults of SPEC §3."""
+    given = data.get("policy") or {}
+    out = {
+        key: (dict(value) if isinstance(value, dict) else value)
+        for key, value in DEFAULT_POLICY.items()
+    }
+    for key, value in given.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key].update(value)
+        else:
+            out[key] = value
+    return out
+
+
+# -- funding periods ---------------------------------------------------------------------
+
+
+def periods(cluster: Record) -> list[Record]:
+    """The cluster's funding periods sorted by start."""
+    return sorted(cluster.get("funding") or (), key=lambda p: (p["start"], p["end"]))
+
+
+def blocks(cluster: Record) -> list[tuple[dt.date, dt.date]]:
+    """Funding periods merged where they touch (or overlap): the continuous blocks."""
+    merged: list[list[dt.date]] = []
+    for period in periods(cluster):
+        start, end = period["start"], period["end"]
+        if merged and start <= merged[-1][1] + ONE_DAY:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def span(cluster: Record) -> tuple[dt.date | None, dt.date | None]:
+    """First start and last end over all periods (None, None without funding)."""
+    found = periods(cluster)
+    if not found:
+        return None, None
+    return found[0]["start"], max(p["end"] for p in found)
+
+
+def status(cluster: Record, on: dt.date) -> str:
+    """``active``, ``planned``, ``ended`` or ``unknown`` on a date (SPEC §3)."""
+    found = blocks(cluster)
+    if not found:
+        return "unknown"
+    ended = cluster.get("ended")
+    if ended is not None and on > ended:
+        return "ended"
+    if on > found[-1][1]:
+        return "ended"
+    if any(start <= on <= end for start, end in found):
+        return "active"
+    return "planned"
+
+
+def current_block(cluster: Record, on: dt.date) -> tuple[dt.date, dt.date] | None:
+    for start, end in blocks(cluster):
+        if start <= on <= end:
+            return start, end
+    return None
+
+
+def days_left(cluster: Record, on: dt.date) -> int | None:
+    """Days from ``on`` to the end of the current block (0 on its last day), else None."""
+    if status(cluster, on) != "active":
+        return None
+    block = current_block(cluster, on)
+    return (block[1] - on).days if block else None
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (29 February → 1 March)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+def funded_time_exceeds(cluster: Record, years: int) -> bool:
+    """Funded time exceeds N years: last end on or after first start + N years."""
+    first, last = span(cluster)
+    return first is not None and last is not None and last >= add_years(first, years)
+
+
+# -- money -------------------------------------------------------------------------------
+
+
+def period_days(period: Record) -> int:
+    return (period["end"] - period["start"]).days + 1
+
+
+def yearly_rate(period: Record) -> float | None:
+    """Support per 12 months: the annual rate, or a total's yearly equivalent."""
+    if period.get("annual_support_eur") is not None:
+        return float(period["annual_support_eur"])
+    total = period.get("total_support_eur")
+    if total is None:
+        return None
+    days = period_days(period)
+    return float(total) * 365 / days if days > 0 else None
+
+
+def support_in_year(period: Record, year: int) -> float | None:
+    """Support of ``period`` falling in calendar ``year`` (prorated by days)."""
+    first = max(period["start"], dt.date(year, 1, 1))
+    last = min(period["end"], dt.date(year, 12, 31))
+    if last < first:
+        return 0.0
+    days = (last - first).days + 1
+    if period.get("annual_support_eur") is not None:
+        year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+        return float(period["annual_support_eur"]) * days / year_days
+    total = period.get("total_support_eur")
+    if total is None:
+        return None
+    whole = period_days(period)
+    return float(total) * days / whole if whole > 0 else None
+
+
+def overlaps_year(period: Record, year: int) -> bool:
+    return period["start"] <= dt.date(year, 12, 31) and period["end"] >= dt.date(year, 1, 1)
+
+
+# -- members -----------------------------------------------------------------------------
+
+
+def is_current(member: Record, on: dt.date) -> bool:
+    since, until = member.get("since"), member.get("until")
+    return (since is None or since <= on) and (until is None or on <= until)
+
+
+def current_members(cluster: Record, on: dt.date) -> list[Record]:
+    return [m for m in cluster.get("members") or () if is_current(m, on)]
+
+
+def clusters_of(data: Record, partner_id: str) -> Iterable[tuple[str, Record, Record]]:
+    """(cluster id, cluster, membership) for each membership of a partner."""
+    for cluster_id, cluster in (data.get("clusters") or {}).items():
+        for member in cluster.get("members") or ():
+            if member.get("partner") == partner_id:
+                yield cluster_id, cluster, member
+
+
+# -- identity ----------------------------------------------------------------------------
+
+_ENTERPRISE = re.compile(
+    r"^(?:BE)?\s*(\d{4})\.?(\d{3})\.?(\d{3})$|^(?:BE)?\s*(\d{3})\.?(\d{3})\.?(\d{3})$"
+)
+
+
+def normalise_enterprise_number(text: str) -> str | None:
+    """``BE0123456749``, ``0123456749``, ``0123.456.749`` (or 9 digits) → ``0123.456.749``.
+
+    None when the text is not of one of the accepted forms; check digits are not checked.
+    """
+    compact = text.strip().upper().replace(" ", "")
+    match = _ENTERPRISE.match(compact)
+    if not match:
+        return None
+    digits = "".join(g for g in match.groups() if g)
+    if len(digits) == 9:
+        digits = "0" + digits
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def enterprise_number_valid(number: str) -> bool:
+    """A stored number ``0123.456.749`` whose check digits are 97 − (first eight mod 97)."""
+    if not re.fullmatch(r"\d{4}\.\d{3}\.\d{3}", number):
+        return False
+    digits = number.replace(".", "")
+    return int(digits[8:]) == 97 - int(digits[:8]) % 97
+
+
+def region(postal_code: str) -> str | None:
+    """``flanders``, ``brussels`` or ``wallonia`` for a Belgian postal code, else None."""
+    code = postal_code.strip()
+    if not re.fullmatch(r"\d{4}", code):
+        return None
+    number = int(code)
+    if 1000 <= number <= 1299:
+        return "brussels"
+    if 1500 <= number <= 3999 or 8000 <= number <= 9999:
+        return "flanders"
+    return "wallonia"

@@ -1,0 +1,139 @@
+"""Whole-file operations over the store: format, init, schema, and the edit transaction.
+
+The transaction is the one way a command changes a registry: take the lock, re-read the
+file, let a pure function change the data, refuse a change that adds an error-level
+finding, write the canonical text atomically. A refused change writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import canonical, store
+from .tomlindex import has_comments
+from .vocabulary import SCHEMA_HEADER, SCHEMA_VERSION
+
+SCHEMA_FILE = "clusters.schema.json"
+COMMENTS_DROPPED = (
+    "{path} held comments, which the canonical form does not keep; put remarks in a cluster's notes"
+)
+
+
+def schema_text() -> str:
+    """The JSON Schema of the registry file, as ``clusters schema`` prints it."""
+    import json
+
+    from .model import schema_json
+
+    return json.dumps(schema_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def shipped_schema_path() -> Path:
+    return store.SHIPPED.with_name(SCHEMA_FILE)
+
+
+def format_registry(source: store.Source, *, check: bool, timeout: float) -> dict[str, Any]:
+    """``fmt``: rewrite in canonical form, or with ``check`` only say whether it is."""
+    if check:
+        document = store.read(source)
+        is_canonical = canonical.dumps(document.data) == document.text
+        verdict = "is" if is_canonical else "is not"
+        return {
+            "registry": str(source.path),
+            "canonical": is_canonical,
+            "changed": False,
+            "message": f"{source.path} {verdict} in canonical form",
+        }
+    store.ensure_writable(source)
+    with store.locked(source, timeout):
+        document = store.read(source)
+        text = canonical.dumps(document.data)
+        changed = text != document.text
+        warnings = []
+        if changed:
+            if has_comments(document.text):
+                warnings.append(COMMENTS_DROPPED.format(path=source.path))
+            store.write_text(source, text)
+    return {
+        "registry": str(source.path),
+        "canonical": True,
+        "changed": changed,
+        "message": f"{'reformatted' if changed else 'unchanged:'} {source.path}",
+        "warnings": warnings,
+    }
+
+
+def init(path: Path, *, from_shipped: bool) -> dict[str, Any]:
+    """Create a registry at ``path`` and its JSON Schema beside it."""
+    if from_shipped:
+        text = store.read_text(store.Source(store.SHIPPED, shipped=True, how="shipped"))
+    else:
+        text = f"{SCHEMA_HEADER}\n\nschema_version = {SCHEMA_VERSION}\n"
+    schema_path = path.with_name(SCHEMA_FILE)
+    store.create(path, text)
+    store.write_text(store.Source(schema_path), shipped_schema_path().read_text("utf-8"))
+    return {
+        "registry": str(path),
+        "schema": str(schema_path),
+        "from_shipped": from_shipped,
+        "changed": True,
+        "message": f"created {path} and {schema_path}",
+    }
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )
+
+
+def transact(
+    source: store.Source,
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    timeout: float,
+    dry_run: bool = False,
+    refuse: Callable[[store.Document, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Apply ``change`` (a pure edit of the data returning its JSON) to the registry.
+
+    ``change`` returns a dict with ``"changed"``; when it is false nothing is written.
+    ``refuse`` may raise to stop the write (the rule check); it sees the document as
+    read and the changed data.
+    """
+    if dry_run:
+        return _apply(source, change, refuse, write=False)
+    store.ensure_writable(source)
+    with store.locked(source, timeout):
+        return _apply(source, change, refuse, write=True)
+
+
+def _apply(source, change, refuse, *, write: bool) -> dict[str, Any]:
+    document = store.read(source)
+    before = document.text
+    data = document.data
+    outcome = change(data)
+    warnings: list[str] = []
+    if outcome.get("changed"):
+        if refuse is not None:
+            refuse(document, data)
+        after = canonical.dumps(data)
+        if write:
+            if has_comments(before):
+                warnings.append(COMMENTS_DROPPED.format(path=source.path))
+            store.write_text(source, after)
+        else:
+            outcome["diff"] = unified_diff(before, after, str(source.path))
+    elif not write:
+        outcome["diff"] = ""
+    if warnings:
+        outcome["warnings"] = warnings
+    return outcome

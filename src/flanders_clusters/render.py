@@ -1,0 +1,210 @@
+"""Tables for people, drawn with rich (imported only here, and only when a table is drawn).
+
+User data is never read as markup (``markup=False``, plain ``Text``) and control and
+bidirectional characters are shown escaped (``clean``), so a name cannot restyle, move or
+hide anything on the terminal. When stdout is not a terminal there is no colour and
+tables are as wide as their data, so a pipe never cuts a cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from typing import IO, Any
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+STATUS_STYLE = {"active": "green", "planned": "cyan", "ended": "dim", "unknown": "yellow"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(value: Any) -> str:
+    """Text of a value for a terminal, with control and bidi characters escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    return _CONTROLS.sub(_escape, str(value))
+
+
+def console(stream: IO[str] | None = None):
+    from rich.console import Console
+
+    stream = stream or sys.stdout
+    return Console(
+        file=stream,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        no_color=bool(os.environ.get("NO_COLOR")) or None,
+        soft_wrap=False,
+    )
+
+
+def _table(*columns: str, title: str | None = None):
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        *columns,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        pad_edge=False,
+    )
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
+
+
+def _text(value: Any, style: str = ""):
+    from rich.text import Text
+
+    return Text(clean(value), style=style)
+
+
+def emit(*renderables: Any, stream: IO[str] | None = None) -> None:
+    """Print tables; off a terminal, each as wide as its widest row so nothing is cut."""
+    out = console(stream)
+    if out.is_terminal:
+        for position, renderable in enumerate(renderables):
+            if position:
+                out.print()
+            out.print(renderable)
+        return
+    for position, renderable in enumerate(renderables):
+        if position:
+            out.file.write("\n")
+        if hasattr(renderable, "columns"):
+            wide = out.options.update(width=10**6)
+            out.width = max(out.measure(renderable, options=wide).maximum, 80)
+        with out.capture() as captured:
+            out.print(renderable)
+        text = "\n".join(line.rstrip() for line in captured.get().splitlines())
+        out.file.write(text + "\n")
+    out.file.flush()
+
+
+def message(text: str, *, style: str = "", stream: IO[str] | None = None) -> None:
+    """One line on stderr (user data in it escaped)."""
+    out = console(stream or sys.stderr)
+    out.print(_text(text, style), soft_wrap=True)
+
+
+# -- tables ------------------------------------------------------------------------------
+
+
+def list_table(rows: list[dict[str, Any]]):
+    table = _table("id", "name", "type", "domain", "status", "start", "end", "members")
+    table.columns[-1].justify = "right"
+    for row in rows:
+        table.add_row(
+            _text(row["id"]),
+            _text(row["name"]),
+            _text(row["type"]),
+            _text(row["domain"]),
+            _text(row["status"], STATUS_STYLE.get(row["status"], "")),
+            _text(row["start"]),
+            _text(row["end"]),
+            _text(row["members"]),
+        )
+    return table
+
+
+def _fields_table(pairs: list[tuple[str, Any]], title: str | None = None):
+    from rich.text import Text
+
+    table = _table("field", "value", title=title)
+    for key, value in pairs:
+        if value is None or value == []:
+            continue
+        if isinstance(value, list):
+            cell = Text("\n".join(clean(item) for item in value))
+        else:
+            cell = _text(value)
+        table.add_row(_text(key), cell)
+    return table
+
+
+def show_tables(detail: dict[str, Any]) -> list[Any]:
+    skip = {"funding", "members"}
+    fields = _fields_table([(k, v) for k, v in detail.items() if k not in skip])
+    funding = _table(
+        "start", "end", "end basis", "EUR / year", "EUR total", "rate", "reference", title="funding"
+    )
+    for period in detail["funding"]:
+        funding.add_row(
+            *(
+                _text(period[k])
+                for k in (
+                    "start",
+                    "end",
+                    "end_basis",
+                    "annual_support_eur",
+                    "total_support_eur",
+                    "support_rate",
+                    "reference",
+                )
+            )
+        )
+    members = _table(
+        "partner",
+        "name",
+        "kind",
+        "role",
+        "since",
+        "until",
+        title=f"members ({len(detail['members'])})",
+    )
+    for member in detail["members"]:
+        members.add_row(
+            *(_text(member[k]) for k in ("partner", "name", "kind", "role", "since", "until"))
+        )
+    return [fields, funding, members]
+
+
+def partners_table(rows: list[dict[str, Any]]):
+    table = _table("id", "name", "kind", "size", "network role", "country", "clusters")
+    for row in rows:
+        table.add_row(
+            *(_text(row[k]) for k in ("id", "name", "kind", "size", "network_role", "country")),
+            _text(", ".join(row["clusters"])),
+        )
+    return table
+
+
+def partner_tables(detail: dict[str, Any]) -> list[Any]:
+    fields = _fields_table([(k, v) for k, v in detail.items() if k != "clusters"])
+    memberships = _table(
+        "cluster",
+        "name",
+        "type",
+        "role",
+        "since",
+        "until",
+        title=f"clusters ({len(detail['clusters'])})",
+    )
+    for row in detail["clusters"]:
+        memberships.add_row(
+            *(_text(row[k]) for k in ("cluster", "name", "type", "role", "since", "until"))
+        )
+    return [fields, memberships]

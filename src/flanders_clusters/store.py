@@ -1,0 +1,278 @@
+"""The only code that touches the registry file: find it, read it, lock it, write it.
+
+Reads: bytes → UTF-8 text → ``tomllib`` → schema check, each failure a typed error that
+names the file and, where known, the line (exit 3).
+
+Writes: under an exclusive ``filelock`` on ``<registry>.lock`` (the target's, when the
+registry is a symbolic link), re-read, change, then write the canonical text to a
+temporary file in the same folder, fsync it, give it the file's mode and ``os.replace``
+it over the registry — so a reader sees the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import (
+    ClustersError,
+    Locked,
+    Problem,
+    ReadOnly,
+    RegistryNotFound,
+    SchemaError,
+    TomlSyntaxError,
+)
+
+ENV_VAR = "CLUSTERS_REGISTRY"
+DEFAULT_RELATIVE = Path("data") / "clusters.toml"
+SHIPPED = Path(__file__).parent / "data" / "clusters.toml"
+DEFAULT_LOCK_TIMEOUT = 10.0
+_SYNTAX_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class WriteFailed(ClustersError):
+    code = "write-failed"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Which registry a command works on, and why that one."""
+
+    path: Path
+    shipped: bool = False
+    how: str = "option"
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+def locate(
+    option: str | os.PathLike[str] | None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Source:
+    """SPEC §3 "Which file": ``--registry``, ``$CLUSTERS_REGISTRY``, ./data, the shipped copy."""
+    environ = os.environ if environ is None else environ
+    if option:
+        return Source(Path(option), how="option")
+    if environ.get(ENV_VAR):
+        return Source(Path(environ[ENV_VAR]), how="env")
+    local = (cwd or Path.cwd()) / DEFAULT_RELATIVE
+    if local.is_file():
+        return Source(DEFAULT_RELATIVE if cwd is None else local, how="cwd")
+    return Source(SHIPPED, shipped=True, how="shipped")
+
+
+@dataclass
+class Document:
+    """A registry as read: its source, text and parsed data, and schema problems."""
+
+    source: Source
+    text: str
+    data: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def _index(self):
+        from .tomlindex import LineIndex
+
+        return LineIndex(self.text)
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """The line where ``path`` is written, or its nearest written ancestor's."""
+        return self._index.line(path) if path else None
+
+
+def read_text(source: Source) -> str:
+    path = source.path
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        hint = "clusters init PATH" if source.how != "shipped" else "reinstall clusters"
+        via = {"env": f" (from ${ENV_VAR})"}.get(source.how, "")
+        raise RegistryNotFound(
+            f"{path}{via}: registry not found; fix: check the path, or create one with {hint}"
+        ) from None
+    except IsADirectoryError:
+        raise RegistryNotFound(f"{path}: is a folder, not a registry file") from None
+    except OSError as exc:
+        raise RegistryNotFound(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """UTF-8 text of a registry; a leading byte-order mark is dropped."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise TomlSyntaxError(
+            f"{path}:{line}: not UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}); "
+            "fix: save the file as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse(text: str, path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _SYNTAX_POSITION.search(message)
+        where = f"{path}:{position[1]}:{position[2]}" if position else str(path)
+        reason = _SYNTAX_POSITION.sub("", message).strip()
+        raise TomlSyntaxError(
+            f"{where}: TOML syntax error: {reason}; fix: correct the TOML at that position"
+        ) from None
+
+
+def read(source: Source, *, strict: bool = True) -> Document:
+    """Read and check a registry; with ``strict`` a schema problem raises ``SchemaError``."""
+    from .validation import check
+
+    text = read_text(source)
+    document = Document(source, text, parse(text, source.path))
+    problems = check(document.data)
+    if problems:
+        document.problems = sorted(
+            (Problem(p.path, p.message, p.fix, document.line(p.path)) for p in problems),
+            key=lambda p: (p.line or 0, p.dotted),
+        )
+        if strict:
+            raise SchemaError(source.display, document.problems)
+    return document
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def target_of(source: Source) -> Path:
+    """The file a write lands in: a symbolic link's target, so the link stays a link."""
+    return Path(os.path.realpath(source.path))
+
+
+def ensure_writable(source: Source) -> None:
+    if source.shipped:
+        raise ReadOnly(
+            f"{source.path}: the registry shipped with clusters is read-only; "
+            "fix: run `clusters init PATH --from-shipped` and pass --registry PATH "
+            f"(or set {ENV_VAR})"
+        )
+    if not source.path.exists():
+        read_text(source)  # raises the not-found error
+    folder = target_of(source).parent
+    if not os.access(folder, os.W_OK):
+        raise ReadOnly(
+            f"{source.path}: its folder {folder} is not writable, so it cannot be "
+            "replaced safely; fix: make the folder writable"
+        )
+
+
+@contextmanager
+def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the registry's exclusive lock (``<registry>.lock``) or raise ``Locked``."""
+    from filelock import FileLock, Timeout
+
+    lock_path = f"{target_of(source)}.lock"
+    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(
+            f"{source.path}: locked by another writer for more than {timeout:g} s "
+            f"(lock file {lock_path}); fix: retry, or raise --lock-timeout"
+        ) from None
+    except PermissionError as exc:
+        raise ReadOnly(f"{lock_path}: cannot create the lock file: {exc.strerror}") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_text(source: Source, text: str) -> None:
+    """Replace the registry's content atomically, keeping its mode (and symbolic link)."""
+    import tempfile
+
+    target = target_of(source)
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    payload = text.encode("utf-8")
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except PermissionError as exc:
+        raise ReadOnly(f"{target.parent}: cannot write here: {exc.strerror}") from None
+    except OSError as exc:
+        raise WriteFailed(f"{target}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        _replace(temp, target)
+    except BaseException as exc:
+        _discard(temp)
+        if isinstance(exc, OSError):
+            raise WriteFailed(
+                f"{target}: write failed: {exc.strerror or exc}; the registry is unchanged"
+            ) from None
+        raise
+    _sync_folder(target.parent)
+
+
+def create(path: Path, text: str) -> None:
+    """Write a new file atomically (``init``); refuses to replace an existing one."""
+    if path.exists():
+        raise ReadOnly(f"{path}: already exists; fix: choose another path or remove it")
+    write_text(Source(path), text)
+
+
+def _replace(temp: str, target: Path, attempts: int = 50) -> None:
+    # Windows refuses to replace a file that another process holds open; such readers
+    # are brief, so retry for about a second before giving up.
+    for attempt in range(attempts):
+        try:
+            os.replace(temp, target)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == attempts - 1:
+                raise
+            time.sleep(0.02)
+
+
+def _discard(temp: str) -> None:
+    try:
+        os.unlink(temp)
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: Path) -> None:
+    if sys.platform == "win32":  # pragma: no cover - no directory handles on Windows
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - a folder we just wrote into
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on folders
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,227 @@
+"""Map key paths of a TOML document to the lines where they are written.
+
+Not a second TOML parser: a light scan of table headers, keys, arrays and inline tables
+that never interprets a value. It is run only when a message needs a line number, on text
+that ``tomllib`` has already accepted (on other text it does its best and never fails).
+
+Paths are tuples of keys and array indexes, as pydantic reports them:
+``("clusters", "vil", "members", 3, "partner")``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+Path = tuple[str | int, ...]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<nl>\r?\n)
+  | (?P<ws>[ \t]+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<mlbasic>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"\"{0,2})
+  | (?P<mlliteral>'''(?:[^']|'(?!''))*''''{0,2})
+  | (?P<basic>"(?:[^"\\\n]|\\.)*")
+  | (?P<literal>'[^'\n]*')
+  | (?P<bare>[A-Za-z0-9_+\-:]+)
+  | (?P<punct>[\[\]{}=,.])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code[0] in "uU":
+        try:
+            return chr(int(code[1:], 16))
+        except ValueError:
+            return code
+    return _SIMPLE_ESCAPES.get(code, code)
+
+
+def _key_text(kind: str, text: str) -> str:
+    if kind == "basic":
+        return _ESCAPE.sub(_unescape, text[1:-1])
+    if kind == "literal":
+        return text[1:-1]
+    return text
+
+
+class _Tokens:
+    """Significant tokens with their line numbers; whitespace and comments dropped."""
+
+    def __init__(self, text: str) -> None:
+        self._items = list(self._scan(text))
+        self._pos = 0
+
+    @staticmethod
+    def _scan(text: str) -> Iterator[tuple[str, str, int]]:
+        line = 1
+        for match in _TOKEN.finditer(text):
+            kind = match.lastgroup or "other"
+            value = match.group()
+            if kind == "nl":
+                yield ("nl", value, line)
+                line += 1
+            elif kind in ("ws", "comment"):
+                continue
+            else:
+                yield (kind, value, line)
+                if kind in ("mlbasic", "mlliteral"):
+                    line += value.count("\n")
+        yield ("eof", "", line)
+
+    def peek(self) -> tuple[str, str, int]:
+        return self._items[self._pos]
+
+    def next(self) -> tuple[str, str, int]:
+        item = self._items[self._pos]
+        if item[0] != "eof":
+            self._pos += 1
+        return item
+
+    def skip_newlines(self) -> None:
+        while self.peek()[0] == "nl":
+            self._pos += 1
+
+    def skip_line(self) -> None:
+        while self.peek()[0] not in ("nl", "eof"):
+            self._pos += 1
+
+
+class LineIndex:
+    """Lines of the key paths of one TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[Path, int] = {}
+        self._aot_count: dict[Path, int] = {}
+        self._tokens = _Tokens(text)
+        self._document()
+
+    def line(self, path: Path) -> int | None:
+        """The line of ``path``, else of its nearest recorded ancestor, else None."""
+        for end in range(len(path), 0, -1):
+            found = self._lines.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return None
+
+    # -- the scan -------------------------------------------------------------------
+
+    def _record(self, path: Path, line: int) -> None:
+        self._lines.setdefault(path, line)
+
+    def _document(self) -> None:
+        tokens = self._tokens
+        table: Path = ()
+        while True:
+            tokens.skip_newlines()
+            kind, value, line = tokens.peek()
+            if kind == "eof":
+                return
+            if value == "[":
+                table = self._header()
+            elif kind in ("bare", "basic", "literal"):
+                self._key_value(table)
+            tokens.skip_line()
+
+    def _header(self) -> Path:
+        tokens = self._tokens
+        _, _, line = tokens.next()
+        array = tokens.peek()[1] == "["
+        if array:
+            tokens.next()
+        keys = self._key()
+        resolved: Path = ()
+        for position, key in enumerate(keys):
+            resolved = (*resolved, key)
+            last = position == len(keys) - 1
+            if last and array:
+                index = self._aot_count.get(resolved, 0)
+                self._aot_count[resolved] = index + 1
+                self._record(resolved, line)
+                resolved = (*resolved, index)
+            elif resolved in self._aot_count:
+                resolved = (*resolved, self._aot_count[resolved] - 1)
+            self._record(resolved, line)
+        return resolved
+
+    def _key(self) -> list[str]:
+        """A dotted key; stops before ``=`` or ``]``."""
+        tokens = self._tokens
+        keys: list[str] = []
+        while True:
+            kind, value, _ = tokens.peek()
+            if kind in ("bare", "basic", "literal"):
+                tokens.next()
+                keys.append(_key_text(kind, value))
+            elif value == ".":
+                tokens.next()
+            else:
+                return keys
+
+    def _key_value(self, table: Path) -> None:
+        tokens = self._tokens
+        line = tokens.peek()[2]
+        path = table
+        for key in self._key():
+            path = (*path, key)
+            self._record(path, line)
+        if tokens.peek()[1] == "=":
+            tokens.next()
+            self._value(path)
+
+    def _value(self, path: Path) -> None:
+        tokens = self._tokens
+        kind, value, _ = tokens.next()
+        if value == "[":
+            self._array(path)
+        elif value == "{":
+            self._inline_table(path)
+        elif kind == "bare" and tokens.peek()[0] == "bare":
+            tokens.next()  # the time of a date-time written with a space
+
+    def _array(self, path: Path) -> None:
+        tokens = self._tokens
+        index = 0
+        while True:
+            tokens.skip_newlines()
+            kind, value, line = tokens.peek()
+            if value == "]" or kind == "eof":
+                tokens.next()
+                return
+            if value == ",":
+                tokens.next()
+                index += 1
+                continue
+            self._record((*path, index), line)
+            self._value((*path, index))
+
+    def _inline_table(self, path: Path) -> None:
+        tokens = self._tokens
+        while True:
+            tokens.skip_newlines()
+            kind, value, _ = tokens.peek()
+            if value == "}" or kind == "eof":
+                tokens.next()
+                return
+            if value == ",":
+                tokens.next()
+                continue
+            if kind not in ("bare", "basic", "literal"):
+                tokens.next()
+                continue
+            self._key_value(path)
+
+
+def has_comments(text: str) -> bool:
+    """Whether ``text`` holds a comment other than a ``#:schema`` header line."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "comment" and not match.group().startswith("#:schema"):
+            return True
+    return False
