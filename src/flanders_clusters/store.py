@@ -16,7 +16,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -257,10 +257,8 @@ def _replace(temp: str, target: Path, attempts: int = 50) -> None:
 
 
 def _discard(temp: str) -> None:
-    try:
+    with suppress(OSError):
         os.unlink(temp)
-    except OSError:
-        pass
 
 
 def _sync_folder(folder: Path) -> None:

@@ -121,7 +121,7 @@ class LineIndex:
         table: Path = ()
         while True:
             tokens.skip_newlines()
-            kind, value, line = tokens.peek()
+            kind, value, _line = tokens.peek()
             if kind == "eof":
                 return
             if value == "[":
