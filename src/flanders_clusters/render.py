@@ -94,9 +94,8 @@ def emit(*renderables: Any, stream: IO[str] | None = None) -> None:
     for position, renderable in enumerate(renderables):
         if position:
             out.file.write("\n")
-        if hasattr(renderable, "columns"):
-            wide = out.options.update(width=10**6)
-            out.width = max(out.measure(renderable, options=wide).maximum, 80)
+        wide = out.options.update(width=10**5)
+        out.width = max(out.measure(renderable, options=wide).maximum, 80)
         with out.capture() as captured:
             out.print(renderable)
         text = "\n".join(line.rstrip() for line in captured.get().splitlines())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import read  # noqa: F401  (registers the commands)
+from . import edit, read, report, rules  # noqa: F401  (each registers its commands)
 from .app import app
 
 

@@ -198,9 +198,13 @@ class Session:
         if self.as_json or tables is None:
             write_stdout(jsonout.dumps(value))
             return
+        drawn = tables(value)
+        if isinstance(drawn, str):  # plain text formats (github, mermaid, dot, csv…)
+            if drawn:
+                write_stdout(drawn)
+            return
         from .. import render
 
-        drawn = tables(value)
         render.emit(*(drawn if isinstance(drawn, list) else [drawn]))
 
     def result(self, outcome: dict[str, Any]) -> None:

@@ -1,0 +1,124 @@
+"""Shared test helpers: run the CLI in-process and build small registries on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flanders_clusters.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_DATA = REPO / "data" / "clusters.toml"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """Invoke ``clusters ARGS`` in-process (CliRunner), stdout and stderr apart."""
+    runner = CliRunner()
+    environment = {"CLUSTERS_REGISTRY": "", "NO_COLOR": "1", "COLUMNS": "200"}
+    environment.update(env or {})
+    result = runner.invoke(app, list(args), env=environment, input=input, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def run_subprocess(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                   timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the installed entry point the way a user does (``python -m flanders_clusters``)."""
+    environment = {k: v for k, v in os.environ.items() if k != "CLUSTERS_REGISTRY"}
+    environment.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"})
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "flanders_clusters", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+SMALL = """\
+#:schema ./clusters.schema.json
+
+schema_version = 1
+
+[clusters.alpha]
+name = "Alpha Cluster"
+type = "spearhead"
+domain = "Chemistry"
+recognised = 2018-01-01
+sources = [
+    "https://alpha.example",
+]
+funding = [
+    { start = 2018-01-01, end = 2027-12-31, end_basis = "policy-max" },
+]
+members = [
+    { partner = "acme", role = "founder" },
+    { partner = "gov", role = "clusterpact", since = 2018-06-01 },
+    { partner = "uni", role = "member", since = 2018-02-01 },
+]
+
+[clusters.beta]
+name = "Beta Network"
+type = "icn"
+domain = "Drones"
+action_plan = "https://beta.example/plan"
+funding = [
+    { start = 2019-01-01, end = 2021-12-31, annual_support_eur = 100000 },
+]
+members = [
+    { partner = "acme" },
+]
+
+[partners.acme]
+name = "Acme NV"
+kind = "company"
+size = "large"
+enterprise_number = "0123.456.749"
+postal_code = "2000"
+
+[partners.gov]
+name = "Flemish Government"
+kind = "government"
+
+[partners.uni]
+name = "Example University"
+kind = "knowledge"
+network_role = "knowledge-centre"
+"""
+
+
+def write_registry(folder: Path, text: str = SMALL, name: str = "clusters.toml") -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    """A small valid registry in canonical form, in a fresh folder."""
+    return write_registry(tmp_path)
