@@ -7,6 +7,7 @@ finding, write the canonical text atomically. A refused change writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable
 from pathlib import Path
@@ -89,8 +90,8 @@ def unified_diff(before: str, after: str, path: str) -> str:
         difflib.unified_diff(
             before.splitlines(keepends=True),
             after.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
+            fromfile=path,
+            tofile=path,
         )
     )
 
@@ -101,39 +102,71 @@ def transact(
     *,
     timeout: float,
     dry_run: bool = False,
-    refuse: Callable[[store.Document, dict[str, Any]], None] | None = None,
+    on: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Apply ``change`` (a pure edit of the data returning its JSON) to the registry.
+    """Apply ``change`` — a pure edit of the data returning its JSON — to the registry.
 
-    ``change`` returns a dict with ``"changed"``; when it is false nothing is written.
-    ``refuse`` may raise to stop the write (the rule check); it sees the document as
-    read and the changed data.
+    Under the lock: re-read, change, refuse (``RuleViolation``) when the result has an
+    error-level finding the file did not have, write canonically. ``change`` returning
+    ``"changed": False`` writes nothing; neither does ``dry_run``, which adds the diff.
     """
     if dry_run:
-        return _apply(source, change, refuse, write=False)
+        return _apply(source, change, on or dt.date.today(), write=False)
     store.ensure_writable(source)
     with store.locked(source, timeout):
-        return _apply(source, change, refuse, write=True)
+        return _apply(source, change, on or dt.date.today(), write=True)
 
 
-def _apply(source, change, refuse, *, write: bool) -> dict[str, Any]:
+def _apply(source, change, on: dt.date, *, write: bool) -> dict[str, Any]:
     document = store.read(source)
     before = document.text
-    data = document.data
-    outcome = change(data)
-    warnings: list[str] = []
+    baseline = _findings(document.data, on)
+    outcome = change(document.data)
     if outcome.get("changed"):
-        if refuse is not None:
-            refuse(document, data)
-        after = canonical.dumps(data)
+        warnings = _judge(document, baseline, on)
+        after = canonical.dumps(document.data)
         if write:
             if has_comments(before):
                 warnings.append(COMMENTS_DROPPED.format(path=source.path))
             store.write_text(source, after)
         else:
             outcome["diff"] = unified_diff(before, after, str(source.path))
+        if warnings:
+            outcome["warnings"] = warnings
     elif not write:
         outcome["diff"] = ""
-    if warnings:
-        outcome["warnings"] = warnings
     return outcome
+
+
+def _findings(data: dict[str, Any], on: dt.date, problems=None) -> dict[tuple, Any]:
+    from . import rules
+
+    return {finding.identity: finding for finding in rules.run(data, on, problems=problems)}
+
+
+def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date) -> list[str]:
+    """Refuse the change if it adds an error-level finding; name the warnings it adds."""
+    from .errors import RuleViolation
+    from .validation import check
+
+    found = _findings(document.data, on, problems=check(document.data))
+    new = [finding for key, finding in found.items() if key not in baseline]
+    errors = [f for f in new if f.severity == "error"]
+    if errors:
+        count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+        raise RuleViolation(
+            f"{source_name(document)}: refused, the edit would add {count}: "
+            + "; ".join(_said(f) for f in errors)
+            + "; nothing was written",
+            details=[f"fix: {f.fix}" for f in errors],
+        )
+    return [f"the edit adds {_said(f)}" for f in new if f.severity == "warning"]
+
+
+def _said(finding: Any) -> str:
+    where = finding.cluster or finding.partner or "registry"
+    return f"{finding.code} {finding.rule}: {where}: {finding.message}"
+
+
+def source_name(document: store.Document) -> str:
+    return str(document.source.path)

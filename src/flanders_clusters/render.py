@@ -12,6 +12,8 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -207,3 +209,17 @@ def partner_tables(detail: dict[str, Any]) -> list[Any]:
             *(_text(row[k]) for k in ("cluster", "name", "type", "role", "since", "until"))
         )
     return [fields, memberships]
+
+
+@contextmanager
+def progress(total: int, label: str, threshold: int = 1000) -> Iterator[Any]:
+    """A progress bar on stderr for long jobs; yields ``tick(done)``, or None when stderr is
+    not a terminal or the job is short (nothing is drawn then, and rich is not imported)."""
+    if total < threshold or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console(sys.stderr), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)
