@@ -1,0 +1,323 @@
+"""Benchmarks of `clusters` against floors measured in the same run.
+
+    python benchmarks/run.py [--quick] [--runs N] [--sizes 1000,10000,100000]
+
+Generates synthetic registries in the SPEC §3 format (1,000, 10,000 and 100,000
+memberships, partners shared across clusters, clean under the rules) and prints, for each
+size, the median wall time of several runs of each command and its ratio to a floor that
+does the unavoidable work of the same job:
+
+- start-up: `clusters list --type spearhead --json` on the shipped registry vs a
+  one-command Typer app that prints one line;
+- read: `clusters validate --json` vs `tomllib.load` of the same file;
+- write: `clusters add-member` vs `tomllib.load` + `tomli_w.dumps` + writing the file;
+- bulk: `clusters import-members` of 10,000 rows vs the write floor;
+- memory: peak RSS of `validate` vs peak RSS of the read floor (POSIX only).
+
+Every measurement is a fresh process, as a script calls the tool. Nothing here is a test:
+the goals are printed beside the ratios, and the exit status is 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+CLUSTERS = [PYTHON, "-c", "from flanders_clusters.cli import main; main()"]
+
+GOALS = {
+    "start-up": 1.2,
+    "read": 1.3,
+    "write": 1.3,
+    "bulk": 1.5,
+    "memory": 1.5,
+}
+
+FLOOR_TYPER = """
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main() -> None:
+    print("hello")
+
+
+app()
+"""
+
+FLOOR_READ = """
+import sys, tomllib
+with open(sys.argv[1], "rb") as handle:
+    tomllib.load(handle)
+"""
+
+FLOOR_WRITE = """
+import os, sys, tomllib, tomli_w
+path = sys.argv[1]
+with open(path, "rb") as handle:
+    data = tomllib.load(handle)
+text = tomli_w.dumps(data)
+temp = path + ".tmp"
+with open(temp, "w", encoding="utf-8") as handle:
+    handle.write(text)
+    handle.flush()
+    os.fsync(handle.fileno())
+os.replace(temp, path)
+"""
+
+# Runs a command in-process and reports its own peak resident set size (KiB) on stderr.
+PEAK_RSS = """
+import resource, runpy, sys
+sys.argv = sys.argv[1:]
+try:
+    if sys.argv[0] == "clusters":
+        from flanders_clusters.cli import main
+        main()
+    else:
+        runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit:
+    pass
+sys.stdout.flush()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+scale = 1 if sys.platform != "darwin" else 1 / 1024
+print(f"PEAK_RSS_KIB={int(peak * scale)}", file=sys.stderr)
+"""
+
+
+# -- synthetic registries ------------------------------------------------------------------
+
+
+def _enterprise_number(rng: random.Random) -> str:
+    first = rng.randrange(10_000_000, 19_999_999)
+    digits = f"0{first:08d}"[-8:]
+    check = 97 - int(digits) % 97
+    ten = f"{digits}{check:02d}"
+    return f"{ten[:4]}.{ten[4:7]}.{ten[7:]}"
+
+
+def generate(memberships: int, seed: int = 2026) -> str:
+    """A registry text with about ``memberships`` memberships, clean under the rules.
+
+    Seven active spearhead clusters (triple helix, company majority), ICNs with action
+    plans and three-year periods, partners shared across clusters (a pool of a fifth of
+    the memberships), Flemish postal codes, valid enterprise numbers.
+    """
+    import tomli_w
+
+    rng = random.Random(seed)
+    per_cluster = 10
+    clusters_count = max(8, memberships // per_cluster)
+    companies = max(10, memberships // 5)
+    partners: dict[str, dict] = {}
+    for index in range(companies):
+        partners[f"company-{index:06d}"] = {
+            "name": f"Company {index} NV",
+            "kind": "company",
+            "size": rng.choice(["sme", "large"]),
+            "enterprise_number": _enterprise_number(rng),
+            "postal_code": str(rng.choice([2000, 3000, 8000, 9000, 1800, 3500])),
+        }
+    for index in range(20):
+        partners[f"knowledge-{index:02d}"] = {"name": f"Knowledge Centre {index}",
+                                              "kind": "knowledge"}
+    partners["flemish-government"] = {"name": "Flemish Government", "kind": "government"}
+    company_ids = [p for p in partners if p.startswith("company-")]
+    clusters: dict[str, dict] = {}
+    for index in range(clusters_count):
+        spearhead = index < 7
+        start = dt.date(2019, 1, 1) if spearhead else dt.date(2025 + index % 2, 1 + index % 12, 1)
+        years = 10 if spearhead else 3
+        end = dt.date(start.year + years, start.month, start.day) - dt.timedelta(days=1)
+        chosen = rng.sample(company_ids, min(per_cluster - 2, len(company_ids)))
+        members = [{"partner": p, "role": "member", "since": start} for p in chosen]
+        members.append({"partner": f"knowledge-{index % 20:02d}", "role": "member"})
+        if spearhead:
+            members.append({"partner": "flemish-government", "role": "clusterpact"})
+        cluster = {
+            "name": f"Cluster {index}",
+            "type": "spearhead" if spearhead else "icn",
+            "domain": rng.choice(["Logistics", "Energy", "Chemistry", "Food", "Health"]),
+            "recognised": start,
+            "sources": [f"https://example.org/clusters/{index}"],
+            "funding": [
+                {
+                    "start": start,
+                    "end": end,
+                    "annual_support_eur": 400_000 if spearhead else 120_000,
+                    "support_rate": 0.5,
+                }
+            ],
+            "members": sorted(members, key=lambda m: m["partner"]),
+        }
+        if not spearhead:
+            cluster["action_plan"] = f"https://example.org/clusters/{index}/plan"
+        clusters[f"cluster-{index:06d}"] = cluster
+    data = {"schema_version": 1, "clusters": clusters, "partners": dict(sorted(partners.items()))}
+    return "#:schema ./clusters.schema.json\n\n" + tomli_w.dumps(data)
+
+
+def import_csv(rows: int, seed: int = 7) -> str:
+    lines = ["partner;name;kind;postal_code;role;since"]
+    for index in range(rows):
+        lines.append(f"bulk-{seed}-{index:06d};Bulk Company {index} BV;company;9000;member;01/01/2026")
+    return "\n".join(lines) + "\n"
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+
+def timed(command: list[str], *, setup=None, cwd: Path | None = None) -> float:
+    if setup is not None:
+        setup()
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, cwd=cwd)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in (0,):
+        raise SystemExit(
+            f"failed ({result.returncode}): {' '.join(command)}\n{result.stderr.decode()[-2000:]}"
+        )
+    return elapsed
+
+
+def median(command: list[str], runs: int, **kwargs) -> float:
+    timed(command, **kwargs)  # warm the file cache and the bytecode
+    return statistics.median(timed(command, **kwargs) for _ in range(runs))
+
+
+def peak_rss(arguments: list[str]) -> int:
+    result = subprocess.run(
+        [PYTHON, "-c", PEAK_RSS, *arguments], capture_output=True, text=True, check=False
+    )
+    for line in result.stderr.splitlines():
+        if line.startswith("PEAK_RSS_KIB="):
+            return int(line.split("=", 1)[1])
+    raise SystemExit(f"no peak RSS reported for {arguments}: {result.stderr[-2000:]}")
+
+
+def row(label: str, size: str, ours: float, floor: float, unit: str = "s") -> dict:
+    ratio = ours / floor
+    goal = GOALS[label]
+    return {
+        "check": label,
+        "size": size,
+        "ours": ours,
+        "floor": floor,
+        "ratio": ratio,
+        "goal": goal,
+        "ok": ratio <= goal,
+        "unit": unit,
+    }
+
+
+def fmt(value: float, unit: str) -> str:
+    return f"{value * 1000:.0f} ms" if unit == "s" else f"{value / 1024:.0f} MiB"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="memberships per registry")
+    parser.add_argument("--quick", action="store_true", help="3 runs, sizes 1000,10000")
+    args = parser.parse_args()
+    runs = 3 if args.quick else args.runs
+    sizes = [1000, 10_000] if args.quick else [int(s) for s in args.sizes.split(",")]
+
+    work = Path(tempfile.mkdtemp(prefix="clusters-bench-"))
+    results: list[dict] = []
+    try:
+        floor_app = work / "floor_typer.py"
+        floor_app.write_text(FLOOR_TYPER)
+        read_floor = work / "floor_read.py"
+        read_floor.write_text(FLOOR_READ)
+        write_floor = work / "floor_write.py"
+        write_floor.write_text(FLOOR_WRITE)
+        empty = work / "empty"
+        empty.mkdir()
+        env_cmd = [*CLUSTERS, "list", "--type", "spearhead", "--json"]
+        ours = median(env_cmd, runs * 3, cwd=empty)
+        floor = median([PYTHON, str(floor_app)], runs * 3, cwd=empty)
+        results.append(row("start-up", "shipped", ours, floor))
+
+        for size in sizes:
+            label = f"{size:,}"
+            registry = work / f"registry-{size}.toml"
+            text = generate(size)
+            registry.write_text(text, encoding="utf-8")
+            megabytes = len(text.encode()) / 1e6
+            label = f"{size:,} ({megabytes:.1f} MB)"
+
+            ours = median([*CLUSTERS, "--registry", str(registry), "validate", "--json",
+                           "--on", "2026-11-27"], runs)
+            floor = median([PYTHON, str(read_floor), str(registry)], runs)
+            results.append(row("read", label, ours, floor))
+
+            def restore(path=registry, original=text):
+                path.write_text(original, encoding="utf-8")
+
+            ours = median(
+                [*CLUSTERS, "--registry", str(registry), "add-member", "cluster-000007",
+                 "bench-new", "--name", "Bench BV", "--kind", "company", "--postal-code", "9000"],
+                runs,
+                setup=restore,
+            )
+            floor = median([PYTHON, str(write_floor), str(registry)], runs, setup=restore)
+            results.append(row("write", label, ours, floor))
+
+            if size == max(sizes) or size == 10_000:
+                csv_path = work / "import.csv"
+                csv_path.write_text(import_csv(10_000), encoding="utf-8")
+                ours = median(
+                    [*CLUSTERS, "--registry", str(registry), "import-members", "cluster-000007",
+                     str(csv_path)],
+                    runs,
+                    setup=restore,
+                )
+                results.append(row("bulk", f"{label}, 10,000 rows", ours, floor))
+
+            if sys.platform != "win32":
+                restore()
+                ours_kib = statistics.median(
+                    peak_rss(["clusters", "--registry", str(registry), "validate", "--json",
+                              "--on", "2026-11-27"])
+                    for _ in range(3)
+                )
+                floor_kib = statistics.median(
+                    peak_rss([str(read_floor), str(registry)]) for _ in range(3)
+                )
+                results.append(row("memory", label, ours_kib, floor_kib, unit="KiB"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"clusters benchmarks, {dt.date.today()}, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
+          f"{os.cpu_count()} cores, median of {runs} runs (start-up: {runs * 3})")
+    print()
+    header = f"{'check':<9} {'registry':<34} {'clusters':>10} {'floor':>10} {'ratio':>6} {'goal':>6}"
+    print(header)
+    print("-" * len(header))
+    for item in results:
+        mark = "" if item["ok"] else "  MISSED"
+        print(
+            f"{item['check']:<9} {item['size']:<34} {fmt(item['ours'], item['unit']):>10} "
+            f"{fmt(item['floor'], item['unit']):>10} {item['ratio']:>5.2f}x {item['goal']:>5.1f}x"
+            f"{mark}"
+        )
+    return 0 if all(item["ok"] for item in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
