@@ -1,0 +1,473 @@
+"""``clusters timeline``: JSON (SPEC §5), the terminal chart (§7), SVG and Mermaid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import tomli_w
+from conftest import REPO, SHIPPED_DATA, SMALL, run, run_subprocess, write_registry
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+ON = "2026-11-27"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+DOCS = REPO / "docs"
+GAMMA = """
+[clusters.gamma]
+name = "Gamma [bold]Network[/bold] with a long name"
+type = "icn"
+domain = "Space"
+funding = [
+    { start = 2020-03-01, end = 2022-02-28, total_support_eur = 200000 },
+    { start = 2026-01-01, end = 2028-06-30, end_basis = "estimate" },
+]
+"""
+TASK = re.compile(r"^    \S.* :(?:[a-z]+, )*[a-z0-9-]+, \d{4}-\d\d-\d\d, \d{4}-\d\d-\d\d$")
+
+
+def timeline(path: Path, *args: str, columns: int = 80):
+    return run("--registry", str(path), "timeline", *args, env={"COLUMNS": str(columns)})
+
+
+def widest(text: str) -> int:
+    return max(cell_len(line) for line in text.splitlines())
+
+
+# -- JSON, exact, on generated registries ------------------------------------------------
+
+
+def expected_timeline(clusters: dict, on: dt.date, type_: str | None) -> dict:
+    """The SPEC §5 answer, computed day by day with no product code."""
+
+    def covered(cluster: dict, day: dt.date) -> bool:
+        return any(p["start"] <= day <= p["end"] for p in cluster["funding"])
+
+    rows = []
+    chosen = {
+        cid: c
+        for cid, c in clusters.items()
+        if c["funding"] and (type_ is None or c["type"] == type_)
+    }
+    for cid in sorted(
+        chosen, key=lambda cid: (min(p["start"] for p in chosen[cid]["funding"]), cid)
+    ):
+        cluster = chosen[cid]
+        first = min(p["start"] for p in cluster["funding"])
+        last = max(p["end"] for p in cluster["funding"])
+        if covered(cluster, on):
+            status, day = "active", on
+            while covered(cluster, day + dt.timedelta(days=1)):
+                day += dt.timedelta(days=1)
+            left = (day - on).days
+        else:
+            status, left = ("ended" if on > last else "planned"), None
+        rows.append(
+            {
+                "cluster": cid,
+                "name": cluster["name"],
+                "type": cluster["type"],
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "status": status,
+                "days_left": left,
+                "periods": [
+                    {
+                        "start": p["start"].isoformat(),
+                        "end": p["end"].isoformat(),
+                        "end_basis": p.get("end_basis", "published"),
+                    }
+                    for p in sorted(cluster["funding"], key=lambda p: p["start"])
+                ],
+            }
+        )
+    years = []
+    if chosen:
+        low = min(p["start"].year for c in chosen.values() for p in c["funding"])
+        high = max(p["end"].year for c in chosen.values() for p in c["funding"])
+        for year in range(low, high + 1):
+            jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            year_days = (dec31 - jan1).days + 1
+            counts = {"spearhead": 0, "icn": 0}
+            money, unknown = None, 0
+            for cluster in chosen.values():
+                inside = [p for p in cluster["funding"] if p["start"] <= dec31 and p["end"] >= jan1]
+                if not inside:
+                    continue
+                counts[cluster["type"]] += 1
+                if any(
+                    "annual_support_eur" not in p and "total_support_eur" not in p for p in inside
+                ):
+                    unknown += 1
+                for p in inside:
+                    days = (min(p["end"], dec31) - max(p["start"], jan1)).days + 1
+                    if "annual_support_eur" in p:
+                        money = (money or 0) + p["annual_support_eur"] * days // year_days
+                    elif "total_support_eur" in p:
+                        whole = (p["end"] - p["start"]).days + 1
+                        money = (money or 0) + p["total_support_eur"] * days // whole
+            years.append(
+                {
+                    "year": year,
+                    "active_spearhead": counts["spearhead"],
+                    "active_icn": counts["icn"],
+                    "support_eur": money,
+                    "support_unknown": unknown,
+                }
+            )
+    return {"on": on.isoformat(), "rows": rows, "years": years}
+
+
+@st.composite
+def periods(draw):
+    """Non-overlapping periods (some touching) between 2015 and 2035, with amounts that
+    divide evenly (annual: a multiple of 365 × 366; total: a multiple of the period's days)."""
+    found = []
+    day = dt.date(2015, 1, 1) + dt.timedelta(days=draw(st.integers(0, 1500)))
+    for _ in range(draw(st.integers(0, 3))):
+        length = draw(st.integers(1, 1500))
+        end = day + dt.timedelta(days=length - 1)
+        if end.year > 2035:
+            break
+        period = {"start": day, "end": end}
+        basis = draw(st.sampled_from([None, "published", "policy-max", "estimate"]))
+        if basis:
+            period["end_basis"] = basis
+        money = draw(st.sampled_from(["none", "annual", "total"]))
+        if money == "annual":
+            period["annual_support_eur"] = draw(st.integers(0, 3)) * 365 * 366
+        elif money == "total":
+            period["total_support_eur"] = draw(st.integers(0, 400)) * length
+        found.append(period)
+        day = end + dt.timedelta(days=draw(st.sampled_from([1, 1, 2, 30, 400])))
+    return found
+
+
+@st.composite
+def registries(draw):
+    ids = draw(
+        st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), max_size=6, unique=True)
+    )
+    return {
+        cid: {
+            "name": f"Cluster {cid.upper()}",
+            "type": draw(st.sampled_from(["spearhead", "icn"])),
+            "domain": "Test",
+            "funding": draw(periods()),
+        }
+        for cid in ids
+    }
+
+
+def registry_text(clusters: dict) -> str:
+    body = {"schema_version": 1, "clusters": {}}
+    for cid, cluster in clusters.items():
+        record = {k: v for k, v in cluster.items() if k != "funding"}
+        if cluster["funding"]:
+            record["funding"] = cluster["funding"]
+        body["clusters"][cid] = record
+    return tomli_w.dumps(body)
+
+
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    clusters=registries(),
+    on=st.dates(dt.date(2014, 6, 1), dt.date(2036, 6, 1)),
+    type_=st.sampled_from([None, "spearhead", "icn"]),
+)
+def test_timeline_json_is_exact_on_generated_registries(clusters, on, type_):
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_registry(Path(folder), registry_text(clusters))
+        args = ["--on", on.isoformat(), "--json"] + (["--type", type_] if type_ else [])
+        result = timeline(path, *args)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.json() == expected_timeline(clusters, on, type_)
+
+
+def test_timeline_json_of_the_small_registry(tmp_path):
+    path = write_registry(tmp_path, SMALL + GAMMA)
+    result = timeline(path, "--on", "2021-06-30", "--json")
+    assert result.exit_code == 0
+    data = result.json()
+    assert data["on"] == "2021-06-30"
+    assert [(r["cluster"], r["status"], r["days_left"]) for r in data["rows"]] == [
+        ("alpha", "active", 2375),
+        ("beta", "active", 184),
+        ("gamma", "active", 243),
+    ]
+    assert data["rows"][0] == {
+        "cluster": "alpha",
+        "name": "Alpha Cluster",
+        "type": "spearhead",
+        "start": "2018-01-01",
+        "end": "2027-12-31",
+        "status": "active",
+        "days_left": 2375,
+        "periods": [{"start": "2018-01-01", "end": "2027-12-31", "end_basis": "policy-max"}],
+    }
+    years = {y["year"]: y for y in data["years"]}
+    assert list(years) == list(range(2018, 2029))
+    # 2020: Beta's 100,000 a year, and Gamma's 200,000 over 730 days, 306 of them in 2020.
+    assert years[2020] == {
+        "year": 2020,
+        "active_spearhead": 1,
+        "active_icn": 2,
+        "support_eur": round(100_000 + 200_000 * 306 / 730, 2),
+        "support_unknown": 1,
+    }
+    assert years[2018]["support_eur"] is None
+    assert years[2028] == {
+        "year": 2028,
+        "active_spearhead": 0,
+        "active_icn": 1,
+        "support_eur": None,
+        "support_unknown": 1,
+    }
+
+
+def test_statuses_planned_in_a_gap_and_ended_by_date(tmp_path):
+    ended = SMALL.replace('domain = "Drones"\n', 'domain = "Drones"\nended = 2020-06-30\n')
+    path = write_registry(tmp_path, ended + GAMMA)
+    rows = {r["cluster"]: r for r in timeline(path, "--on", "2024-01-01", "--json").json()["rows"]}
+    assert (rows["gamma"]["status"], rows["gamma"]["days_left"]) == ("planned", None)
+    rows = {r["cluster"]: r for r in timeline(path, "--on", "2021-01-01", "--json").json()["rows"]}
+    assert (rows["beta"]["status"], rows["beta"]["days_left"]) == ("ended", None)
+
+
+def test_from_and_to_choose_the_years_and_the_rows(tmp_path):
+    path = write_registry(tmp_path, SMALL + GAMMA)
+    data = timeline(path, "--on", ON, "--from", "2023", "--to", "2025", "--json").json()
+    assert [y["year"] for y in data["years"]] == [2023, 2024, 2025]
+    assert [r["cluster"] for r in data["rows"]] == ["alpha"]
+    data = timeline(path, "--on", ON, "--from", "2027", "--json").json()
+    assert [y["year"] for y in data["years"]] == [2027, 2028]
+    data = timeline(path, "--on", ON, "--to", "2019", "--json").json()
+    assert [y["year"] for y in data["years"]] == [2018, 2019]
+    assert [r["cluster"] for r in data["rows"]] == ["alpha", "beta"]
+    data = timeline(path, "--on", ON, "--type", "icn", "--json").json()
+    assert [r["cluster"] for r in data["rows"]] == ["beta", "gamma"]
+    assert {y["active_spearhead"] for y in data["years"]} == {0}
+
+
+def test_from_after_to_is_a_usage_error(tmp_path):
+    path = write_registry(tmp_path)
+    result = timeline(path, "--from", "2030", "--to", "2020")
+    assert result.exit_code == 2
+    assert "--from 2030 is after --to 2020" in result.stderr
+    result = timeline(path, "--from", "2030", "--to", "2020", "--json")
+    assert result.exit_code == 2
+    assert result.json()["error"]["code"] == "usage"
+
+
+def test_json_and_another_format_disagree(tmp_path):
+    path = write_registry(tmp_path)
+    result = timeline(path, "--json", "--format", "mermaid")
+    assert result.exit_code == 2
+    assert result.json()["error"]["code"] == "usage"
+    assert timeline(path, "--format", "json", "--on", ON).json()["on"] == ON
+    assert timeline(path, "--format", "gif").exit_code == 2
+
+
+def test_a_registry_without_funding(tmp_path):
+    path = write_registry(tmp_path, "schema_version = 1\n")
+    assert timeline(path, "--on", ON, "--json").json() == {"on": ON, "rows": [], "years": []}
+    result = timeline(path, "--on", ON)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Funding timeline on 2026-11-27\nNo cluster has a funding period in these years.\n"
+    )
+    assert timeline(path, "--on", ON, "--format", "mermaid").stdout.startswith("gantt\n")
+
+
+def test_a_missing_registry_exits_3(tmp_path):
+    result = timeline(tmp_path / "nope.toml", "--json")
+    assert result.exit_code == 3
+    assert result.json()["error"]["code"] == "registry-not-found"
+
+
+# -- the chart ---------------------------------------------------------------------------
+
+
+def test_chart_snapshot_of_a_small_registry(tmp_path):
+    path = write_registry(tmp_path, SMALL + GAMMA)
+    result = timeline(path, "--on", "2025-08-01")
+    assert result.exit_code == 0
+    assert result.stdout == (SNAPSHOTS / "timeline_small.txt").read_text(encoding="utf-8")
+
+
+def test_chart_marks_ending_soon_and_days_left(tmp_path):
+    path = write_registry(tmp_path)
+    lines = timeline(path, "--on", "2027-08-01").stdout.splitlines()
+    alpha = next(line for line in lines if line.startswith("Alpha Cluster"))
+    assert alpha.endswith(" 152d !")
+    assert "! ends within 180 days" in "\n".join(lines)
+    policy = SMALL.replace(
+        "schema_version = 1\n", "schema_version = 1\n\n[policy]\nending_soon_days = 30\n"
+    )
+    path = write_registry(tmp_path, policy, name="policy.toml")
+    alpha = next(
+        line
+        for line in timeline(path, "--on", "2027-08-01").stdout.splitlines()
+        if line.startswith("Alpha Cluster")
+    )
+    assert alpha.endswith(" 152d")
+
+
+def test_chart_of_the_shipped_registry_fits_80_columns_and_matches_the_docs():
+    result = timeline(SHIPPED_DATA, "--on", ON)
+    assert result.exit_code == 0
+    assert widest(result.stdout) <= 80
+    assert result.stdout == (DOCS / "timeline.txt").read_text(encoding="utf-8"), (
+        "docs/timeline.txt is stale: regenerate it with "
+        "`COLUMNS=80 clusters --registry data/clusters.toml timeline --on 2026-11-27 "
+        "--svg docs/timeline.svg > docs/timeline.txt`"
+    )
+    assert ElementTree.parse(DOCS / "timeline.svg").getroot().tag.endswith("svg")
+
+
+def test_chart_fits_80_columns_with_long_wide_and_hostile_names(tmp_path):
+    text = SMALL.replace('name = "Alpha Cluster"', 'name = "' + "Ω漢字" * 30 + '"').replace(
+        'name = "Beta Network"', 'name = "Beta \\u001b[31m red [bold]x[/bold] \\u202e end"'
+    )
+    path = write_registry(tmp_path, text + GAMMA)
+    for args in ([], ["--from", "1990", "--to", "2060"], ["--from", "2020", "--to", "2020"]):
+        result = timeline(path, "--on", ON, *args)
+        assert result.exit_code == 0
+        assert widest(result.stdout) <= 80, result.stdout
+    out = timeline(path, "--on", ON).stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "Beta \\x1b[31m red […" in out
+
+
+def test_wider_terminals_use_the_width(tmp_path):
+    path = write_registry(tmp_path, SMALL + GAMMA)
+    result = timeline(path, "--on", "2025-08-01", columns=200)
+    assert 150 < widest(result.stdout) <= 200
+    assert "Gamma [bold]Network[/bold] with a long name " in result.stdout
+
+
+def test_bars_past_the_axis_and_types_read_without_colour(tmp_path):
+    path = write_registry(tmp_path, SMALL + GAMMA)
+    out = timeline(path, "--on", "2025-08-01", "--from", "2020", "--to", "2026").stdout
+    alpha = next(line for line in out.splitlines() if line.startswith("Alpha"))
+    gamma = next(line for line in out.splitlines() if line.startswith("Gamma"))
+    assert "◂█" in alpha and alpha.rstrip(" 0123456789d").endswith("▸")
+    assert "━" in gamma and "█" not in gamma
+    assert "◂▸ runs past the axis" in out
+    assert "\x1b[" not in out
+
+
+# -- SVG and Mermaid ---------------------------------------------------------------------
+
+
+def test_svg_is_the_same_chart_and_parses_as_xml(tmp_path):
+    path = write_registry(tmp_path, SMALL.replace("Beta Network", "Beta <&> Network"))
+    svg = tmp_path / "out" / "timeline.svg"
+    svg.parent.mkdir()
+    result = timeline(path, "--on", "2025-08-01", "--svg", str(svg))
+    assert result.exit_code == 0
+    assert f"wrote {svg}" in result.stderr
+    assert result.stdout.startswith("Funding timeline on 2025-08-01\n")
+    root = ElementTree.parse(svg).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = "".join(root.itertext()).replace("\xa0", " ")
+    assert "Funding timeline on 2025-08-01" in text
+    assert "Beta <&> Network" in text
+    assert "Active clusters per year" in text
+
+
+def test_svg_with_json_writes_both(tmp_path):
+    path = write_registry(tmp_path)
+    svg = tmp_path / "t.svg"
+    result = timeline(path, "--on", ON, "--json", "--svg", str(svg))
+    assert result.exit_code == 0
+    assert result.json()["on"] == ON
+    ElementTree.parse(svg)
+
+
+def test_svg_to_an_unwritable_place_is_refused(tmp_path):
+    path = write_registry(tmp_path)
+    result = timeline(path, "--on", ON, "--svg", str(tmp_path / "missing" / "t.svg"))
+    assert result.exit_code == 4
+    assert "cannot write the SVG" in result.stderr
+
+
+def test_mermaid_has_one_task_per_funding_period(tmp_path):
+    path = write_registry(
+        tmp_path, SMALL + GAMMA.replace("Gamma [bold]Network[/bold]", "Gamma: #1; x")
+    )
+    result = timeline(path, "--on", "2021-06-30", "--format", "mermaid")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "gantt"
+    tasks = [line for line in lines if TASK.match(line)]
+    assert len(tasks) == 4
+    assert tasks == [
+        "    Alpha Cluster (end = policy maximum) :active, alpha-1, 2018-01-01, 2027-12-31",
+        "    Beta Network :active, beta-1, 2019-01-01, 2021-12-31",
+        "    Gamma 1 x with a long name :active, gamma-1, 2020-03-01, 2022-02-28",
+        "    Gamma 1 x with a long name (end estimated) :gamma-2, 2026-01-01, 2028-06-30",
+    ]
+    assert "    section Spearhead clusters" in lines
+    assert "    title Funding timeline on 2021-06-30" in lines
+
+
+@given(clusters=registries())
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+def test_mermaid_task_count_matches_periods_on_generated_registries(clusters):
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_registry(Path(folder), registry_text(clusters))
+        result = timeline(path, "--on", ON, "--format", "mermaid")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "gantt"
+    tasks = [line for line in lines if TASK.match(line)]
+    assert len(tasks) == sum(len(c["funding"]) for c in clusters.values())
+
+
+def test_mermaid_marks_ended_and_ending_periods(tmp_path):
+    path = write_registry(tmp_path)
+    lines = timeline(path, "--on", "2027-08-01", "--format", "mermaid").stdout.splitlines()
+    assert (
+        "    Alpha Cluster (end = policy maximum) :active, crit, alpha-1, 2018-01-01, 2027-12-31"
+        in lines
+    )
+    assert "    Beta Network :done, beta-1, 2019-01-01, 2021-12-31" in lines
+
+
+# -- as a user runs it -------------------------------------------------------------------
+
+
+def test_json_does_not_import_rich(tmp_path):
+    path = write_registry(tmp_path)
+    result = run_subprocess(
+        "--registry",
+        str(path),
+        "timeline",
+        "--on",
+        ON,
+        "--json",
+        env={"PYTHONPROFILEIMPORTTIME": "1"},
+    )
+    assert result.returncode == 0
+    assert '"on": "2026-11-27"' in result.stdout
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()]
+    assert not [name for name in imported if name.split(".")[0] == "rich"]
+
+
+def test_chart_through_a_pipe(tmp_path):
+    path = write_registry(tmp_path)
+    result = run_subprocess(
+        "--registry", str(path), "timeline", "--on", "2025-08-01", env={"COLUMNS": "80"}
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("Funding timeline on 2025-08-01\n")
+    assert widest(result.stdout) <= 80
+    assert "\x1b[" not in result.stdout
