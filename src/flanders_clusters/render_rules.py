@@ -9,7 +9,8 @@ from .rules import Finding
 
 
 def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """``1 error``, ``2 errors``; ``info`` is uncountable (``3 info``)."""
+    return f"{count} {noun}{'' if count == 1 or noun == 'info' else 's'}"
 
 
 def summary(counts: dict[str, int]) -> str:

@@ -150,7 +150,8 @@ def rule(
 
 
 def _euro(amount: float) -> str:
-    return f"EUR {amount:,.0f}"
+    # Cents only when there are some: EUR 150,000.33 is above a cap of EUR 150,000.
+    return f"EUR {amount:,.0f}" if amount == int(amount) else f"EUR {amount:,.2f}"
 
 
 def _indexed(items: list[dict[str, Any]] | None) -> list[tuple[int, dict[str, Any]]]:
@@ -384,6 +385,8 @@ def partial_list(cluster: dict[str, Any]) -> str | None:
     listed = len(cluster.get("members") or ())
     reported = cluster.get("reported_members")
     if listed == 0:
+        if reported:
+            return f"0 of {reported} reported members are listed"
         return "no members are listed"
     if cluster.get("members_complete") is False:
         of = f" of {reported} reported" if reported else ""
@@ -515,11 +518,13 @@ def action_plan(ctx: Context) -> Iterator[Hit]:
 )
 def flemish_seat(ctx: Context) -> Iterator[Hit]:
     for cluster_id, cluster in ctx.clusters.items():
+        seen: set[str] = set()  # a partner listed twice (FC003) is reported once
         for member in cluster.get("members") or ():
             partner_id = member["partner"]
             partner = ctx.partners.get(partner_id)
-            if partner is None or partner["kind"] != "company":
+            if partner is None or partner["kind"] != "company" or partner_id in seen:
                 continue
+            seen.add(partner_id)
             country = partner.get("country", "BE")
             if country != "BE":
                 yield Hit(
@@ -630,7 +635,8 @@ def run(
         ctx = Context(data, on, domain.policy({}), problems)
     else:
         ctx = Context(data, on, domain.policy(data))
-        ignored = set(ctx.policy["ignore"])
+        # An explicit --rule runs the rule even when [policy] ignore switches it off.
+        ignored = set() if wanted else set(ctx.policy["ignore"])
         codes = [c for c in CATALOGUE if c != "FC001" and c not in ignored]
     if wanted:
         codes = [c for c in codes if c in wanted or c == "FC001"]
@@ -638,6 +644,9 @@ def run(
     for code in codes:
         entry = CATALOGUE[code]
         for hit in entry.check(ctx):
+            where = line(hit.path) if line else None
+            if where is None and line and code == "FC001":
+                where = 1  # a missing top-level key (schema_version): the top of the file
             findings.append(
                 Finding(
                     code=code,
@@ -649,15 +658,17 @@ def run(
                     cluster=hit.cluster,
                     partner=hit.partner,
                     start=hit.start,
-                    line=line(hit.path) if line else None,
+                    line=where,
                 )
             )
     return sorted(findings, key=_order)
 
 
 def _order(finding: Finding) -> tuple:
+    # Clusters by id, then partners' findings, then the registry's: one group each.
+    group = finding.cluster or ("~partners" if finding.partner else "~registry")
     return (
-        finding.cluster or "~",
+        group,
         SEVERITIES.index(finding.severity),
         finding.code,
         finding.line or 0,

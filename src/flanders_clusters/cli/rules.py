@@ -16,10 +16,11 @@ FORMATS = ("text", "json", "github")
 def _known_codes(values: list[str] | None) -> list[str]:
     from ..rules import unknown_codes
 
-    unknown = unknown_codes(values or ())
+    codes = [value.upper() for value in values or ()]
+    unknown = unknown_codes(codes)
     if unknown:
         raise typer.BadParameter(f"no rule {', '.join(unknown)}; see `clusters rules`")
-    return values or []
+    return codes
 
 
 @app.command()
