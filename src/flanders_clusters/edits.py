@@ -16,6 +16,11 @@ from .errors import Conflict, UnknownPartner
 
 Record = dict[str, Any]
 LIST_FIELDS = ("sources",)
+# Values an absent field stands for (SPEC §3): giving one of them matches the absence.
+CLUSTER_DEFAULTS = {"members_complete": True}
+PARTNER_DEFAULTS = {"country": "BE"}
+MEMBER_DEFAULTS = {"role": "member"}
+FUNDING_DEFAULTS = {"end_basis": "published"}
 
 
 def _differences(existing: Mapping[str, Any], given: Mapping[str, Any]) -> list[str]:
@@ -60,7 +65,10 @@ def add_cluster(data: Record, cluster_id: str, fields: Record) -> Record:
     existing = clusters.get(cluster_id)
     if existing is not None:
         _same(
-            f"cluster {cluster_id!r}", existing, fields, f"`clusters update-cluster {cluster_id}`"
+            f"cluster {cluster_id!r}",
+            CLUSTER_DEFAULTS | existing,
+            fields,
+            f"`clusters update-cluster {cluster_id}`",
         )
         return outcome
     clusters[cluster_id] = dict(fields)
@@ -104,7 +112,10 @@ def add_partner(data: Record, partner_id: str, fields: Record) -> Record:
     existing = partners.get(partner_id)
     if existing is not None:
         _same(
-            f"partner {partner_id!r}", existing, fields, f"`clusters update-partner {partner_id}`"
+            f"partner {partner_id!r}",
+            PARTNER_DEFAULTS | existing,
+            fields,
+            f"`clusters update-partner {partner_id}`",
         )
         return {"partner": partner_id, "changed": False}
     partners[partner_id] = dict(fields)
@@ -157,12 +168,10 @@ class Members:
         }
         existing = self.index.get(partner_id)
         if existing is not None:
-            given = {"role": membership.get("role", existing.get("role", "member")), **membership}
-            current = {"role": existing.get("role", "member"), **existing}
             _same(
                 f"membership of {partner_id!r} in {self.cluster_id!r}",
-                current,
-                given,
+                MEMBER_DEFAULTS | existing,
+                membership,
                 f"`clusters update-member {self.cluster_id} {partner_id}`",
             )
             return outcome
@@ -183,7 +192,7 @@ class Members:
             return True
         _same(
             f"partner {partner_id!r}",
-            existing,
+            PARTNER_DEFAULTS | existing,
             partner or {},
             f"leave out the partner options, or `clusters update-partner {partner_id}`",
         )
@@ -236,7 +245,7 @@ def add_funding(data: Record, cluster_id: str, period: Record) -> Record:
     if existing is not None:
         _same(
             f"the period of {cluster_id!r} from {period['start']}",
-            existing,
+            FUNDING_DEFAULTS | existing,
             period,
             f"`clusters remove-funding {cluster_id} --start {period['start']}`, then add it",
         )

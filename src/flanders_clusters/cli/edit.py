@@ -26,7 +26,7 @@ from ..vocabulary import (
     PARTNER_SIZES,
     ROLES,
 )
-from .app import DryRunOpt, JsonOpt, app, parse_date, session
+from .app import DryRunOpt, JsonOpt, OnOpt, app, parse_date, session
 
 
 def parse_enterprise_number(value: str | None) -> str | None:
@@ -173,6 +173,7 @@ def _unset(fields: tuple[Field, ...], required: tuple[str, ...]) -> inspect.Para
 def _common() -> list[inspect.Parameter]:
     keyword = inspect.Parameter.KEYWORD_ONLY
     return [
+        inspect.Parameter("on", keyword, annotation=OnOpt, default=None),
         inspect.Parameter("dry_run", keyword, annotation=DryRunOpt, default=False),
         inspect.Parameter("as_json", keyword, annotation=JsonOpt, default=False),
     ]
@@ -205,10 +206,14 @@ def edit_command(
     """Register ``clusters NAME``: parse, then run ``change(values)`` in a transaction."""
 
     def command(ctx: typer.Context, **values: Any) -> None:
-        dry_run, as_json = values.pop("dry_run"), values.pop("as_json")
+        dry_run, as_json, on = values.pop("dry_run"), values.pop("as_json"), values.pop("on")
         with session(ctx, as_json) as s:
             outcome = files.transact(
-                s.source(), change(values), timeout=s.settings.lock_timeout, dry_run=dry_run
+                s.source(),
+                change(values),
+                timeout=s.settings.lock_timeout,
+                dry_run=dry_run,
+                on=on,
             )
             show(s, outcome, message(outcome), dry_run)
 
@@ -374,6 +379,7 @@ def import_members(
     csv_file: Annotated[
         Path, typer.Argument(help="CSV file (UTF-8; ',' or ';').", metavar="FILE.csv")
     ],
+    on: OnOpt = None,
     dry_run: DryRunOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -389,5 +395,6 @@ def import_members(
                 lambda data: importing.apply(data, cluster_id, rows, tick, csv_file),
                 timeout=s.settings.lock_timeout,
                 dry_run=dry_run,
+                on=on,
             )
         show(s, outcome, importing.summary(outcome), dry_run)
