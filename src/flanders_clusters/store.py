@@ -37,6 +37,7 @@ DEFAULT_RELATIVE = Path("data") / "clusters.toml"
 SHIPPED = Path(__file__).parent / "data" / "clusters.toml"
 DEFAULT_LOCK_TIMEOUT = 10.0
 _SYNTAX_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_AT_END = "(at end of document)"
 
 
 class WriteFailed(ClustersError):
@@ -63,7 +64,9 @@ def locate(
 ) -> Source:
     """SPEC §3 "Which file": ``--registry``, ``$CLUSTERS_REGISTRY``, ./data, the shipped copy."""
     environ = os.environ if environ is None else environ
-    if option:
+    if option is not None:
+        if not os.fspath(option):
+            raise RegistryNotFound("--registry is empty; fix: pass the path of a registry file")
         return Source(Path(option), how="option")
     if environ.get(ENV_VAR):
         return Source(Path(environ[ENV_VAR]), how="env")
@@ -131,10 +134,20 @@ def parse(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _SYNTAX_POSITION.search(message)
-        where = f"{path}:{position[1]}:{position[2]}" if position else str(path)
-        reason = _SYNTAX_POSITION.sub("", message).strip()
+        if position:
+            where = f"{path}:{position[1]}:{position[2]}"
+        elif _AT_END in message:  # the position is the end of the text
+            line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+            where = f"{path}:{line}:{column}"
+        else:
+            where = str(path)
+        reason = _SYNTAX_POSITION.sub("", message.replace(_AT_END, "at the end of the file"))
         raise TomlSyntaxError(
-            f"{where}: TOML syntax error: {reason}; fix: correct the TOML at that position"
+            f"{where}: TOML syntax error: {reason.strip()}; fix: correct the TOML at that position"
+        ) from None
+    except RecursionError:
+        raise TomlSyntaxError(
+            f"{path}: arrays or tables nested too deeply to read; fix: flatten the TOML"
         ) from None
 
 
@@ -210,7 +223,7 @@ def write_text(source: Source, text: str) -> None:
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = None
+        mode = _new_file_mode()
     payload = text.encode("utf-8")
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -223,8 +236,7 @@ def write_text(source: Source, text: str) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
+        os.chmod(temp, mode)
         _replace(temp, target)
     except BaseException as exc:
         _discard(temp)
@@ -236,10 +248,22 @@ def write_text(source: Source, text: str) -> None:
     _sync_folder(target.parent)
 
 
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file (``mkstemp`` makes it owner-only)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def create(path: Path, text: str) -> None:
-    """Write a new file atomically (``init``); refuses to replace an existing one."""
+    """Write a new file atomically (``init``), creating its folder; never replaces a file."""
     if path.exists():
         raise ReadOnly(f"{path}: already exists; fix: choose another path or remove it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise WriteFailed(f"{path.parent}: cannot create the folder: {reason}") from None
     write_text(Source(path), text)
 
 

@@ -1,0 +1,109 @@
+"""Generated files stay in sync with what generates them.
+
+- ``_core_schema.py`` (the validator's schema) with ``model.Registry``;
+- ``data/clusters.schema.json`` and its package copy with ``clusters schema``;
+- ``src/flanders_clusters/data/clusters.toml`` with ``data/clusters.toml``;
+- the words of ``vocabulary.py`` (canonical field order, enumerations) with the model.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import REPO, SHIPPED_DATA, run
+
+from flanders_clusters import _core_schema, model, vocabulary
+
+PACKAGE_DATA = REPO / "src" / "flanders_clusters" / "data"
+REGENERATE_CORE = (
+    "src/flanders_clusters/_core_schema.py is out of date; fix: "
+    "python -m flanders_clusters.model && ruff format src/flanders_clusters/_core_schema.py"
+)
+REGENERATE_JSON = (
+    "the schema file is out of date; fix: clusters schema > data/clusters.schema.json "
+    "&& cp data/clusters.schema.json src/flanders_clusters/data/"
+)
+
+
+def test_core_schema_matches_the_model() -> None:
+    assert model.core_schema_data() == _core_schema.SCHEMA, REGENERATE_CORE
+
+
+def test_schema_command_matches_the_repository_file() -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    text = (REPO / "data" / "clusters.schema.json").read_text(encoding="utf-8")
+    assert result.stdout == text, REGENERATE_JSON
+
+
+def test_schema_command_matches_the_package_file() -> None:
+    result = run("schema")
+    text = (PACKAGE_DATA / "clusters.schema.json").read_text(encoding="utf-8")
+    assert result.stdout == text, REGENERATE_JSON
+
+
+def test_shipped_registry_copies_are_identical() -> None:
+    assert (PACKAGE_DATA / "clusters.toml").read_bytes() == SHIPPED_DATA.read_bytes(), (
+        "fix: cp data/clusters.toml src/flanders_clusters/data/"
+    )
+
+
+def test_shipped_registry_names_the_schema_file_beside_it() -> None:
+    first = SHIPPED_DATA.read_text(encoding="utf-8").splitlines()[0]
+    assert first == vocabulary.SCHEMA_HEADER
+    assert (SHIPPED_DATA.parent / "clusters.schema.json").is_file()
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    result = run("schema")
+    assert result.exit_code == 0
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("definition", "fields"),
+    [
+        ("Cluster", vocabulary.CLUSTER_FIELDS),
+        ("Funding", vocabulary.FUNDING_FIELDS),
+        ("Member", vocabulary.MEMBER_FIELDS),
+        ("Partner", vocabulary.PARTNER_FIELDS),
+        ("Policy", vocabulary.POLICY_FIELDS),
+        ("ByType", vocabulary.BY_TYPE_FIELDS),
+    ],
+)
+def test_canonical_field_order_covers_every_field(schema, definition, fields) -> None:
+    """fmt writes fields in vocabulary order: it must know each field the schema allows."""
+    assert tuple(schema["$defs"][definition]["properties"]) == fields
+
+
+def test_registry_fields(schema) -> None:
+    assert tuple(schema["properties"]) == vocabulary.REGISTRY_FIELDS
+    assert schema["properties"]["schema_version"]["const"] == vocabulary.SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(
+    ("definition", "field", "values"),
+    [
+        ("Cluster", "type", vocabulary.CLUSTER_TYPES),
+        ("Funding", "end_basis", vocabulary.END_BASES),
+        ("Member", "role", vocabulary.ROLES),
+        ("Partner", "kind", vocabulary.PARTNER_KINDS),
+        ("Partner", "size", vocabulary.PARTNER_SIZES),
+        ("Partner", "network_role", vocabulary.NETWORK_ROLES),
+    ],
+)
+def test_enumerations_match_the_vocabulary(schema, definition, field, values) -> None:
+    assert tuple(schema["$defs"][definition]["properties"][field]["enum"]) == values
+
+
+def test_ids_are_slugs_in_the_schema(schema) -> None:
+    for section in ("clusters", "partners"):
+        assert list(schema["properties"][section]["patternProperties"]) == [vocabulary.SLUG_PATTERN]
+    assert schema["$defs"]["Member"]["properties"]["partner"]["pattern"] == vocabulary.SLUG_PATTERN
+
+
+def test_policy_defaults_cover_every_policy_field(schema) -> None:
+    assert set(vocabulary.DEFAULT_POLICY) == set(schema["$defs"]["Policy"]["properties"])

@@ -1,0 +1,727 @@
+"""Line numbers in schema errors: every TOML layout a person may write (tomlindex.py).
+
+Each test writes a registry with one known mistake and checks the ``FILE:LINE: PATH:``
+that ``clusters`` prints on stderr. The property test at the end writes generated
+registries in random hand-written layouts (also used by test_fmt_init_schema.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+from conftest import run, write_registry
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flanders_clusters.vocabulary import (
+    CLUSTER_TYPES,
+    END_BASES,
+    NETWORK_ROLES,
+    PARTNER_KINDS,
+    PARTNER_SIZES,
+    ROLES,
+)
+
+KeyPath = tuple[str | int, ...]
+
+
+def problems(path: Path) -> list[str]:
+    """The problem lines ``clusters list`` prints for a registry that is not of the schema."""
+    result = run("--registry", str(path), "list")
+    assert result.exit_code == 3, result.stdout
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    return [line.strip() for line in result.stderr.splitlines()[1:]]
+
+
+def located(path: Path) -> list[str]:
+    """``LINE: PATH`` of each problem, the file name dropped."""
+    prefix = f"{path}:"
+    out = []
+    for line in problems(path):
+        assert line.startswith(prefix), line
+        where, key = line[len(prefix) :].split(": ", 2)[:2]
+        out.append(f"{where}: {key}")
+    return out
+
+
+# -- canonical form: inline arrays of inline tables ---------------------------------------
+
+CANONICAL = """\
+#:schema ./clusters.schema.json
+
+schema_version = 1
+
+[clusters.alpha]
+name = "Alpha"
+type = "spearhead"
+domain = "Chemistry"
+funding = [
+    { start = 2018-01-01, end = 2020-12-31 },
+    { start = 2021-01-01, end = "2027-12-31" },
+]
+members = [
+    { partner = "acme", role = "founder" },
+    { partner = "gov", role = "clusterpact", since = 2018-06-01 },
+    { partner = "uni", since = "2019-02-30" },
+]
+
+[clusters.beta]
+name = "Beta"
+type = "icn"
+domain = "Drones"
+members = [
+    { partner = "acme", rol = "board" },
+]
+
+[partners.acme]
+name = "Acme NV"
+kind = "company"
+"""
+
+
+def test_canonical_form_inline_arrays(tmp_path: Path) -> None:
+    path = write_registry(tmp_path, CANONICAL)
+    assert located(path) == [
+        "11: clusters.alpha.funding[1].end",
+        "16: clusters.alpha.members[2].since",
+        "24: clusters.beta.members[0].rol",
+    ]
+
+
+def test_canonical_form_messages_name_the_fix(tmp_path: Path) -> None:
+    path = write_registry(tmp_path, CANONICAL)
+    lines = problems(path)
+    assert lines == [
+        f"{path}:11: clusters.alpha.funding[1].end: expected a date, got the string "
+        "'2027-12-31'; fix: remove the quotes: end = 2027-12-31",
+        f"{path}:16: clusters.alpha.members[2].since: expected a date, got the string "
+        "'2019-02-30', which is not a calendar date; fix: write a real date as YYYY-MM-DD, "
+        "without quotes",
+        f"{path}:24: clusters.beta.members[0].rol: unknown key 'rol'; fix: did you mean 'role'?",
+    ]
+
+
+# -- [[...]] array-of-tables style ------------------------------------------------------
+
+ARRAY_OF_TABLES = """\
+schema_version = 1
+
+[clusters.alpha]
+name = "Alpha"
+type = "spearhead"
+domain = "Chemistry"
+
+[[clusters.alpha.funding]]
+start = 2018-01-01
+end = 2020-12-31
+
+[[clusters.alpha.funding]]
+start = 2021-01-01
+end = 2027-12-31
+end_basis = "guess"
+
+[[clusters.alpha.members]]
+partner = "acme"
+
+[[clusters.alpha.members]]
+partner = "gov"
+role = "clusterpact"
+
+[[clusters.alpha.members]]
+partner = "uni"
+since = "2019-02-30"
+
+[clusters.beta]
+name = "Beta"
+type = "icn"
+domain = "Drones"
+
+[[clusters.beta.members]]
+partner = "acme"
+until = 2020-01-01T12:00:00
+"""
+
+
+def test_array_of_tables_style(tmp_path: Path) -> None:
+    path = write_registry(tmp_path, ARRAY_OF_TABLES)
+    assert located(path) == [
+        "15: clusters.alpha.funding[1].end_basis",
+        "26: clusters.alpha.members[2].since",
+        "35: clusters.beta.members[0].until",
+    ]
+
+
+def test_array_of_tables_missing_key_points_at_its_header(tmp_path: Path) -> None:
+    text = ARRAY_OF_TABLES.replace('partner = "gov"\n', "")
+    text = text.replace('end_basis = "guess"', 'end_basis = "estimate"')
+    text = text.replace('since = "2019-02-30"', "since = 2019-02-28")
+    text = text.replace("until = 2020-01-01T12:00:00", "until = 2020-01-01")
+    path = write_registry(tmp_path, text)
+    assert located(path) == ["20: clusters.alpha.members[1].partner"]
+    assert "missing required key 'partner'" in problems(path)[0]
+
+
+# -- quoted keys ---------------------------------------------------------------------------
+
+QUOTED = """\
+"schema_version" = 1
+
+[clusters."alpha"]
+"name" = "Alpha"
+'type' = "spearhead"
+"domain" = "Chemistry"
+"webiste" = "https://alpha.example"
+
+[ clusters . 'beta' ]
+name = "Beta"
+type = "icn"
+domain = "Drones"
+"members" = [ { "partner" = "acme", 'since' = "2020-01-01" } ]
+
+[partners."acme"]
+"name" = "Acme"
+"kind" = "firm"
+"""
+
+
+def test_quoted_keys(tmp_path: Path) -> None:
+    path = write_registry(tmp_path, QUOTED)
+    assert located(path) == [
+        "7: clusters.alpha.webiste",
+        "13: clusters.beta.members[0].since",
+        "17: partners.acme.kind",
+    ]
+
+
+def test_quoted_key_with_escapes_and_spaces(tmp_path: Path) -> None:
+    text = """\
+schema_version = 1
+
+[clusters.alpha]
+name = "Alpha"
+type = "icn"
+domain = "Drones"
+"na\\u006De " = "escaped"
+"""
+    path = write_registry(tmp_path, text)
+    lines = problems(path)
+    assert lines == [
+        f"{path}:7: clusters.alpha.\"name \": unknown key 'name '; fix: did you mean 'name'?"
+    ]
+
+
+# -- multi-line strings holding brackets and '#' ------------------------------------------
+
+MULTILINE = '''\
+schema_version = 1
+
+[clusters.alpha]
+name = "Alpha"
+type = "icn"
+domain = "Drones"
+notes = """
+[[clusters.alpha.members]]
+partner = "fake" # not a comment
+[clusters.fake]
+\\"""
+"""
+sources = [
+    \'\'\'
+    ] still a string [ # and this
+    \'\'\',
+    "https://alpha.example#anchor", # a real comment with "quotes" and [brackets]
+    "[x]",
+]
+action_plan = 'see [plan] # here'
+members = [
+    { partner = "acme", since = "2019-01-01" },
+]
+'''
+
+
+def test_multiline_strings_with_brackets_and_hash(tmp_path: Path) -> None:
+    path = write_registry(tmp_path, MULTILINE)
+    assert located(path) == ["22: clusters.alpha.members[0].since"]
+
+
+def test_multiline_string_where_a_string_is_not_allowed(tmp_path: Path) -> None:
+    text = MULTILINE.replace('"[x]",', "3,").replace('since = "2019-01-01"', "since = 2019-01-01")
+    path = write_registry(tmp_path, text)
+    assert located(path) == ["18: clusters.alpha.sources[2]"]
+
+
+# -- dotted keys --------------------------------------------------------------------------
+
+DOTTED = """\
+schema_version = 1
+policy.support_rate = 1.5
+
+[clusters]
+alpha.name = "Alpha"
+alpha.type = "spearhead"
+alpha.domian = "Chemistry"
+alpha.members = [{ partner = "acme" }]
+beta.name = "Beta"
+beta . "type" = "icn"
+beta.domain = "Drones"
+beta.recognised = "2019-01-01"
+
+[partners]
+acme.name = "Acme"
+acme.kind = "company"
+acme.country = "be"
+"""
+
+
+def test_dotted_keys(tmp_path: Path) -> None:
+    path = write_registry(tmp_path, DOTTED)
+    assert located(path) == [
+        "2: policy.support_rate",
+        "5: clusters.alpha.domain",  # missing: the line where alpha is first written
+        "7: clusters.alpha.domian",
+        "12: clusters.beta.recognised",
+        "17: partners.acme.country",
+    ]
+
+
+# -- missing paths fall back to the nearest written ancestor ------------------------------
+
+
+def test_missing_keys_point_at_the_nearest_ancestor(tmp_path: Path) -> None:
+    text = """\
+schema_version = 1
+
+[clusters.alpha]
+name = "Alpha"
+domain = "Chemistry"
+funding = [
+    { start = 2018-01-01 },
+]
+members = [
+    { role = "founder" },
+]
+
+[partners.acme]
+kind = "company"
+
+[partners.gov]
+name = "Gov"
+kind = "government"
+"""
+    path = write_registry(tmp_path, text)
+    assert located(path) == [
+        "3: clusters.alpha.type",
+        "7: clusters.alpha.funding[0].end",
+        "10: clusters.alpha.members[0].partner",
+        "13: partners.acme.name",
+    ]
+
+
+def test_missing_schema_version_has_no_line(tmp_path: Path) -> None:
+    path = write_registry(tmp_path, '[clusters.a]\nname = "A"\ntype = "icn"\ndomain = "D"\n')
+    assert problems(path) == [
+        f"{path}: schema_version: missing required key 'schema_version'; "
+        "fix: add schema_version = …"
+    ]
+
+
+def test_bad_id_points_at_its_header(tmp_path: Path) -> None:
+    text = """\
+schema_version = 1
+
+[partners.acme]
+name = "Acme"
+kind = "company"
+
+[partners.Gov_Flanders]
+name = "Gov"
+kind = "government"
+"""
+    path = write_registry(tmp_path, text)
+    assert problems(path) == [
+        f"{path}:7: partners.Gov_Flanders: id 'Gov_Flanders' is not a slug "
+        "(lowercase letters, digits and '-'); fix: rename it, e.g. to 'gov-flanders'"
+    ]
+
+
+def test_crlf_line_endings_and_tables_reopened_by_subtables(tmp_path: Path) -> None:
+    text = (
+        "schema_version = 1\r\n"
+        "\r\n"
+        "[policy.max_years]\r\n"
+        "icn = 3\r\n"
+        "\r\n"
+        "[policy]\r\n"
+        "ending_soon_days = -1\r\n"
+        "\r\n"
+        "[policy.annual_cap_eur]\r\n"
+        "spearhead = 500000\r\n"
+        "icm = 150000\r\n"
+    )
+    path = tmp_path / "clusters.toml"
+    path.write_bytes(text.encode("utf-8"))
+    assert located(path) == ["7: policy.ending_soon_days", "11: policy.annual_cap_eur.icm"]
+
+
+def test_tables_below_an_array_of_tables(tmp_path: Path) -> None:
+    text = """\
+schema_version = 1
+
+[policy]
+max_year = { icn = 3 }
+
+[clusters.alpha]
+name = "Alpha"
+type = "icn"
+domain = "Drones"
+
+[[clusters.alpha.funding]]
+start = 2018-01-01
+end = 2018-12-31
+
+[[clusters.alpha.funding]]
+start = 2019-01-01
+end = 2019-12-31
+
+[clusters.alpha.funding.terms]
+rate = 0.5
+"""
+    path = write_registry(tmp_path, text)
+    assert located(path) == ["4: policy.max_year", "19: clusters.alpha.funding[1].terms"]
+    assert "did you mean 'max_years'?" in problems(path)[0]
+
+
+def test_date_time_values_and_numbers_in_inline_tables(tmp_path: Path) -> None:
+    text = """\
+schema_version = 1
+
+[clusters.alpha]
+name = "Alpha"
+type = "icn"
+domain = "Drones"
+funding = [
+    { start = 2018-01-01, end = 2020-12-31, support_rate = 0.5, annual_support_eur = 1.5e5 },
+    { start = 2021-01-01 00:00:00, end = 2021-12-31, support_rate = 0.25 },
+    { start = 2022-01-01, end = 2022-12-31, support_rate = 2.0 },
+]
+"""
+    path = write_registry(tmp_path, text)
+    assert located(path) == [
+        "9: clusters.alpha.funding[1].start",
+        "10: clusters.alpha.funding[2].support_rate",
+    ]
+    assert "write the date alone: 2021-01-01" in problems(path)[0]
+
+
+def test_every_problem_is_reported_in_line_order(tmp_path: Path) -> None:
+    text = "schema_version = 1\n" + "".join(
+        f'\n[clusters.c{i}]\nname = "C{i}"\ntype = "icn"\ndomain = "D"\nwebsite = {i}\n'
+        for i in range(12)
+    )
+    path = write_registry(tmp_path, text)
+    assert located(path) == [f"{7 + 6 * i}: clusters.c{i}.website" for i in range(12)]
+    result = run("--registry", str(path), "list")
+    assert "12 schema problems" in result.stderr
+
+
+# -- generated registries in hand-written layouts -----------------------------------------
+
+SLUGS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,8}", fullmatch=True)
+TEXTS = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=16)
+DATES = st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31))
+EUROS = st.integers(0, 2_000_000) | st.floats(0, 2e6, allow_nan=False, allow_infinity=False)
+RATES = st.floats(0, 1, allow_nan=False)
+BY_TYPE = st.fixed_dictionaries(
+    {}, optional={"spearhead": st.integers(0, 20), "icn": st.integers(0, 20)}
+)
+
+FUNDING = st.fixed_dictionaries(
+    {"start": DATES, "end": DATES},
+    optional={
+        "end_basis": st.sampled_from(END_BASES),
+        "annual_support_eur": EUROS,
+        "total_support_eur": EUROS,
+        "support_rate": RATES,
+        "reference": TEXTS,
+    },
+)
+MEMBER = st.fixed_dictionaries(
+    {"partner": SLUGS},
+    optional={"role": st.sampled_from(ROLES), "since": DATES, "until": DATES},
+)
+CLUSTER = st.fixed_dictionaries(
+    {"name": TEXTS, "type": st.sampled_from(CLUSTER_TYPES), "domain": TEXTS},
+    optional={
+        "website": TEXTS,
+        "recognised": DATES,
+        "reported_members": st.integers(0, 10_000),
+        "members_complete": st.booleans(),
+        "sources": st.lists(TEXTS, max_size=3),
+        "notes": st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+        "action_plan": TEXTS,
+        "ended": DATES,
+        "successor": TEXTS,
+        "funding": st.lists(FUNDING, max_size=3),
+        "members": st.lists(MEMBER, max_size=4),
+    },
+)
+PARTNER = st.fixed_dictionaries(
+    {"name": TEXTS, "kind": st.sampled_from(PARTNER_KINDS)},
+    optional={
+        "size": st.sampled_from(PARTNER_SIZES),
+        "enterprise_number": TEXTS,
+        "postal_code": TEXTS,
+        "country": st.from_regex(r"[A-Z]{2}", fullmatch=True),
+        "network_role": st.sampled_from(NETWORK_ROLES),
+        "website": TEXTS,
+    },
+)
+POLICY = st.fixed_dictionaries(
+    {},
+    optional={
+        "support_rate": RATES,
+        "max_years": BY_TYPE,
+        "annual_cap_eur": BY_TYPE,
+        "max_active_spearheads": st.integers(0, 20),
+        "ending_soon_days": st.integers(0, 1000),
+        "ignore": st.lists(st.from_regex(r"FC[0-9]{3}", fullmatch=True), max_size=3),
+    },
+)
+REGISTRIES = st.fixed_dictionaries(
+    {"schema_version": st.just(1)},
+    optional={
+        "policy": POLICY,
+        "clusters": st.dictionaries(SLUGS, CLUSTER, max_size=4),
+        "partners": st.dictionaries(SLUGS, PARTNER, max_size=4),
+    },
+)
+COMMENTS = ("# a remark", '# [clusters.fake] "quoted" = 1', "#   [[x]] ]] {", "#")
+
+
+@dataclass
+class Poison:
+    """One mistake to write: a date in quotes at ``path``, or a ``bogus`` key in a table."""
+
+    kind: str  # "quote-date" | "extra-key"
+    path: KeyPath
+
+    @property
+    def reported(self) -> KeyPath:
+        return self.path if self.kind == "quote-date" else (*self.path, "bogus")
+
+
+@dataclass
+class HandWriter:
+    """Writes a registry the way a person might: any order, any layout, with comments.
+
+    ``where`` records the line on which each key path is written.
+    """
+
+    rnd: random.Random
+    poison: Poison | None = None
+    lines: list[str] = field(default_factory=list)
+    where: dict[KeyPath, int] = field(default_factory=dict)
+    commented: bool = False  # whether a comment (other than the #:schema line) was written
+
+    # -- pieces --
+
+    def emit(self, text: str, *paths: KeyPath) -> None:
+        if self.rnd.random() < 0.1:
+            self.lines.append(self.rnd.choice(COMMENTS))
+            self.commented = True
+        if self.rnd.random() < 0.1:
+            self.lines.append("")
+        number = len(self.lines) + 1
+        for path in paths:
+            self.where.setdefault(path, number)
+        if self.rnd.random() < 0.1 and "\n" not in text:
+            text += "  " + self.rnd.choice(COMMENTS)
+            self.commented = True
+        self.lines.extend(text.split("\n"))
+
+    def key(self, name: str) -> str:
+        return self.rnd.choice([name, name, f'"{name}"', f"'{name}'"])
+
+    def items(self, record: dict, path: KeyPath) -> list[tuple[str, object]]:
+        pairs = list(record.items())
+        if self.poison and self.poison.kind == "extra-key" and self.poison.path == path:
+            pairs.append(("bogus", 1))
+        self.rnd.shuffle(pairs)
+        return pairs
+
+    def value(self, value: object, path: KeyPath, *, inline: bool = False) -> str:
+        if self.poison and self.poison.kind == "quote-date" and self.poison.path == path:
+            return f'"{value.isoformat()}"'
+        if isinstance(value, list):
+            inner = ", ".join(self.value(v, (*path, i), inline=True) for i, v in enumerate(value))
+            return f"[{inner}]"
+        if isinstance(value, dict):
+            return self.inline_table(value, path)
+        multiline = not inline and isinstance(value, str) and self.rnd.random() < 0.5
+        return tomli_w.dumps({"v": value}, multiline_strings=multiline)[4:-1]
+
+    def inline_table(self, record: dict, path: KeyPath) -> str:
+        inner = ", ".join(
+            f"{self.key(k)} = {self.value(v, (*path, k), inline=True)}"
+            for k, v in self.items(record, path)
+        )
+        return "{ " + inner + " }" if inner else "{}"
+
+    def pair(self, prefix: str, name: str, value: object, path: KeyPath) -> None:
+        """``prefix + name = value`` on its own line(s)."""
+        self.emit(f"{prefix}{self.key(name)} = {self.value(value, path)}", path)
+
+    def array_of_inline_tables(self, prefix: str, name: str, items: list, path: KeyPath):
+        paths = [path]
+        for index, item in enumerate(items):
+            paths.append((*path, index))
+            paths.extend((*path, index, k) for k in item)
+        poison = self.poison
+        if poison and poison.kind == "extra-key" and poison.path[: len(path)] == path:
+            paths.append(poison.reported)
+        if self.rnd.random() < 0.5:
+            cells = ", ".join(self.inline_table(item, (*path, i)) for i, item in enumerate(items))
+            self.emit(f"{prefix}{self.key(name)} = [{cells}]", *paths)
+            return
+        self.emit(f"{prefix}{self.key(name)} = [", path)
+        for index, item in enumerate(items):
+            own = [p for p in paths if p[: len(path) + 1] == (*path, index)]
+            self.emit("    " + self.inline_table(item, (*path, index)) + ",", *own)
+        self.emit("]")
+
+    # -- records --
+
+    def table_record(self, header: str, record: dict, path: KeyPath, arrays=()) -> None:
+        self.emit(header, path)
+        later = []
+        for name, value in self.items(record, path):
+            if name in arrays and value and self.rnd.random() < 0.4:
+                later.append((name, value))
+            elif name in arrays:
+                self.array_of_inline_tables("", name, value, (*path, name))
+            else:
+                self.pair("", name, value, (*path, name))
+        quoted = header.strip("[]").strip()
+        for name, items in later:
+            for index, item in enumerate(items):
+                item_path = (*path, name, index)
+                self.emit(f"[[{quoted}.{name}]]", (*path, name), item_path)
+                for key, value in self.items(item, item_path):
+                    self.pair("", key, value, (*item_path, key))
+
+    def dotted_record(self, ident: str, record: dict, path: KeyPath, arrays=()) -> None:
+        for name, value in self.items(record, path):
+            prefix = f"{ident}."
+            if name in arrays:
+                self.array_of_inline_tables(prefix, name, value, (*path, name))
+            else:
+                self.pair(prefix, name, value, (*path, name))
+
+    def section(self, name: str, records: dict, arrays=()) -> None:
+        ids = list(records)
+        self.rnd.shuffle(ids)
+        grouped = [i for i in ids if self.rnd.random() < 0.3]
+        if not records or grouped:
+            self.emit(f"[{name}]", (name,))
+            for ident in grouped:
+                record_path = (name, ident)
+                if self.rnd.random() < 0.5 and not arrays:
+                    paths = [record_path, *((*record_path, k) for k in records[ident])]
+                    if self.poison and self.poison.path == record_path:  # an extra key
+                        paths.append(self.poison.reported)
+                    text = self.inline_table(records[ident], record_path)
+                    self.emit(f"{self.key(ident)} = {text}", *paths)
+                else:
+                    self.dotted_record(self.key(ident), records[ident], record_path, arrays)
+        for ident in ids:
+            if ident in grouped:
+                continue
+            header = self.rnd.choice(
+                [f"[{name}.{ident}]", f'[{name}."{ident}"]', f"[ {name} . '{ident}' ]"]
+            )
+            self.table_record(header, records[ident], (name, ident), arrays)
+
+    def document(self, data: dict) -> str:
+        if self.rnd.random() < 0.5:
+            self.lines.append("#:schema ./clusters.schema.json")
+        for name, value in self.items({"schema_version": data["schema_version"]}, ()):
+            self.pair("", name, value, (name,))
+        if "policy" in data:
+            self.table_record("[policy]", data["policy"], ("policy",))
+        sections = [s for s in ("clusters", "partners") if s in data]
+        self.rnd.shuffle(sections)
+        for name in sections:
+            arrays = ("funding", "members") if name == "clusters" else ()
+            self.section(name, data[name], arrays)
+        return "\n".join(self.lines) + "\n"
+
+
+def date_paths(data: dict) -> list[KeyPath]:
+    out: list[KeyPath] = []
+    for ident, cluster in (data.get("clusters") or {}).items():
+        out.extend(("clusters", ident, k) for k in ("recognised", "ended") if k in cluster)
+        for name in ("funding", "members"):
+            for index, item in enumerate(cluster.get(name) or ()):
+                out.extend(
+                    ("clusters", ident, name, index, k)
+                    for k, v in item.items()
+                    if isinstance(v, dt.date)
+                )
+    return out
+
+
+def table_paths(data: dict) -> list[KeyPath]:
+    out: list[KeyPath] = [()]
+    for ident, cluster in (data.get("clusters") or {}).items():
+        out.append(("clusters", ident))
+        for name in ("funding", "members"):
+            out.extend(("clusters", ident, name, i) for i in range(len(cluster.get(name) or ())))
+    out.extend(("partners", ident) for ident in data.get("partners") or {})
+    return out
+
+
+def dotted(path: KeyPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+@st.composite
+def poisoned(draw):
+    data = draw(REGISTRIES)
+    candidates = [Poison("quote-date", p) for p in date_paths(data)]
+    candidates += [Poison("extra-key", p) for p in table_paths(data)]
+    poison = draw(st.sampled_from(candidates))
+    return data, poison
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=poisoned(), rnd=st.randoms(use_true_random=False))
+def test_generated_layouts_report_the_line_of_the_mistake(case, rnd) -> None:
+    data, poison = case
+    writer = HandWriter(rnd, poison)
+    text = writer.document(data)
+    line = writer.where[poison.reported]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clusters.toml"
+        path.write_text(text, encoding="utf-8")
+        assert located(path) == [f"{line}: {dotted(poison.reported)}"], text
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=REGISTRIES, rnd=st.randoms(use_true_random=False))
+def test_generated_layouts_are_read_as_written(data, rnd) -> None:
+    text = HandWriter(rnd).document(data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clusters.toml"
+        path.write_text(text, encoding="utf-8")
+        result = run("--registry", str(path), "list", "--json", "--on", "2020-01-01")
+        assert result.exit_code == 0, (result.stderr, text)
+        assert [row["id"] for row in result.json()] == sorted(data.get("clusters") or {})
