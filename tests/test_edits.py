@@ -952,6 +952,17 @@ def test_edits_of_the_shipped_registry_are_refused(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_shipped_registry_named_by_path_is_still_read_only(tmp_path: Path) -> None:
+    before = digest(store.SHIPPED)
+    for how in (["--registry", str(store.SHIPPED)], []):
+        env = {} if how else {"CLUSTERS_REGISTRY": str(store.SHIPPED)}
+        done = run(
+            *how, "add-member", "vil", "acme", "--name", "A", "--kind", "company", "--json", env=env
+        )
+        assert_error(done, 4, "read-only")
+    assert digest(store.SHIPPED) == before
+
+
 def test_an_initialised_copy_of_the_shipped_registry_is_editable(tmp_path: Path) -> None:
     registry = tmp_path / "reg.toml"
     assert run("init", str(registry), "--from-shipped").exit_code == 0
@@ -1127,6 +1138,22 @@ def test_a_stale_lock_file_does_not_block(registry: Path) -> None:
     done = cli(registry, "add-member", "beta", "uni", "--lock-timeout", "0.5", "--json")
     assert done.exit_code == 0, done.stdout
     assert done.json()["changed"] is True
+
+
+def test_temporary_files_of_killed_writers_are_removed_by_the_next_writer(
+    registry: Path,
+) -> None:
+    leftovers = [
+        registry.parent / f".{registry.name}.{tag}.tmp" for tag in ("abcd1234", "x_y_z_09")
+    ]
+    for path in leftovers:
+        path.write_text("half a registry", encoding="utf-8")
+    unrelated = registry.parent / ".other.toml.abcd1234.tmp"
+    unrelated.write_text("not ours", encoding="utf-8")
+    done = cli(registry, "add-member", "beta", "uni", "--json")
+    assert done.exit_code == 0, done.stdout
+    assert not any(path.exists() for path in leftovers)
+    assert unrelated.exists()
 
 
 def test_the_lock_of_a_symlinked_registry_is_its_targets(tmp_path: Path) -> None:

@@ -283,6 +283,17 @@ def test_fmt_through_a_symbolic_link_rewrites_the_target(tmp_path: Path) -> None
     assert target.read_text(encoding="utf-8") == HAND_EDITED_CANONICAL
 
 
+def test_a_byte_order_mark_is_not_canonical_and_fmt_removes_it(tmp_path: Path) -> None:
+    path = tmp_path / "clusters.toml"
+    canonical_text = run("--registry", str(write_registry(tmp_path, HAND_EDITED)), "fmt")
+    assert canonical_text.exit_code == 0
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert run("--registry", str(path), "list", "--json").exit_code == 0
+    assert run("--registry", str(path), "fmt", "--check").exit_code == 1
+    assert run("--registry", str(path), "fmt").exit_code == 0
+    assert path.read_text(encoding="utf-8") == HAND_EDITED_CANONICAL
+
+
 def test_fmt_leaves_no_temporary_file_behind(tmp_path: Path) -> None:
     path = write_registry(tmp_path, HAND_EDITED)
     assert run("--registry", str(path), "fmt").exit_code == 0

@@ -178,6 +178,18 @@ def test_the_summary_goes_to_stderr(registry: Path, tmp_path: Path) -> None:
     assert "beta: 1 added, 1 already there, 1 new partners" in done.stderr
 
 
+def test_many_new_warnings_are_summarised_on_stderr(registry: Path, tmp_path: Path) -> None:
+    # Each row joins alpha before its recognition (2018-01-01): one FC110 warning per row.
+    rows = "".join(f"early-{n},Early {n},company,2017-01-01\n" for n in range(12))
+    path = csv_file(tmp_path, "partner,name,kind,since\n" + rows)
+    done = imported(registry, "alpha", path)
+    assert done.exit_code == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 5
+    assert all("FC110 membership-dates" in line for line in warnings[:4])
+    assert warnings[4] == "warning: … and 8 more new warnings: see `clusters validate`"
+
+
 # -- an export-style file ----------------------------------------------------------------
 
 EXPORT_STYLE = """\

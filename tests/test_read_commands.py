@@ -227,6 +227,12 @@ def test_empty_registry_option_is_an_error_not_a_fallback(
     assert "--registry" in result.json()["error"]["message"]
 
 
+def test_registry_option_without_a_value_after_the_subcommand(registry: Path) -> None:
+    result = run("list", "--registry")
+    assert result.exit_code == 2
+    assert "Option '--registry' requires an argument." in result.stderr
+
+
 def test_registry_that_is_a_folder(tmp_path: Path) -> None:
     result = run("--registry", str(tmp_path), "list", "--json")
     assert result.exit_code == 3

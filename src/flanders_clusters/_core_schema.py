@@ -20,7 +20,7 @@ SCHEMA = {
                     "fields": {
                         "support_rate": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "float", "ge": 0, "le": 1},
+                            "schema": {"type": "float", "ge": 0, "le": 1, "allow_inf_nan": False},
                             "required": False,
                         },
                         "max_years": {
@@ -161,17 +161,30 @@ SCHEMA = {
                                             },
                                             "annual_support_eur": {
                                                 "type": "typed-dict-field",
-                                                "schema": {"type": "float", "ge": 0},
+                                                "schema": {
+                                                    "type": "float",
+                                                    "ge": 0,
+                                                    "allow_inf_nan": False,
+                                                },
                                                 "required": False,
                                             },
                                             "total_support_eur": {
                                                 "type": "typed-dict-field",
-                                                "schema": {"type": "float", "ge": 0},
+                                                "schema": {
+                                                    "type": "float",
+                                                    "ge": 0,
+                                                    "allow_inf_nan": False,
+                                                },
                                                 "required": False,
                                             },
                                             "support_rate": {
                                                 "type": "typed-dict-field",
-                                                "schema": {"type": "float", "ge": 0, "le": 1},
+                                                "schema": {
+                                                    "type": "float",
+                                                    "ge": 0,
+                                                    "le": 1,
+                                                    "allow_inf_nan": False,
+                                                },
                                                 "required": False,
                                             },
                                             "reference": {

@@ -18,6 +18,7 @@ from .tomlindex import has_comments
 from .vocabulary import SCHEMA_HEADER, SCHEMA_VERSION
 
 SCHEMA_FILE = "clusters.schema.json"
+MAX_WARNINGS = 5  # an import of 10,000 rows should not print 10,000 lines
 COMMENTS_DROPPED = (
     "{path} held comments, which the canonical form does not keep; put remarks in a cluster's notes"
 )
@@ -160,7 +161,11 @@ def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date) ->
             + "; nothing was written",
             details=[f"fix: {f.fix}" for f in errors],
         )
-    return [f"the edit adds {_said(f)}" for f in new if f.severity == "warning"]
+    warned = [f"the edit adds {_said(f)}" for f in new if f.severity == "warning"]
+    if len(warned) > MAX_WARNINGS:
+        more = len(warned) - MAX_WARNINGS + 1
+        warned[MAX_WARNINGS - 1 :] = [f"… and {more} more new warnings: see `clusters validate`"]
+    return warned
 
 
 def _said(finding: Any) -> str:

@@ -34,8 +34,8 @@ _STRICT = ConfigDict(extra="forbid", strict=True)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
-Euro = Annotated[float, Field(ge=0)]
-Rate = Annotated[float, Field(ge=0, le=1)]
+Euro = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Days = Annotated[int, Field(ge=0)]
 Years = Annotated[int, Field(ge=1)]
 
@@ -178,7 +178,10 @@ def schema_json() -> dict:
     """The JSON Schema of the registry file (``clusters schema``)."""
     schema = adapter().json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://github.com/vlaio/clusters/clusters.schema.json"
+    for table in ("clusters", "partners"):
+        # pydantic writes the id pattern as patternProperties; without this an id that is
+        # not a slug would not be flagged by an editor at all.
+        schema["properties"][table]["additionalProperties"] = False
     return schema
 
 

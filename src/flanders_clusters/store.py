@@ -67,13 +67,19 @@ def locate(
     if option is not None:
         if not os.fspath(option):
             raise RegistryNotFound("--registry is empty; fix: pass the path of a registry file")
-        return Source(Path(option), how="option")
+        return _named(Path(option), "option")
     if environ.get(ENV_VAR):
-        return Source(Path(environ[ENV_VAR]), how="env")
+        return _named(Path(environ[ENV_VAR]), "env")
     local = (cwd or Path.cwd()) / DEFAULT_RELATIVE
     if local.is_file():
         return Source(DEFAULT_RELATIVE if cwd is None else local, how="cwd")
     return Source(SHIPPED, shipped=True, how="shipped")
+
+
+def _named(path: Path, how: str) -> Source:
+    """A registry named by the user; the shipped copy stays read-only however it is named."""
+    shipped = os.path.realpath(path) == os.path.realpath(SHIPPED)
+    return Source(path, shipped=shipped, how=how)
 
 
 @dataclass
@@ -114,7 +120,7 @@ def read_text(source: Source) -> str:
 
 
 def decode(raw: bytes, path: Path) -> str:
-    """UTF-8 text of a registry; a leading byte-order mark is dropped."""
+    """UTF-8 text of a registry (a byte-order mark is kept: ``fmt`` removes it)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -123,14 +129,14 @@ def decode(raw: bytes, path: Path) -> str:
             f"{path}:{line}: not UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}); "
             "fix: save the file as UTF-8"
         ) from None
-    return text.removeprefix("\ufeff")
+    return text
 
 
 def parse(text: str, path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _SYNTAX_POSITION.search(message)
@@ -210,9 +216,22 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
     except PermissionError as exc:
         raise ReadOnly(f"{lock_path}: cannot create the lock file: {exc.strerror}") from None
     try:
+        _remove_stale_temps(target_of(source))
         yield
     finally:
         lock.release()
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Delete temp files of writers killed mid-write (only a lock holder writes them)."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp$")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if pattern.match(name):
+            _discard(str(target.parent / name))
 
 
 def write_text(source: Source, text: str) -> None:

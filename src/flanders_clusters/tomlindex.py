@@ -100,7 +100,7 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self._lines: dict[Path, int] = {}
         self._aot_count: dict[Path, int] = {}
-        self._tokens = _Tokens(text)
+        self._tokens = _Tokens(text.removeprefix("\ufeff"))
         self._document()
 
     def line(self, path: Path) -> int | None:

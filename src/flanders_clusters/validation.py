@@ -44,25 +44,8 @@ def check(data: Any) -> list[Problem]:
     try:
         _validator().validate_python(data)
     except ValidationError as exc:
-        problems = [_problem(error) for error in exc.errors(include_url=False)]
-    else:
-        problems = []
-    # TOML has inf and nan, which the float types accept and JSON cannot carry.
-    seen = {problem.path for problem in problems}
-    problems += [p for p in _non_finite(data, ()) if p.path not in seen]
-    return problems
-
-
-def _non_finite(value: Any, path: Path) -> list[Problem]:
-    if isinstance(value, float) and not math.isfinite(value):
-        return [_not_finite(path, value)]
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return []
-    return [p for key, item in items for p in _non_finite(item, (*path, key))]
+        return [_problem(error) for error in exc.errors(include_url=False)]
+    return []
 
 
 def _not_finite(path: Path, value: float) -> Problem:
@@ -138,7 +121,7 @@ def _problem(error: dict[str, Any]) -> Problem:
         return _bad_choice(loc, value, ctx)
     if kind == "string_pattern_mismatch":
         return _bad_pattern(loc, value)
-    if isinstance(value, float) and not math.isfinite(value):
+    if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
         return _not_finite(loc, value)
     if kind == "greater_than_equal":
         bound = f"{ctx['ge']:g}"

@@ -51,7 +51,9 @@ def hoist_global_options(args: list[str]) -> list[str]:
         if token == "--":
             rest.extend(args[index:])
             break
-        if token in GLOBAL_OPTIONS and index + 1 < len(args):
+        if token in GLOBAL_OPTIONS:
+            if index + 1 == len(args):
+                raise _UsageError(f"Option '{token}' requires an argument.")
             front.extend(args[index : index + 2])
             index += 2
             continue
