@@ -169,7 +169,7 @@ def clusters_of(data: Record, partner_id: str) -> Iterable[tuple[str, Record, Re
 
 # -- identity ----------------------------------------------------------------------------
 
-_ENTERPRISE = re.compile(
+_ENTERPRISE = (  # a pattern, compiled on first use (and cached) by re
     r"^(?:BE)?\s*(\d{4})\.?(\d{3})\.?(\d{3})$|^(?:BE)?\s*(\d{3})\.?(\d{3})\.?(\d{3})$"
 )
 
@@ -180,7 +180,7 @@ def normalise_enterprise_number(text: str) -> str | None:
     None when the text is not of one of the accepted forms; check digits are not checked.
     """
     compact = text.strip().upper().replace(" ", "")
-    match = _ENTERPRISE.match(compact)
+    match = re.match(_ENTERPRISE, compact)
     if not match:
         return None
     digits = "".join(g for g in match.groups() if g)

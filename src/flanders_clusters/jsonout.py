@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 # json.dumps escapes C0 controls itself; these it would pass through raw: DEL, the C1
 # controls (CSI is 0x9b) and the invisible bidirectional and format controls.
-_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+UNSAFE = [
+    *range(0x7F, 0xA0),  # DEL and the C1 controls
+    0x061C,  # Arabic letter mark
+    *range(0x200B, 0x2010),  # zero-width and directional marks
+    *range(0x2028, 0x202F),  # line/paragraph separators, bidi embeddings and overrides
+    *range(0x2060, 0x206A),  # word joiner, bidi isolates
+    0xFEFF,  # byte-order mark
+]
+_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE}
 
 
 def _default(value: Any) -> Any:
@@ -22,7 +29,7 @@ def _default(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=2, default=_default)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.translate(_ESCAPES)
 
 
 def error(code: str, message: str, **extra: Any) -> str:

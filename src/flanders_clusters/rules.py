@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import domain
@@ -94,12 +95,19 @@ class Finding:
 
 @dataclass
 class Context:
-    """What a rule may look at: the registry, the date, the effective policy."""
+    """What a rule may look at: the registry, the date, the effective policy.
+
+    Facts that several rules need (a cluster's status, the kinds of its current members)
+    are computed once per run and kept here.
+    """
 
     data: dict[str, Any]
     on: dt.date
     policy: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    _status: dict[int, str] = field(default_factory=dict, repr=False)
+    _kinds: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    _ids: dict[int, set[str]] = field(default_factory=dict, repr=False)
 
     @property
     def clusters(self) -> dict[str, dict[str, Any]]:
@@ -109,8 +117,35 @@ class Context:
     def partners(self) -> dict[str, dict[str, Any]]:
         return self.data.get("partners") or {}
 
+    def status(self, cluster: dict[str, Any]) -> str:
+        key = id(cluster)
+        found = self._status.get(key)
+        if found is None:
+            found = self._status[key] = domain.status(cluster, self.on)
+        return found
+
     def active(self, cluster: dict[str, Any]) -> bool:
-        return domain.status(cluster, self.on) == "active"
+        return self.status(cluster) == "active"
+
+    @cached_property
+    def partner_kinds(self) -> dict[str, str]:
+        return {partner_id: partner["kind"] for partner_id, partner in self.partners.items()}
+
+    def member_ids(self, cluster: dict[str, Any]) -> set[str]:
+        """The ids of the partners a cluster lists (each once)."""
+        key = id(cluster)
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = {m["partner"] for m in cluster.get("members") or ()}
+        return found
+
+    def kinds(self, cluster: dict[str, Any]) -> list[str]:
+        """The kind of each current member (a clusterpact party counts as government)."""
+        key = id(cluster)
+        found = self._kinds.get(key)
+        if found is None:
+            found = self._kinds[key] = _current_kinds(self, cluster)
+        return found
 
 
 @dataclass(frozen=True)
@@ -188,7 +223,9 @@ def schema(ctx: Context) -> Iterator[Hit]:
 def unknown_partner(ctx: Context) -> Iterator[Hit]:
     known = ctx.partners
     for cluster_id, cluster in ctx.clusters.items():
-        for index, member in _indexed(cluster.get("members")):
+        if ctx.member_ids(cluster) <= known.keys():
+            continue  # the common case, checked at set speed
+        for index, member in enumerate(cluster["members"]):
             partner_id = member["partner"]
             if partner_id not in known:
                 yield Hit(
@@ -209,8 +246,11 @@ def unknown_partner(ctx: Context) -> Iterator[Hit]:
 )
 def duplicate_member(ctx: Context) -> Iterator[Hit]:
     for cluster_id, cluster in ctx.clusters.items():
+        members = cluster.get("members") or ()
+        if len(ctx.member_ids(cluster)) == len(members):
+            continue
         seen: set[str] = set()
-        for index, member in _indexed(cluster.get("members")):
+        for index, member in enumerate(members):
             partner_id = member["partner"]
             if partner_id in seen:
                 yield Hit(
@@ -396,15 +436,16 @@ def partial_list(cluster: dict[str, Any]) -> str | None:
     return None
 
 
-def _kinds(ctx: Context, cluster: dict[str, Any]) -> list[str]:
-    """The kind of each current member (a clusterpact party counts as government)."""
-    kinds = []
-    for member in domain.current_members(cluster, ctx.on):
-        partner = ctx.partners.get(member["partner"])
-        if partner is None:
-            continue  # FC002 reports it
-        kinds.append("government" if member.get("role") == "clusterpact" else partner["kind"])
-    return kinds
+def _current_kinds(ctx: Context, cluster: dict[str, Any]) -> list[str]:
+    # domain.is_current, written inline: this runs for every membership of every cluster.
+    kind_of, on = ctx.partner_kinds, ctx.on
+    earliest, latest = dt.date.min, dt.date.max
+    return [
+        "government" if member.get("role") == "clusterpact" else kind_of[member["partner"]]
+        for member in cluster.get("members") or ()
+        if member["partner"] in kind_of  # an unknown partner is FC002's
+        and (member.get("since") or earliest) <= on <= (member.get("until") or latest)
+    ]
 
 
 def _composition(message: str, cluster_id: str, cluster: dict[str, Any]) -> Hit:
@@ -434,7 +475,7 @@ def triple_helix(ctx: Context) -> Iterator[Hit]:
     for cluster_id, cluster in ctx.clusters.items():
         if cluster["type"] != "spearhead" or not ctx.active(cluster):
             continue
-        kinds = set(_kinds(ctx, cluster))
+        kinds = set(ctx.kinds(cluster))
         missing = [k for k in ("company", "knowledge", "government") if k not in kinds]
         if missing:
             names = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
@@ -453,7 +494,7 @@ def company_driven(ctx: Context) -> Iterator[Hit]:
     for cluster_id, cluster in ctx.clusters.items():
         if not ctx.active(cluster):
             continue
-        kinds = _kinds(ctx, cluster)
+        kinds = ctx.kinds(cluster)
         companies = kinds.count("company")
         if companies * 2 <= len(kinds):
             yield _composition(
@@ -517,33 +558,30 @@ def action_plan(ctx: Context) -> Iterator[Hit]:
     fix="Check the postal code and country; ignore FC109 if foreign members are intended.",
 )
 def flemish_seat(ctx: Context) -> Iterator[Hit]:
+    outside = {}  # partner id → (message, path): companies seated outside Flanders
+    for partner_id, partner in ctx.partners.items():
+        if partner["kind"] != "company":
+            continue
+        country = partner.get("country", "BE")
+        code = partner.get("postal_code")
+        if country != "BE":
+            outside[partner_id] = (
+                f"{partner_id!r} is seated in {country}, not in Flanders",
+                ("partners", partner_id, "country"),
+            )
+        elif code and (place := domain.region(code)) in ("brussels", "wallonia"):
+            outside[partner_id] = (
+                f"{partner_id!r} has postal code {code} ({place.capitalize()}), not in Flanders",
+                ("partners", partner_id, "postal_code"),
+            )
+    if not outside:
+        return
     for cluster_id, cluster in ctx.clusters.items():
-        seen: set[str] = set()  # a partner listed twice (FC003) is reported once
-        for member in cluster.get("members") or ():
-            partner_id = member["partner"]
-            partner = ctx.partners.get(partner_id)
-            if partner is None or partner["kind"] != "company" or partner_id in seen:
-                continue
-            seen.add(partner_id)
-            country = partner.get("country", "BE")
-            if country != "BE":
-                yield Hit(
-                    f"{partner_id!r} is seated in {country}, not in Flanders",
-                    ("partners", partner_id, "country"),
-                    cluster_id,
-                    partner_id,
-                )
-                continue
-            code = partner.get("postal_code")
-            place = domain.region(code) if code else None
-            if place in ("brussels", "wallonia"):
-                yield Hit(
-                    f"{partner_id!r} has postal code {code} ({place.capitalize()}), "
-                    "not in Flanders",
-                    ("partners", partner_id, "postal_code"),
-                    cluster_id,
-                    partner_id,
-                )
+        for partner_id in sorted(
+            ctx.member_ids(cluster).intersection(outside)
+        ):  # once, even if listed twice
+            message, path = outside[partner_id]
+            yield Hit(message, path, cluster_id, partner_id)
 
 
 @rule(
@@ -558,9 +596,11 @@ def membership_dates(ctx: Context) -> Iterator[Hit]:
     for cluster_id, cluster in ctx.clusters.items():
         recognised = cluster.get("recognised")
         _, last = domain.span(cluster)
-        for index, member in _indexed(cluster.get("members")):
+        early = recognised or dt.date.min
+        late = last or dt.date.max
+        for index, member in enumerate(cluster.get("members") or ()):
             since = member.get("since")
-            if since is None or member.get("role") == "founder":
+            if since is None or early <= since <= late or member.get("role") == "founder":
                 continue
             path = ("clusters", cluster_id, "members", index, "since")
             partner_id = member["partner"]
@@ -592,10 +632,12 @@ def membership_dates(ctx: Context) -> Iterator[Hit]:
 def funding_ending(ctx: Context) -> Iterator[Hit]:
     window = ctx.policy["ending_soon_days"]
     for cluster_id, cluster in ctx.clusters.items():
-        left = domain.days_left(cluster, ctx.on)
-        if left is None or left > window:
+        if not ctx.active(cluster):
             continue
         block = domain.current_block(cluster, ctx.on)
+        left = (block[1] - ctx.on).days
+        if left > window:
+            continue
         index, period = next(
             (i, p) for i, p in _indexed(cluster.get("funding")) if p["end"] == block[1]
         )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import edit, read, report, rules  # noqa: F401  (each registers its commands)
-from .app import app
+from .app import app  # the commands are loaded on demand: see app.COMMANDS
 
 
 def main() -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
+import typer.main
 
 from .. import __version__, jsonout, store
 from ..errors import EXIT_USAGE, ClustersError, UsageError
@@ -24,8 +25,98 @@ GLOBAL_OPTIONS = ("--registry", "--lock-timeout")
 _UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
+# Which module defines each command, in the order of `clusters --help`. A command's module
+# is imported, and its options built, only when the command runs (or help lists it): a
+# script calling `clusters list` does not pay for the other twenty commands.
+COMMANDS = {
+    "list": "read",
+    "show": "read",
+    "partners": "read",
+    "partner": "read",
+    "validate": "rules",
+    "rules": "rules",
+    "timeline": "report",
+    "network": "report",
+    "stats": "report",
+    "export": "report",
+    "add-cluster": "edit",
+    "update-cluster": "edit",
+    "remove-cluster": "edit",
+    "add-partner": "edit",
+    "update-partner": "edit",
+    "remove-partner": "edit",
+    "add-member": "edit",
+    "update-member": "edit",
+    "remove-member": "edit",
+    "import-members": "edit",
+    "add-funding": "edit",
+    "remove-funding": "edit",
+    "fmt": "registry",
+    "schema": "registry",
+    "init": "registry",
+}
+
+
+class LazyCommands(MutableMapping):
+    """The root's commands, built from their module on first use."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            import importlib
+
+            module = importlib.import_module(f"{__package__}.{COMMANDS[name]}")
+            self._built[name] = _build(module.app, name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
+def _build(module_app: typer.Typer, name: str) -> Any:
+    """The click command ``name`` of a module's Typer app, built alone.
+
+    Typer builds all of an app's commands at once; building only the one that runs keeps
+    the start-up of a script's call small. Should Typer's builders change shape, every
+    command of the module is built instead.
+    """
+    options = {
+        "pretty_exceptions_short": module_app.pretty_exceptions_short,
+        "rich_markup_mode": module_app.rich_markup_mode,
+    }
+    try:
+        for info in module_app.registered_commands:
+            if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+                return typer.main.get_command_from_info(info, **options)
+        for info in module_app.registered_groups:
+            if info.name == name:
+                return typer.main.get_group_from_info(
+                    info, suggest_commands=module_app.suggest_commands, **options
+                )
+    except (AttributeError, TypeError):  # pragma: no cover - a future Typer
+        pass
+    return typer.main.get_command(module_app).commands[name]  # pragma: no cover
+
+
 class Group(typer.core.TyperGroup):
     """The root command: global options may also follow the subcommand (SPEC §3)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands()
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["clusters.args"] = list(args)
@@ -195,11 +286,18 @@ class Session:
     def today(on: dt.date | None) -> dt.date:
         return on or dt.date.today()
 
-    def output(self, value: Any, tables: Callable[[Any], Any] | None = None) -> None:
-        """JSON with ``--json``, else the tables that ``tables(value)`` draws."""
+    def output(self, value: Any, tables: Callable[[Any], Any] | str | None = None) -> None:
+        """JSON with ``--json``, else what ``tables(value)`` draws.
+
+        ``tables`` may name a function of ``render``, so that JSON never imports it.
+        """
         if self.as_json or tables is None:
             write_stdout(jsonout.dumps(value))
             return
+        if isinstance(tables, str):
+            from .. import render
+
+            tables = getattr(render, tables)
         drawn = tables(value)
         if isinstance(drawn, str):  # plain text formats (github, mermaid, dot, csv…)
             if drawn:

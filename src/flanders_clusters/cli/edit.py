@@ -26,7 +26,9 @@ from ..vocabulary import (
     PARTNER_SIZES,
     ROLES,
 )
-from .app import DryRunOpt, JsonOpt, OnOpt, app, parse_date, session
+from .app import DryRunOpt, JsonOpt, OnOpt, parse_date, session
+
+app = typer.Typer()
 
 
 def parse_enterprise_number(value: str | None) -> str | None:

@@ -15,7 +15,9 @@ from .. import domain, jsonout
 from ..exporting import FORMATS as EXPORT_FORMATS
 from ..exporting import WHATS
 from ..vocabulary import CLUSTER_TYPES
-from .app import JsonOpt, OnOpt, app, choice, output_format, session, write_stdout
+from .app import JsonOpt, OnOpt, choice, output_format, session, write_stdout
+
+app = typer.Typer()
 
 TypeOpt = Annotated[str | None, choice("--type", CLUSTER_TYPES, "Only clusters of this type.")]
 FromOpt = Annotated[

@@ -8,7 +8,9 @@ import typer
 
 from .. import domain
 from ..errors import EXIT_FINDINGS
-from .app import JsonOpt, OnOpt, app, choice, output_format, session
+from .app import JsonOpt, OnOpt, choice, output_format, session
+
+app = typer.Typer()
 
 FORMATS = ("text", "json", "github")
 
@@ -70,7 +72,7 @@ def _text(chosen: str, result: dict, findings: list):
 
 @app.command("rules")
 def rules_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """The rule catalogue with the effective thresholds of the registry's [policy]."""
+    """The rule catalogue with the thresholds in effect for the registry's policy."""
     from .. import rules
 
     with session(ctx, as_json) as s:
