@@ -116,7 +116,7 @@ def generate(memberships: int, seed: int = 2026) -> str:
     plans and three-year periods, partners shared across clusters (a pool of a fifth of
     the memberships), Flemish postal codes, valid enterprise numbers.
     """
-    import tomli_w
+    from flanders_clusters import canonical
 
     rng = random.Random(seed)
     per_cluster = 10
@@ -132,8 +132,10 @@ def generate(memberships: int, seed: int = 2026) -> str:
             "postal_code": str(rng.choice([2000, 3000, 8000, 9000, 1800, 3500])),
         }
     for index in range(20):
-        partners[f"knowledge-{index:02d}"] = {"name": f"Knowledge Centre {index}",
-                                              "kind": "knowledge"}
+        partners[f"knowledge-{index:02d}"] = {
+            "name": f"Knowledge Centre {index}",
+            "kind": "knowledge",
+        }
     partners["flemish-government"] = {"name": "Flemish Government", "kind": "government"}
     company_ids = [p for p in partners if p.startswith("company-")]
     clusters: dict[str, dict] = {}
@@ -166,25 +168,31 @@ def generate(memberships: int, seed: int = 2026) -> str:
         if not spearhead:
             cluster["action_plan"] = f"https://example.org/clusters/{index}/plan"
         clusters[f"cluster-{index:06d}"] = cluster
-    data = {"schema_version": 1, "clusters": clusters, "partners": dict(sorted(partners.items()))}
-    return "#:schema ./clusters.schema.json\n\n" + tomli_w.dumps(data)
+    data = {"schema_version": 1, "clusters": clusters, "partners": partners}
+    return canonical.dumps(data)
 
 
 def import_csv(rows: int, seed: int = 7) -> str:
     lines = ["partner;name;kind;postal_code;role;since"]
     for index in range(rows):
-        lines.append(f"bulk-{seed}-{index:06d};Bulk Company {index} BV;company;9000;member;01/01/2026")
+        row = f"bulk-{seed}-{index:06d};Bulk Company {index} BV;company;9000;member;01/01/2026"
+        lines.append(row)
     return "\n".join(lines) + "\n"
 
 
 # -- measuring ------------------------------------------------------------------------------
 
 
+# Children cache bytecode as an installed tool does (some shells export
+# PYTHONDONTWRITEBYTECODE, which would make every run compile the package again).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str], *, setup=None, cwd: Path | None = None) -> float:
     if setup is not None:
         setup()
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, cwd=cwd)
+    result = subprocess.run(command, capture_output=True, cwd=cwd, env=ENV)
     elapsed = time.perf_counter() - started
     if result.returncode not in (0,):
         raise SystemExit(
@@ -200,7 +208,7 @@ def median(command: list[str], runs: int, **kwargs) -> float:
 
 def peak_rss(arguments: list[str]) -> int:
     result = subprocess.run(
-        [PYTHON, "-c", PEAK_RSS, *arguments], capture_output=True, text=True, check=False
+        [PYTHON, "-c", PEAK_RSS, *arguments], capture_output=True, text=True, check=False, env=ENV
     )
     for line in result.stderr.splitlines():
         if line.startswith("PEAK_RSS_KIB="):
@@ -260,8 +268,18 @@ def main() -> int:
             megabytes = len(text.encode()) / 1e6
             label = f"{size:,} ({megabytes:.1f} MB)"
 
-            ours = median([*CLUSTERS, "--registry", str(registry), "validate", "--json",
-                           "--on", "2026-11-27"], runs)
+            ours = median(
+                [
+                    *CLUSTERS,
+                    "--registry",
+                    str(registry),
+                    "validate",
+                    "--json",
+                    "--on",
+                    "2026-11-27",
+                ],
+                runs,
+            )
             floor = median([PYTHON, str(read_floor), str(registry)], runs)
             results.append(row("read", label, ours, floor))
 
@@ -269,8 +287,20 @@ def main() -> int:
                 path.write_text(original, encoding="utf-8")
 
             ours = median(
-                [*CLUSTERS, "--registry", str(registry), "add-member", "cluster-000007",
-                 "bench-new", "--name", "Bench BV", "--kind", "company", "--postal-code", "9000"],
+                [
+                    *CLUSTERS,
+                    "--registry",
+                    str(registry),
+                    "add-member",
+                    "cluster-000007",
+                    "bench-new",
+                    "--name",
+                    "Bench BV",
+                    "--kind",
+                    "company",
+                    "--postal-code",
+                    "9000",
+                ],
                 runs,
                 setup=restore,
             )
@@ -281,8 +311,14 @@ def main() -> int:
                 csv_path = work / "import.csv"
                 csv_path.write_text(import_csv(10_000), encoding="utf-8")
                 ours = median(
-                    [*CLUSTERS, "--registry", str(registry), "import-members", "cluster-000007",
-                     str(csv_path)],
+                    [
+                        *CLUSTERS,
+                        "--registry",
+                        str(registry),
+                        "import-members",
+                        "cluster-000007",
+                        str(csv_path),
+                    ],
                     runs,
                     setup=restore,
                 )
@@ -291,8 +327,17 @@ def main() -> int:
             if sys.platform != "win32":
                 restore()
                 ours_kib = statistics.median(
-                    peak_rss(["clusters", "--registry", str(registry), "validate", "--json",
-                              "--on", "2026-11-27"])
+                    peak_rss(
+                        [
+                            "clusters",
+                            "--registry",
+                            str(registry),
+                            "validate",
+                            "--json",
+                            "--on",
+                            "2026-11-27",
+                        ]
+                    )
                     for _ in range(3)
                 )
                 floor_kib = statistics.median(
@@ -302,11 +347,15 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"clusters benchmarks, {dt.date.today()}, {platform.python_implementation()} "
-          f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
-          f"{os.cpu_count()} cores, median of {runs} runs (start-up: {runs * 3})")
+    print(
+        f"clusters benchmarks, {dt.date.today()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} cores, median of {runs} runs (start-up: {runs * 3})"
+    )
     print()
-    header = f"{'check':<9} {'registry':<34} {'clusters':>10} {'floor':>10} {'ratio':>6} {'goal':>6}"
+    header = (
+        f"{'check':<9} {'registry':<34} {'clusters':>10} {'floor':>10} {'ratio':>6} {'goal':>6}"
+    )
     print(header)
     print("-" * len(header))
     for item in results:

@@ -952,6 +952,28 @@ def test_edits_of_the_shipped_registry_are_refused(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_partner_change_is_judged_in_every_cluster_it_belongs_to(registry: Path) -> None:
+    # acme is alpha's only company: making it "other" breaks alpha's triple helix (FC105).
+    before = digest(registry)
+    done = cli(
+        registry, "update-partner", "acme", "--kind", "other", "--on", "2020-01-01", "--json"
+    )
+    error = assert_error(done, 4, "rule-violation")
+    assert "FC105 triple-helix: alpha" in error["message"]
+    assert digest(registry) == before
+
+
+def test_a_new_partner_with_a_bad_id_is_refused_by_the_schema(registry: Path) -> None:
+    before = digest(registry)
+    done = cli(
+        registry, "add-member", "beta", "Bad_Id", "--name", "B", "--kind", "company", "--json"
+    )
+    error = assert_error(done, 4, "rule-violation")
+    assert "FC001 schema" in error["message"]
+    assert "'Bad_Id' is not a slug" in error["message"]
+    assert digest(registry) == before
+
+
 def test_the_shipped_registry_named_by_path_is_still_read_only(tmp_path: Path) -> None:
     before = digest(store.SHIPPED)
     for how in (["--registry", str(store.SHIPPED)], []):

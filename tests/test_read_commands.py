@@ -1057,3 +1057,17 @@ def test_repository_and_package_copies_are_the_same_file() -> None:
     assert result.exit_code == repo.exit_code == 0
     assert result.stdout == repo.stdout
     assert package.read_bytes() == (REPO / "data" / "clusters.toml").read_bytes()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals need POSIX pty")
+def test_a_table_too_wide_for_the_terminal_is_shown_one_record_per_block(tmp_path: Path) -> None:
+    args = ["list", "--type", "spearhead", "--on", "2026-11-27"]
+    narrow = _run_on_a_terminal(args, {"NO_COLOR": "1", "COLUMNS": "80"}).replace("\r", "")
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in narrow.splitlines()]
+    assert max(len(line) for line in lines) <= 80
+    assert "name     De Blauwe Cluster" in lines
+    assert "domain   Sustainable chemistry and plastics" in lines
+    assert sum(line.startswith("id ") for line in lines) == 7
+    wide = _run_on_a_terminal(args, {"NO_COLOR": "1", "COLUMNS": "200"}).replace("\r", "")
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in wide.splitlines()]
+    assert any(line.startswith("id") and line.rstrip().endswith("members") for line in plain)

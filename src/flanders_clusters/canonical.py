@@ -23,7 +23,23 @@ from .vocabulary import (
 _EARLIEST = dt.date.min
 
 
+_IN_ORDER: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+
+
 def _ordered(record: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """``record`` with its keys in ``fields`` order (itself when they already are).
+
+    Records share a handful of key layouts, so whether a layout is in order is decided
+    once per layout: a registry that is already canonical is not copied record by record.
+    """
+    layout = (fields, tuple(record))
+    in_order = _IN_ORDER.get(layout)
+    if in_order is None:
+        rank = {key: index for index, key in enumerate(fields)}
+        known = [rank.get(key, len(fields)) for key in layout[1]]
+        in_order = _IN_ORDER[layout] = known == sorted(known)
+    if in_order:
+        return record
     out = {key: record[key] for key in fields if key in record}
     out.update((key, value) for key, value in record.items() if key not in out)
     return out

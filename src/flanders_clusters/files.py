@@ -104,27 +104,30 @@ def transact(
     timeout: float,
     dry_run: bool = False,
     on: dt.date | None = None,
+    scope: Any = None,
 ) -> dict[str, Any]:
     """Apply ``change`` — a pure edit of the data returning its JSON — to the registry.
 
     Under the lock: re-read, change, refuse (``RuleViolation``) when the result has an
     error-level finding the file did not have, write canonically. ``change`` returning
     ``"changed": False`` writes nothing; neither does ``dry_run``, which adds the diff.
+    ``scope`` (a ``rules.Scope``) names the records the change touches: only those, and
+    what they reach, are judged — the file was judged whole when it was read.
     """
     if dry_run:
-        return _apply(source, change, on or dt.date.today(), write=False)
+        return _apply(source, change, on or dt.date.today(), scope, write=False)
     store.ensure_writable(source)
     with store.locked(source, timeout):
-        return _apply(source, change, on or dt.date.today(), write=True)
+        return _apply(source, change, on or dt.date.today(), scope, write=True)
 
 
-def _apply(source, change, on: dt.date, *, write: bool) -> dict[str, Any]:
+def _apply(source, change, on: dt.date, scope, *, write: bool) -> dict[str, Any]:
     document = store.read(source)
     before = document.text
-    baseline = _findings(document.data, on)
+    baseline = _findings(document.data, on, scope=scope)
     outcome = change(document.data)
     if outcome.get("changed"):
-        warnings = _judge(document, baseline, on)
+        warnings = _judge(document, baseline, on, scope)
         after = canonical.dumps(document.data)
         if write:
             if has_comments(before):
@@ -139,18 +142,21 @@ def _apply(source, change, on: dt.date, *, write: bool) -> dict[str, Any]:
     return outcome
 
 
-def _findings(data: dict[str, Any], on: dt.date, problems=None) -> dict[tuple, Any]:
+def _findings(data: dict[str, Any], on: dt.date, problems=None, scope=None) -> dict[tuple, Any]:
     from . import rules
 
-    return {finding.identity: finding for finding in rules.run(data, on, problems=problems)}
+    found = rules.run(data, on, problems=problems, scope=scope)
+    return {finding.identity: finding for finding in found}
 
 
-def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date) -> list[str]:
+def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, scope) -> list[str]:
     """Refuse the change if it adds an error-level finding; name the warnings it adds."""
     from .errors import RuleViolation
-    from .validation import check
+    from .validation import check, check_records
 
-    found = _findings(document.data, on, problems=check(document.data))
+    data = document.data
+    problems = check_records(data, scope.clusters, scope.partners) if scope else check(data)
+    found = _findings(data, on, problems=problems, scope=scope)
     new = [finding for key, finding in found.items() if key not in baseline]
     errors = [f for f in new if f.severity == "error"]
     if errors:

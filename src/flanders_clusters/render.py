@@ -91,7 +91,7 @@ def emit(*renderables: Any, stream: IO[str] | None = None) -> None:
         for position, renderable in enumerate(renderables):
             if position:
                 out.print()
-            out.print(renderable)
+            out.print(_fitted(out, renderable))
         return
     for position, renderable in enumerate(renderables):
         if position:
@@ -103,6 +103,31 @@ def emit(*renderables: Any, stream: IO[str] | None = None) -> None:
         text = "\n".join(line.rstrip() for line in captured.get().splitlines())
         out.file.write(text + "\n")
     out.file.flush()
+
+
+def _fitted(out: Any, renderable: Any) -> Any:
+    """A table too wide for the terminal, shown one record per block (like psql's
+    expanded display), so that no column is squeezed to a few letters per line."""
+    from rich.table import Table
+
+    if not isinstance(renderable, Table) or len(renderable.columns) < 3:
+        return renderable
+    natural = out.measure(renderable, options=out.options.update(width=10**5)).maximum
+    if natural <= out.width:
+        return renderable
+    from rich.console import Group
+    from rich.text import Text
+
+    columns = [(str(column.header), list(column.cells)) for column in renderable.columns]
+    blocks: list[Any] = [Text(str(renderable.title), style="bold")] if renderable.title else []
+    for row in range(renderable.row_count):
+        record = Table.grid(padding=(0, 2))
+        record.add_column(style="bold", no_wrap=True)
+        record.add_column(overflow="fold")
+        for header, cells in columns:
+            record.add_row(header, cells[row])
+        blocks.extend([Text("─" * min(out.width, 40), style="dim"), record])
+    return Group(*blocks)
 
 
 def message(text: str, *, style: str = "", stream: IO[str] | None = None) -> None:

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from . import domain
@@ -45,6 +46,7 @@ VLAIO_SPEARHEAD = (
 FIT_POLICY = "http://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
 
 Path = tuple[str | int, ...]
+_PARTNER = itemgetter("partner")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,14 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The records an edit touches: the rules re-judge these (and what they reach) only."""
+
+    clusters: frozenset[str] = frozenset()
+    partners: frozenset[str] = frozenset()
+
+
 @dataclass
 class Context:
     """What a rule may look at: the registry, the date, the effective policy.
@@ -105,6 +115,7 @@ class Context:
     on: dt.date
     policy: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    scope: Scope | None = None
     _status: dict[int, str] = field(default_factory=dict, repr=False)
     _kinds: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _ids: dict[int, set[str]] = field(default_factory=dict, repr=False)
@@ -127,6 +138,42 @@ class Context:
     def active(self, cluster: dict[str, Any]) -> bool:
         return self.status(cluster) == "active"
 
+    def each_cluster(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        """The clusters to judge: all of them, or those the scope names or reaches."""
+        if self.scope is None:
+            return self.clusters.items()
+        return [(cid, self.clusters[cid]) for cid in sorted(self._scoped_clusters)]
+
+    def each_partner(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        """The partners to judge: all of them, or those the scope names."""
+        if self.scope is None:
+            return self.partners.items()
+        return [
+            (pid, self.partners[pid]) for pid in sorted(self.scope.partners) if pid in self.partners
+        ]
+
+    def partners_of_interest(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Partners whose membership findings may be reported: all, or the scoped ones'."""
+        if self.scope is None:
+            return self.partners.items()
+        ids = set(self.scope.partners)
+        for _, cluster in self.each_cluster():
+            ids |= self.member_ids(cluster)
+        return [(pid, self.partners[pid]) for pid in sorted(ids) if pid in self.partners]
+
+    @cached_property
+    def _scoped_clusters(self) -> set[str]:
+        assert self.scope is not None
+        found = {cid for cid in self.scope.clusters if cid in self.clusters}
+        if self.scope.partners:  # a partner's change reaches every cluster it is in
+            wanted = self.scope.partners
+            found.update(
+                cid
+                for cid, cluster in self.clusters.items()
+                if not wanted.isdisjoint(self.member_ids(cluster))
+            )
+        return found
+
     @cached_property
     def partner_kinds(self) -> dict[str, str]:
         return {partner_id: partner["kind"] for partner_id, partner in self.partners.items()}
@@ -136,7 +183,7 @@ class Context:
         key = id(cluster)
         found = self._ids.get(key)
         if found is None:
-            found = self._ids[key] = {m["partner"] for m in cluster.get("members") or ()}
+            found = self._ids[key] = set(map(_PARTNER, cluster.get("members") or ()))
         return found
 
     def kinds(self, cluster: dict[str, Any]) -> list[str]:
@@ -222,7 +269,7 @@ def schema(ctx: Context) -> Iterator[Hit]:
 )
 def unknown_partner(ctx: Context) -> Iterator[Hit]:
     known = ctx.partners
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         if ctx.member_ids(cluster) <= known.keys():
             continue  # the common case, checked at set speed
         for index, member in enumerate(cluster["members"]):
@@ -245,7 +292,7 @@ def unknown_partner(ctx: Context) -> Iterator[Hit]:
     fix="Merge the two memberships into one (`clusters remove-member`, `update-member`).",
 )
 def duplicate_member(ctx: Context) -> Iterator[Hit]:
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         members = cluster.get("members") or ()
         if len(ctx.member_ids(cluster)) == len(members):
             continue
@@ -274,7 +321,7 @@ def duplicate_member(ctx: Context) -> Iterator[Hit]:
     fix="Copy the number from the KBO public search, written 0123.456.789.",
 )
 def enterprise_number(ctx: Context) -> Iterator[Hit]:
-    for partner_id, partner in ctx.partners.items():
+    for partner_id, partner in ctx.each_partner():
         number = partner.get("enterprise_number")
         if number is None or domain.enterprise_number_valid(number):
             continue
@@ -297,7 +344,7 @@ def enterprise_number(ctx: Context) -> Iterator[Hit]:
     fix="Correct the dates; periods that continue each other start the day after.",
 )
 def funding_dates(ctx: Context) -> Iterator[Hit]:
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         ordered = sorted(
             _indexed(cluster.get("funding")), key=lambda item: (item[1]["start"], item[1]["end"])
         )
@@ -324,7 +371,7 @@ def funding_dates(ctx: Context) -> Iterator[Hit]:
 
 def _support_period(ctx: Context, kind: str) -> Iterator[Hit]:
     years = ctx.policy["max_years"][kind]
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         if cluster["type"] != kind or not domain.funded_time_exceeds(cluster, years):
             continue
         first, last = domain.span(cluster)
@@ -379,7 +426,7 @@ def spearhead_support_period(ctx: Context) -> Iterator[Hit]:
 )
 def annual_cap(ctx: Context) -> Iterator[Hit]:
     caps = ctx.policy["annual_cap_eur"]
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         cap = caps[cluster["type"]]
         for index, period in _indexed(cluster.get("funding")):
             rate = domain.yearly_rate(period)
@@ -408,7 +455,7 @@ def annual_cap(ctx: Context) -> Iterator[Hit]:
 )
 def support_rate(ctx: Context) -> Iterator[Hit]:
     limit = ctx.policy["support_rate"]
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         for index, period in _indexed(cluster.get("funding")):
             rate = period.get("support_rate")
             if rate is not None and rate > limit:
@@ -472,7 +519,7 @@ def _composition(message: str, cluster_id: str, cluster: dict[str, Any]) -> Hit:
     fix="Add the missing member, or mark a partial list with members_complete = false.",
 )
 def triple_helix(ctx: Context) -> Iterator[Hit]:
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         if cluster["type"] != "spearhead" or not ctx.active(cluster):
             continue
         kinds = set(ctx.kinds(cluster))
@@ -491,7 +538,7 @@ def triple_helix(ctx: Context) -> Iterator[Hit]:
     fix="Check the member list; mark a partial list with members_complete = false.",
 )
 def company_driven(ctx: Context) -> Iterator[Hit]:
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         if not ctx.active(cluster):
             continue
         kinds = ctx.kinds(cluster)
@@ -541,7 +588,7 @@ def spearhead_count(ctx: Context) -> Iterator[Hit]:
     fix='Add action_plan = "…" (the plan, or a URL to it).',
 )
 def action_plan(ctx: Context) -> Iterator[Hit]:
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         if cluster["type"] == "icn" and "action_plan" not in cluster and ctx.active(cluster):
             yield Hit("active network without an action_plan", ("clusters", cluster_id), cluster_id)
 
@@ -559,7 +606,7 @@ def action_plan(ctx: Context) -> Iterator[Hit]:
 )
 def flemish_seat(ctx: Context) -> Iterator[Hit]:
     outside = {}  # partner id → (message, path): companies seated outside Flanders
-    for partner_id, partner in ctx.partners.items():
+    for partner_id, partner in ctx.partners_of_interest():
         if partner["kind"] != "company":
             continue
         country = partner.get("country", "BE")
@@ -576,7 +623,7 @@ def flemish_seat(ctx: Context) -> Iterator[Hit]:
             )
     if not outside:
         return
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         for partner_id in sorted(
             ctx.member_ids(cluster).intersection(outside)
         ):  # once, even if listed twice
@@ -593,7 +640,7 @@ def flemish_seat(ctx: Context) -> Iterator[Hit]:
     fix="Correct since, or give the role founder to a founding member.",
 )
 def membership_dates(ctx: Context) -> Iterator[Hit]:
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         recognised = cluster.get("recognised")
         _, last = domain.span(cluster)
         early = recognised or dt.date.min
@@ -631,7 +678,7 @@ def membership_dates(ctx: Context) -> Iterator[Hit]:
 )
 def funding_ending(ctx: Context) -> Iterator[Hit]:
     window = ctx.policy["ending_soon_days"]
-    for cluster_id, cluster in ctx.clusters.items():
+    for cluster_id, cluster in ctx.each_cluster():
         if not ctx.active(cluster):
             continue
         block = domain.current_block(cluster, ctx.on)
@@ -665,18 +712,21 @@ def run(
     problems: list[Problem] | None = None,
     only: Iterable[str] = (),
     line: Callable[[Path], int | None] | None = None,
+    scope: Scope | None = None,
 ) -> list[Finding]:
     """All findings on ``on``: FC001 for schema problems, else every enabled rule.
 
     With schema problems the other rules do not run (they need a well-formed registry).
     ``only`` limits the run to some codes; ``[policy] ignore`` switches rules off.
+    ``scope`` limits it to the records an edit touches (registry-wide rules still count
+    every cluster).
     """
     wanted = set(only)
     if problems:
         codes = ["FC001"]
         ctx = Context(data, on, domain.policy({}), problems)
     else:
-        ctx = Context(data, on, domain.policy(data))
+        ctx = Context(data, on, domain.policy(data), scope=scope)
         # An explicit --rule runs the rule even when [policy] ignore switches it off.
         ignored = set() if wanted else set(ctx.policy["ignore"])
         codes = [c for c in CATALOGUE if c != "FC001" and c not in ignored]

@@ -221,6 +221,8 @@ class LineIndex:
 
 def has_comments(text: str) -> bool:
     """Whether ``text`` holds a comment other than a ``#:schema`` header line."""
+    if text.count("#") == text.startswith("#:schema"):
+        return False  # no '#' but the header's: the common case, at string speed
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "comment" and not match.group().startswith("#:schema"):
             return True

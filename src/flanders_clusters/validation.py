@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -35,6 +36,38 @@ def _validator() -> Any:
     from ._core_schema import SCHEMA
 
     return SchemaValidator(SCHEMA)
+
+
+@cache
+def _table_validator(table: str) -> Any:
+    """A validator of one top-level table (``clusters`` or ``partners``) alone."""
+    from pydantic_core import SchemaValidator
+
+    from ._core_schema import SCHEMA
+
+    field = SCHEMA["schema"]["fields"][table]["schema"]
+    return SchemaValidator(
+        {"type": "definitions", "schema": field, "definitions": SCHEMA["definitions"]}
+    )
+
+
+def check_records(data: Any, clusters: Iterable[str], partners: Iterable[str]) -> list[Problem]:
+    """Schema problems of some records only (those an edit touched), as ``check`` says them."""
+    from pydantic_core import ValidationError
+
+    problems = []
+    for table, ids in (("clusters", clusters), ("partners", partners)):
+        records = data.get(table) or {}
+        chosen = {key: records[key] for key in ids if key in records}
+        if not chosen:
+            continue
+        try:
+            _table_validator(table).validate_python(chosen)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                error["loc"] = (table, *error["loc"])
+                problems.append(_problem(error))
+    return problems
 
 
 def check(data: Any) -> list[Problem]:

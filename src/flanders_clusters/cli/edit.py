@@ -18,6 +18,7 @@ import typer
 
 from .. import edits, files
 from ..domain import normalise_enterprise_number
+from ..rules import Scope
 from ..vocabulary import (
     CLUSTER_TYPES,
     END_BASES,
@@ -213,6 +214,10 @@ def edit_command(
             outcome = files.transact(
                 s.source(),
                 change(values),
+                scope=Scope(
+                    clusters=frozenset(filter(None, [values.get("cluster_id")])),
+                    partners=frozenset(filter(None, [values.get("partner_id")])),
+                ),
                 timeout=s.settings.lock_timeout,
                 dry_run=dry_run,
                 on=on,
@@ -395,6 +400,7 @@ def import_members(
             outcome = files.transact(
                 s.source(),
                 lambda data: importing.apply(data, cluster_id, rows, tick, csv_file),
+                scope=Scope(frozenset([cluster_id]), frozenset(row.partner for row in rows)),
                 timeout=s.settings.lock_timeout,
                 dry_run=dry_run,
                 on=on,
