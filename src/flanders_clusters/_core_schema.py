@@ -10,7 +10,7 @@ SCHEMA = {
         "fields": {
             "schema_version": {
                 "type": "typed-dict-field",
-                "schema": {"type": "literal", "expected": [1]},
+                "schema": {"type": "int", "ge": 1, "le": 1},
                 "required": True,
             },
             "policy": {
@@ -164,6 +164,7 @@ SCHEMA = {
                                                 "schema": {
                                                     "type": "float",
                                                     "ge": 0,
+                                                    "le": 1000000000000.0,
                                                     "allow_inf_nan": False,
                                                 },
                                                 "required": False,
@@ -173,6 +174,7 @@ SCHEMA = {
                                                 "schema": {
                                                     "type": "float",
                                                     "ge": 0,
+                                                    "le": 1000000000000.0,
                                                     "allow_inf_nan": False,
                                                 },
                                                 "required": False,

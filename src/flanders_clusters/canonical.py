@@ -54,7 +54,7 @@ def _member_key(member: dict[str, Any]) -> tuple:
 
 
 def canonical_cluster(cluster: dict[str, Any]) -> dict[str, Any]:
-    out = _ordered(cluster, CLUSTER_FIELDS)
+    out = dict(_ordered(cluster, CLUSTER_FIELDS))  # a copy: its lists are replaced below
     if "funding" in out:
         out["funding"] = [
             _ordered(p, FUNDING_FIELDS) for p in sorted(out["funding"], key=_funding_key)
@@ -68,9 +68,12 @@ def canonical_cluster(cluster: dict[str, Any]) -> dict[str, Any]:
 
 def canonical(data: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``data`` in canonical order (the input is not changed)."""
-    out = _ordered(data, REGISTRY_FIELDS)
+    out = dict(_ordered(data, REGISTRY_FIELDS))  # copies: the tables are replaced below
+    for table in ("policy", "clusters", "partners"):
+        if out.get(table) == {}:
+            del out[table]  # an empty table says nothing: one text per registry
     if "policy" in out:
-        policy = _ordered(out["policy"], POLICY_FIELDS)
+        policy = dict(_ordered(out["policy"], POLICY_FIELDS))
         for key in ("max_years", "annual_cap_eur"):
             if key in policy:
                 policy[key] = _ordered(policy[key], BY_TYPE_FIELDS)

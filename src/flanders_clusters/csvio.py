@@ -26,12 +26,16 @@ _FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def neutralise(cell: str) -> str:
-    """A cell safe to open in a spreadsheet: formula starters get a leading ``'``."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    """A cell safe to open in a spreadsheet: formula starters get a leading ``'``.
+
+    A value that already starts with ``'`` before a formula starter gets one more, so
+    that ``restore`` gives every value back as it was.
+    """
+    return "'" + cell if cell.lstrip("'").startswith(_FORMULA_STARTS) else cell
 
 
 def restore(cell: str) -> str:
-    """The value of a cell written by ``neutralise``."""
-    if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS):
+    """The value of a cell written by ``neutralise``: one ``'`` less before a formula."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_STARTS):
         return cell[1:]
     return cell

@@ -94,18 +94,24 @@ def days_left(cluster: Record, on: dt.date) -> int | None:
     return (block[1] - on).days if block else None
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later (29 February → 1 March)."""
+def add_years(day: dt.date, years: int) -> dt.date | None:
+    """The same calendar day ``years`` later (29 February → 1 March); None past year 9999."""
+    year = day.year + years
+    if year > dt.MAXYEAR:
+        return None
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:
-        return dt.date(day.year + years, 3, 1)
+        return dt.date(year, 3, 1)
 
 
 def funded_time_exceeds(cluster: Record, years: int) -> bool:
     """Funded time exceeds N years: last end on or after first start + N years."""
     first, last = span(cluster)
-    return first is not None and last is not None and last >= add_years(first, years)
+    if first is None or last is None:
+        return False
+    limit = add_years(first, years)
+    return limit is not None and last >= limit
 
 
 # -- money -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .vocabulary import (
     PARTNER_KINDS,
     PARTNER_SIZES,
     ROLES,
+    SCHEMA_VERSION,
     SLUG_PATTERN,
 )
 
@@ -34,7 +35,8 @@ _STRICT = ConfigDict(extra="forbid", strict=True)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
-Euro = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# A trillion euro bounds an amount far above any cluster's, and keeps sums finite.
+Euro = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Days = Annotated[int, Field(ge=0)]
 Years = Annotated[int, Field(ge=1)]
@@ -163,7 +165,8 @@ class Partner(TypedDict):
 class Registry(TypedDict):
     """The registry of the Flemish innovation cluster programme."""
 
-    schema_version: Literal[1]
+    # An int (strict: not true, not 1.0) equal to 1: Literal[1] would also match true.
+    schema_version: Annotated[int, Field(ge=SCHEMA_VERSION, le=SCHEMA_VERSION)]
     policy: NotRequired[Policy]
     clusters: NotRequired[dict[Slug, Cluster]]
     partners: NotRequired[dict[Slug, Partner]]
@@ -178,6 +181,12 @@ def schema_json() -> dict:
     """The JSON Schema of the registry file (``clusters schema``)."""
     schema = adapter().json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # The model spells "the integer 1" as 1 <= int <= 1 (Literal[1] would match true);
+    # editors understand const better.
+    version = schema["properties"]["schema_version"]
+    for bound in ("minimum", "maximum"):
+        version.pop(bound, None)
+    version["const"] = SCHEMA_VERSION
     for table in ("clusters", "partners"):
         # pydantic writes the id pattern as patternProperties; without this an id that is
         # not a slug would not be flagged by an editor at all.

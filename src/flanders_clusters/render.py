@@ -46,6 +46,27 @@ def clean(value: Any) -> str:
     return _CONTROLS.sub(_escape, str(value))
 
 
+_UNSAFE_IN_TEXT = {
+    code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    for code in [
+        *range(0x20),
+        0x7F,
+        *range(0x80, 0xA0),
+        0x061C,
+        *range(0x200B, 0x2010),
+        *range(0x2028, 0x202F),
+        *range(0x2060, 0x206A),
+        0xFEFF,
+    ]
+    if code not in (0x09, 0x0A)
+}
+
+
+def terminal_safe(text: str) -> str:
+    """Multi-line text (a diff) with every control character but tab and newline escaped."""
+    return text.translate(_UNSAFE_IN_TEXT)
+
+
 def console(stream: IO[str] | None = None):
     from rich.console import Console
 

@@ -375,7 +375,7 @@ def _support_period(ctx: Context, kind: str) -> Iterator[Hit]:
         if cluster["type"] != kind or not domain.funded_time_exceeds(cluster, years):
             continue
         first, last = domain.span(cluster)
-        limit = domain.add_years(first, years) - domain.ONE_DAY
+        limit = domain.add_years(first, years) - domain.ONE_DAY  # not None: it exceeds
         yield Hit(
             f"funded from {first} to {last}: more than {years} years (last allowed end {limit})",
             ("clusters", cluster_id, "funding"),

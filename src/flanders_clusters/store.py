@@ -151,6 +151,8 @@ def parse(text: str, path: Path) -> dict[str, Any]:
         raise TomlSyntaxError(
             f"{where}: TOML syntax error: {reason.strip()}; fix: correct the TOML at that position"
         ) from None
+    except ValueError as exc:  # an integer too long for Python to convert, …
+        raise TomlSyntaxError(f"{path}: cannot read a value: {exc}; fix: shorten it") from None
     except RecursionError:
         raise TomlSyntaxError(
             f"{path}: arrays or tables nested too deeply to read; fix: flatten the TOML"
@@ -215,6 +217,11 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
         ) from None
     except PermissionError as exc:
         raise ReadOnly(f"{lock_path}: cannot create the lock file: {exc.strerror}") from None
+    except OSError as exc:  # a folder in its place, a name too long, …
+        raise WriteFailed(
+            f"{lock_path}: cannot use the lock file: {exc.strerror or exc}; "
+            "fix: remove what is at that path, or use a shorter registry name"
+        ) from None
     try:
         _remove_stale_temps(target_of(source))
         yield

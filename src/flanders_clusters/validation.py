@@ -142,6 +142,13 @@ def _problem(error: dict[str, Any]) -> Problem:
     kind: str = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
+    if loc == ("schema_version",) and kind != "missing":
+        return Problem(
+            loc,
+            f"schema_version {str(value).lower() if isinstance(value, bool) else repr(value)} "
+            "is not one this clusters reads",
+            f"set schema_version = {SCHEMA_VERSION}, or upgrade clusters",
+        )
     if loc and loc[-1] == "[key]":
         return _bad_key(loc[:-1])
     if kind == "extra_forbidden":
@@ -220,12 +227,6 @@ def _bad_date(path: Path, value: Any) -> Problem:
 
 
 def _bad_choice(path: Path, value: Any, ctx: dict[str, Any]) -> Problem:
-    if path == ("schema_version",):
-        return Problem(
-            path,
-            f"schema_version {value!r} is not one this clusters reads",
-            f"set schema_version = {SCHEMA_VERSION}, or upgrade clusters",
-        )
     expected = ctx.get("expected", "")
     return Problem(path, f"{value!r} is not allowed", f"use one of {expected}")
 

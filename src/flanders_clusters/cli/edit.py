@@ -243,7 +243,9 @@ def show(s: Any, outcome: dict[str, Any], text: str, dry_run: bool) -> None:
         from .app import write_stdout
 
         if outcome["diff"]:
-            write_stdout(outcome["diff"])
+            from ..render import terminal_safe
+
+            write_stdout(terminal_safe(outcome["diff"]))
         text = f"dry run, nothing written: {text}"
     s.result({**outcome, "message": text})
 
