@@ -974,6 +974,31 @@ def test_a_new_partner_with_a_bad_id_is_refused_by_the_schema(registry: Path) ->
     assert digest(registry) == before
 
 
+def test_text_options_are_trimmed_and_must_be_one_line(registry: Path) -> None:
+    done = cli(
+        registry,
+        "add-partner",
+        "newco",
+        "--name",
+        "  New Co  ",
+        "--kind",
+        "company",
+        "--website",
+        " https://new.example ",
+    )
+    assert done.exit_code == 0, done.stderr
+    assert tomllib.loads(registry.read_text("utf-8"))["partners"]["newco"] == {
+        "name": "New Co",
+        "kind": "company",
+        "website": "https://new.example",
+    }
+    before = digest(registry)
+    broken = cli(registry, "update-partner", "newco", "--name", "Two\nLines")
+    assert broken.exit_code == 2
+    assert "must be one line" in broken.stderr
+    assert digest(registry) == before
+
+
 def test_the_shipped_registry_named_by_path_is_still_read_only(tmp_path: Path) -> None:
     before = digest(store.SHIPPED)
     for how in (["--registry", str(store.SHIPPED)], []):

@@ -90,7 +90,7 @@ def test_a_comma_file_with_quoted_cells_and_columns_in_any_order(
         "role,until,partner,kind,name,country,website,size\n"
         'member,2026-06-30,newco,company,"Acme, Inc.",nl,https://acme.example,sme\n'
         ',,bank,other,"Bank ""The Vault""",,,\n'
-        'founder,,multi,knowledge,"Two\nLines",,,\n',
+        'founder,,multi,knowledge,"Two, Lines",,,\n',
     )
     done = imported(registry, "beta", path, "--json")
     assert done.exit_code == 0, done.stdout
@@ -105,11 +105,36 @@ def test_a_comma_file_with_quoted_cells_and_columns_in_any_order(
         "website": "https://acme.example",
     }
     assert got["partners"]["bank"] == {"name": 'Bank "The Vault"', "kind": "other"}
-    assert got["partners"]["multi"]["name"] == "Two\nLines"
+    assert got["partners"]["multi"]["name"] == "Two, Lines"
     beta = members(registry, "beta")
     assert beta["newco"] == {"partner": "newco", "role": "member", "until": _date("2026-06-30")}
     assert beta["bank"] == {"partner": "bank"}  # empty cells are absent, not ""
     assert beta["multi"] == {"partner": "multi", "role": "founder"}
+
+
+def test_a_quoted_cell_spanning_lines_is_refused_with_its_line(
+    registry: Path, tmp_path: Path
+) -> None:
+    # Names are one line (the schema refuses line breaks); the row starts on line 3.
+    path = csv_file(tmp_path, 'partner,name,kind\nok,Ok,company\nmulti,"Two\nLines",company\n')
+    before = digest(registry)
+    done = imported(registry, "beta", path, "--json")
+    assert done.exit_code == 4
+    error = done.json()["error"]
+    assert error["code"] == "bad-csv"
+    assert error["message"].startswith(f"{path}:3: name 'Two\\nLines' spans lines")
+    assert digest(registry) == before
+
+
+def test_lines_after_a_cell_spanning_lines_are_counted_right(
+    registry: Path, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path, 'partner,name,kind\nnewco,"A\nB",company\nx,y,firm\n')
+    done = imported(registry, "beta", path, "--json")
+    assert done.exit_code == 4
+    details = done.json()["error"]["details"]
+    assert [d.split(": ", 1)[0] for d in details] == [f"{path}:2", f"{path}:4"]
+    assert "kind 'firm' is not one of" in details[1]
 
 
 def _date(text: str):
@@ -269,7 +294,7 @@ BAD_FILES = [
     ("new-without-kind", "partner,name\nnewco,New\n", 2, "pass --name and --kind"),
     ("conflict", "partner,role\nacme,founder\n", 2, "update-member beta acme"),
     ("partner-conflict", "partner,name\nacme,Acme SA\n", 2, "update-partner acme"),
-    ("multiline-then-bad", 'partner,name,kind\nnewco,"A\nB",company\nx,y,firm\n', 4, "firm"),
+    ("multiline", 'partner,name,kind\nnewco,"A\nB",company\n', 2, "spans lines"),
 ]
 
 

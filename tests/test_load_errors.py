@@ -223,6 +223,28 @@ def test_a_real_date_in_quotes_says_remove_the_quotes(tmp_path: Path) -> None:
         ("schema_version = 1", 'schema_version = "1"', "schema_version"),
         (
             "schema_version = 1",
+            "schema_version = true",
+            "schema_version: schema_version true is not one this clusters reads",
+        ),
+        ("schema_version = 1", "schema_version = 1.0", "schema_version 1.0 is not one"),
+        (
+            'name = "Alpha Cluster"',
+            'name = "Alpha Cluster "',
+            "clusters.alpha.name: 'Alpha Cluster ' has spaces at either end; "
+            "fix: remove the leading and trailing spaces",
+        ),
+        (
+            'domain = "Chemistry"',
+            'domain = "Chem\\nistry"',
+            "clusters.alpha.domain: 'Chem\\nistry' spans lines; fix: write it on one line",
+        ),
+        (
+            "annual_support_eur = 100000",
+            "annual_support_eur = 1e13",
+            "clusters.beta.funding[0].annual_support_eur: 10000000000000.0 is above 1e+12",
+        ),
+        (
+            "schema_version = 1",
             "schema_version = 1\nclusterz = {}",
             "clusterz: unknown key 'clusterz'; fix: did you mean 'clusters'?",
         ),

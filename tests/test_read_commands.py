@@ -1019,7 +1019,7 @@ LONG_NAME = "Very Long Cluster Name " + "x" * 277
 def test_piped_table_does_not_cut_a_300_character_name(tmp_path: Path) -> None:
     assert len(LONG_NAME) == 300
     text = SMALL.replace('"Alpha Cluster"', f'"{LONG_NAME}"').replace(
-        '"Chemistry"', '"' + "Chemistry and more " * 10 + '"'
+        '"Chemistry"', '"' + ("Chemistry and more " * 10).strip() + '"'
     )
     path = write_registry(tmp_path, text)
     result = run("--registry", str(path), "list", "--on", "2020-06-01", env={"COLUMNS": "80"})

@@ -69,7 +69,7 @@ SCHEMA = {
                         "fields": {
                             "name": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": True,
                             },
                             "type": {
@@ -79,12 +79,12 @@ SCHEMA = {
                             },
                             "domain": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": True,
                             },
                             "website": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": False,
                             },
                             "recognised": {
@@ -106,7 +106,10 @@ SCHEMA = {
                                 "type": "typed-dict-field",
                                 "schema": {
                                     "type": "list",
-                                    "items_schema": {"type": "str", "min_length": 1},
+                                    "items_schema": {
+                                        "type": "str",
+                                        "pattern": "^\\S(?:[^\\r\\n]*\\S)?$",
+                                    },
                                 },
                                 "required": False,
                             },
@@ -127,7 +130,7 @@ SCHEMA = {
                             },
                             "successor": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": False,
                             },
                             "funding": {
@@ -191,7 +194,10 @@ SCHEMA = {
                                             },
                                             "reference": {
                                                 "type": "typed-dict-field",
-                                                "schema": {"type": "str", "min_length": 1},
+                                                "schema": {
+                                                    "type": "str",
+                                                    "pattern": "^\\S(?:[^\\r\\n]*\\S)?$",
+                                                },
                                                 "required": False,
                                             },
                                         },
@@ -275,7 +281,7 @@ SCHEMA = {
                         "fields": {
                             "name": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": True,
                             },
                             "kind": {
@@ -293,12 +299,12 @@ SCHEMA = {
                             },
                             "enterprise_number": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": False,
                             },
                             "postal_code": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": False,
                             },
                             "country": {
@@ -324,7 +330,7 @@ SCHEMA = {
                             },
                             "website": {
                                 "type": "typed-dict-field",
-                                "schema": {"type": "str", "min_length": 1},
+                                "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
                                 "required": False,
                             },
                         },

@@ -72,6 +72,8 @@ def _cell(column: str, text: str) -> Any:
         return text.upper()
     if column == "partner" and not _SLUG.match(text):
         raise ValueError(f"partner id {text!r} is not a slug (lowercase letters, digits, '-')")
+    if "\n" in text or "\r" in text:
+        raise ValueError(f"{column} {text!r} spans lines; write it on one line")
     return text
 
 

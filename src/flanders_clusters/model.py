@@ -34,7 +34,10 @@ from .vocabulary import (
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+# One line, no spaces at either end: " Acme" and "Acme" must not be two names.
+TEXT_PATTERN = r"^\S(?:[^\r\n]*\S)?$"
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+Prose = Annotated[str, StringConstraints(min_length=1)]  # free text, several lines allowed
 # A trillion euro bounds an amount far above any cluster's, and keeps sums finite.
 Euro = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -129,7 +132,7 @@ class Cluster(TypedDict):
     sources: NotRequired[list[Text]]
     notes: NotRequired[str]
     action_plan: NotRequired[
-        Annotated[Text, Field(description="An ICN's action plan: text or a URL.")]
+        Annotated[Prose, Field(description="An ICN's action plan: text or a URL.")]
     ]
     ended: NotRequired[dt.date]
     successor: NotRequired[

@@ -237,6 +237,14 @@ def _bad_pattern(path: Path, value: Any) -> Problem:
         return Problem(path, f"{value!r} is not a country code", "use an ISO 3166 code, e.g. BE")
     if field == "ignore":
         return Problem(path, f"{value!r} is not a rule code", "use a code like FC109")
+    if field not in ("partner", "[key]") and isinstance(value, str):
+        if not value:
+            return Problem(path, "must not be empty", "write a value or remove the key")
+        if "\n" in value or "\r" in value:
+            return Problem(path, f"{value!r} spans lines", "write it on one line")
+        return Problem(
+            path, f"{value!r} has spaces at either end", "remove the leading and trailing spaces"
+        )
     return Problem(
         path,
         f"{value!r} is not a valid id (lowercase letters, digits and '-')",

@@ -50,6 +50,22 @@ def parse_country(value: str | None) -> str | None:
 
 
 def parse_text(value: str | None) -> str | None:
+    """A one-line text option, trimmed (stored values have no spaces at either end)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise typer.BadParameter("must not be empty")
+    if "\n" in value or "\r" in value:
+        raise typer.BadParameter("must be one line")
+    return value.strip()
+
+
+def parse_texts(values: list[str] | None) -> list[str] | None:
+    return None if values is None else [parse_text(value) for value in values]
+
+
+def parse_prose(value: str | None) -> str | None:
+    """Free text (notes, an action plan): kept as written, several lines allowed."""
     if value is not None and not value.strip():
         raise typer.BadParameter("must not be empty")
     return value
@@ -77,7 +93,7 @@ class Field:
         elif kind is dt.date:
             extra = {"parser": parse_date, "metavar": "DATE"}
         elif self.parser is not None:
-            extra = {"callback": _call(self.parser)}
+            extra = {"callback": self.parser}
         names = [f"{self.option}/--not-{self.option[2:]}"] if kind is bool else [self.option]
         if kind in (int, float):
             extra["min"] = 0
@@ -100,10 +116,6 @@ def _one_of(values: tuple[str, ...]) -> Callable[[Any], Any]:
     return check
 
 
-def _call(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda value: parser(value)
-
-
 CLUSTER_FIELDS = (
     Field("name", "Display name.", parser=parse_text),
     Field("type", "spearhead or icn.", CLUSTER_TYPES),
@@ -112,9 +124,15 @@ CLUSTER_FIELDS = (
     Field("recognised", "Date of recognition.", dt.date),
     Field("reported_members", "A public member count.", int),
     Field("members_complete", "Whether the member list is complete.", bool),
-    Field("sources", "A source URL (repeatable; update adds to the list).", list, name="source"),
-    Field("notes", "Remarks: where a date or figure comes from.", parser=parse_text),
-    Field("action_plan", "An ICN's action plan, or a URL to it.", parser=parse_text),
+    Field(
+        "sources",
+        "A source URL (repeatable; update adds to the list).",
+        list,
+        parser=parse_texts,
+        name="source",
+    ),
+    Field("notes", "Remarks: where a date or figure comes from.", parser=parse_prose),
+    Field("action_plan", "An ICN's action plan, or a URL to it.", parser=parse_prose),
     Field("ended", "Date the cluster ended.", dt.date),
     Field("successor", "What the cluster became.", parser=parse_text),
 )
