@@ -39,8 +39,9 @@ def run(*args: str, env: dict[str, str] | None = None, input: str | None = None)
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
-def run_subprocess(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                   timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_subprocess(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run the installed entry point the way a user does (``python -m flanders_clusters``)."""
     environment = {k: v for k, v in os.environ.items() if k != "CLUSTERS_REGISTRY"}
     environment.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"})

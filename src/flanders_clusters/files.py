@@ -86,11 +86,19 @@ def init(path: Path, *, from_shipped: bool) -> dict[str, Any]:
     }
 
 
+def _lines(text: str) -> list[str]:
+    """Lines ending in ``\n`` only: str.splitlines would also break inside a TOML string
+    at U+2028, U+2029 or U+0085, which tomli-w writes raw, and the diff would not apply."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            _lines(before),
+            _lines(after),
             fromfile=path,
             tofile=path,
         )

@@ -135,6 +135,15 @@ def decode(raw: bytes, path: Path) -> str:
 def parse(text: str, path: Path) -> dict[str, Any]:
     import tomllib
 
+    from .tomlindex import MAX_KEY_PARTS, too_deep
+
+    # tomllib's memory grows with the square of a dotted key's depth: refuse hostile ones.
+    if too_deep(text):
+        raise TomlSyntaxError(
+            f"{path}: a key has more than {MAX_KEY_PARTS} dotted parts; fix: a registry's keys "
+            "are a few levels deep (clusters.ID.FIELD)"
+        )
+
     try:
         return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:

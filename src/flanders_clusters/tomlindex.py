@@ -52,6 +52,9 @@ def _key_text(kind: str, text: str) -> str:
     return text
 
 
+MAX_DEPTH = 32  # deeper than any path of a registry (clusters.x.members[3].since is 5)
+
+
 class _Tokens:
     """Significant tokens with their line numbers; whitespace and comments dropped."""
 
@@ -114,7 +117,10 @@ class LineIndex:
     # -- the scan -------------------------------------------------------------------
 
     def _record(self, path: Path, line: int) -> None:
-        self._lines.setdefault(path, line)
+        # A registry's paths are a few levels deep; a hostile key thousands of levels deep
+        # would otherwise cost memory quadratic in its depth (every prefix is a tuple).
+        if len(path) <= MAX_DEPTH:
+            self._lines.setdefault(path, line)
 
     def _document(self) -> None:
         tokens = self._tokens
@@ -226,4 +232,33 @@ def has_comments(text: str) -> bool:
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "comment" and not match.group().startswith("#:schema"):
             return True
+    return False
+
+
+MAX_KEY_PARTS = 1000  # tomllib's memory grows with the square of a key's parts
+_KEY_RUN = re.compile(rf"[A-Za-z0-9_.\-\"' \t]{{{2 * MAX_KEY_PARTS},}}")
+
+
+def too_deep(text: str) -> bool:
+    """Whether a key of more than ``MAX_KEY_PARTS`` dotted parts is written, outside strings.
+
+    Such a key needs a line of thousands of characters: only such lines are searched, and
+    only a line with a long dotted run in it is tokenised.
+    """
+    for line in text.split("\n"):
+        if len(line) < 2 * MAX_KEY_PARTS:
+            continue
+        if not any(r.group().count(".") >= MAX_KEY_PARTS for r in _KEY_RUN.finditer(line)):
+            continue
+        run, expect_key = 0, True
+        for kind, value, _ in _Tokens(line)._items:
+            if kind in ("bare", "basic", "literal"):
+                run = run + 1 if expect_key else 1
+                if run > MAX_KEY_PARTS:
+                    return True
+                expect_key = False
+            elif value == "." and not expect_key:
+                expect_key = True
+            else:
+                run, expect_key = 0, True
     return False
