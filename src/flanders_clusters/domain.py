@@ -39,13 +39,21 @@ def policy(data: Record) -> Record:
 # -- funding periods ---------------------------------------------------------------------
 
 
+def _period_key(period: Record) -> tuple[dt.date, dt.date]:
+    return (period["start"], period["end"])
+
+
 def periods(cluster: Record) -> list[Record]:
     """The cluster's funding periods sorted by start."""
-    return sorted(cluster.get("funding") or (), key=lambda p: (p["start"], p["end"]))
+    found = cluster.get("funding") or ()
+    return list(found) if len(found) < 2 else sorted(found, key=_period_key)
 
 
 def blocks(cluster: Record) -> list[tuple[dt.date, dt.date]]:
     """Funding periods merged where they touch (or overlap): the continuous blocks."""
+    found = cluster.get("funding") or ()
+    if len(found) == 1:  # the common case, without sorting
+        return [(found[0]["start"], found[0]["end"])]
     merged: list[list[dt.date]] = []
     for period in periods(cluster):
         start, end = period["start"], period["end"]
@@ -58,10 +66,12 @@ def blocks(cluster: Record) -> list[tuple[dt.date, dt.date]]:
 
 def span(cluster: Record) -> tuple[dt.date | None, dt.date | None]:
     """First start and last end over all periods (None, None without funding)."""
-    found = periods(cluster)
+    found = cluster.get("funding") or ()
+    if len(found) == 1:  # the common case, without sorting
+        return found[0]["start"], found[0]["end"]
     if not found:
         return None, None
-    return found[0]["start"], max(p["end"] for p in found)
+    return min(p["start"] for p in found), max(p["end"] for p in found)
 
 
 def status(cluster: Record, on: dt.date) -> str:
@@ -197,9 +207,11 @@ def normalise_enterprise_number(text: str) -> str | None:
 
 def enterprise_number_valid(number: str) -> bool:
     """A stored number ``0123.456.749`` whose check digits are 97 − (first eight mod 97)."""
-    if not re.fullmatch(r"\d{4}\.\d{3}\.\d{3}", number):
-        return False
     digits = number.replace(".", "")
+    if len(number) != 12 or number[4] != "." or number[8] != ".":
+        return False
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+        return False
     return int(digits[8:]) == 97 - int(digits[:8]) % 97
 
 

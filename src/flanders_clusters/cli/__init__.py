@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from .app import app  # the commands are loaded on demand: see app.COMMANDS
@@ -9,6 +10,11 @@ from .app import app  # the commands are loaded on demand: see app.COMMANDS
 
 def main() -> None:
     """Entry point of the ``clusters`` command."""
+    # A command is a short-lived process whose data (parsed TOML) has no reference
+    # cycles; the cyclic collector would only walk a large registry's millions of objects
+    # over and over while they are created: at 100,000 memberships that is a fifth of the
+    # time of reading the file. Memory is still freed by reference counting.
+    gc.disable()
     for stream in (sys.stdout, sys.stderr):
         # Data is UTF-8 whatever the console's code page (SPEC §5); a name that the
         # terminal cannot show is escaped rather than crashing the command.
