@@ -952,6 +952,33 @@ def test_edits_of_the_shipped_registry_are_refused(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_edit_that_turns_an_info_into_an_error_is_refused(tmp_path: Path) -> None:
+    # alpha lists no knowledge member; marked partial, FC105 is only info. Declaring the
+    # list complete would make it the error it was hiding.
+    text = SMALL.replace('    { partner = "uni", role = "member", since = 2018-02-01 },\n', "")
+    text = text.replace(
+        'domain = "Chemistry"\n', 'domain = "Chemistry"\nmembers_complete = false\n'
+    )
+    registry = write_registry(tmp_path, text)
+    assert cli(registry, "fmt").exit_code == 0
+    before = digest(registry)
+    info = cli(registry, "validate", "--on", "2020-01-01", "--json").json()["findings"]
+    assert [(f["code"], f["severity"]) for f in info] == [("FC105", "info"), ("FC106", "info")]
+    done = cli(
+        registry,
+        "update-cluster",
+        "alpha",
+        "--unset",
+        "members_complete",
+        "--on",
+        "2020-01-01",
+        "--json",
+    )
+    error = assert_error(done, 4, "rule-violation")
+    assert "FC105 triple-helix: alpha" in error["message"]
+    assert digest(registry) == before
+
+
 def test_a_partner_change_is_judged_in_every_cluster_it_belongs_to(registry: Path) -> None:
     # acme is alpha's only company: making it "other" breaks alpha's triple helix (FC105).
     before = digest(registry)

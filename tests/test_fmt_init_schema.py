@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_tomlindex import REGISTRIES, HandWriter
 
+from flanders_clusters import store
+
 PACKAGE_DATA = REPO / "src" / "flanders_clusters" / "data"
 SCHEMA_FILE = REPO / "data" / "clusters.schema.json"
 HEADER = "#:schema ./clusters.schema.json\n"
@@ -514,3 +516,36 @@ def test_fmt_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
     assert digest(path) == before
     assert run("--registry", str(path), "fmt").exit_code == 0
     assert path.read_text(encoding="utf-8") == HAND_EDITED_CANONICAL
+
+
+def test_init_leaves_an_identical_schema_file_and_refuses_another(tmp_path: Path) -> None:
+    first = tmp_path / "a.toml"
+    assert run("init", str(first)).exit_code == 0
+    schema = tmp_path / "clusters.schema.json"
+    # A second registry in the same folder shares the (identical) schema file.
+    assert run("init", str(tmp_path / "b.toml")).exit_code == 0
+    schema.write_text('{"mine": true}\n', encoding="utf-8")
+    third = tmp_path / "c.toml"
+    refused = run("init", str(third), "--json")
+    assert refused.exit_code == 4
+    error = refused.json()["error"]
+    assert error["code"] == "read-only"
+    assert f"{schema}: already exists with other content" in error["message"]
+    assert schema.read_text(encoding="utf-8") == '{"mine": true}\n'
+    assert not third.exists()
+
+
+def test_the_shipped_registry_found_as_data_clusters_toml_is_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "data").mkdir()
+    try:
+        (tmp_path / "data" / "clusters.toml").symlink_to(store.SHIPPED)
+    except OSError:
+        pytest.skip("symbolic links are not allowed here")
+    monkeypatch.chdir(tmp_path)
+    before = digest(store.SHIPPED)
+    result = run("fmt", "--json")
+    assert result.exit_code == 4
+    assert result.json()["error"]["code"] == "read-only"
+    assert digest(store.SHIPPED) == before

@@ -93,15 +93,46 @@ def test_a_read_only_folder_refuses_writes_and_serves_reads(tmp_path: Path) -> N
         folder.chmod(0o755)
 
 
+def test_a_read_only_registry_file_is_refused_not_replaced(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file made read-only (chmod 444) is not silently replaced by a write."""
+    registry.chmod(0o444)
+    real_access = os.access
+    if os.geteuid() == 0 if hasattr(os, "geteuid") else False:  # root may write anyway
+        monkeypatch.setattr(
+            os,
+            "access",
+            lambda path, mode, **kw: (
+                False
+                if mode & os.W_OK and Path(path) == registry
+                else real_access(path, mode, **kw)
+            ),
+        )
+    before = digest(registry)
+    try:
+        refused = add_uni(registry, "--json")
+        error = assert_json_failure(refused, registry, 4)
+        assert error["code"] == "read-only"
+        assert "the file is read-only" in error["message"]
+        assert digest(registry) == before
+    finally:
+        registry.chmod(0o644)
+
+
 def test_a_read_only_folder_refuses_writes_as_any_user(
     registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As root the folder's mode does not stop a write: say the folder is not writable."""
     before = digest(registry)
     real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda path, mode, **kw: False if mode & os.W_OK else real_access(path, mode)
-    )
+
+    def access(path, mode, **kw):
+        if mode & os.W_OK and Path(path) == registry.parent:
+            return False
+        return real_access(path, mode, **kw)
+
+    monkeypatch.setattr(os, "access", access)
     refused = add_uni(registry)
     assert_clean_failure(refused, registry, 4)
     assert "not writable" in refused.stderr

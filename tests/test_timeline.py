@@ -395,7 +395,7 @@ def test_svg_to_an_unwritable_place_is_refused(tmp_path):
     path = write_registry(tmp_path)
     result = timeline(path, "--on", ON, "--svg", str(tmp_path / "missing" / "t.svg"))
     assert result.exit_code == 4
-    assert "cannot write the SVG" in result.stderr
+    assert "t.svg: cannot write: No such file or directory" in result.stderr
 
 
 def test_mermaid_has_one_task_per_funding_period(tmp_path):

@@ -40,13 +40,6 @@ def _text(value: str = "", style: str = ""):
     return Text(value, style=style, no_wrap=True, overflow="crop", end="\n")
 
 
-def _cell(value: Any, style: str = ""):
-    """A table cell: user text escaped, folded (never cut) when the column is narrow."""
-    from rich.text import Text
-
-    return Text(clean(value), style=style)
-
-
 class Layout:
     """Where things go at a given width: label, bar area and annotation columns."""
 
@@ -250,9 +243,9 @@ def _money(year: Record) -> str:
 
 def summary(timeline: Record):
     """The line per year under the chart: active spearheads, ICNs, known support."""
-    from .render import _table
+    from .render import cell, new_table
 
-    table = _table(
+    table = new_table(
         "year",
         "spearheads",
         "ICNs",
@@ -264,11 +257,11 @@ def summary(timeline: Record):
         column.justify = "right"
     for year in timeline["years"]:
         table.add_row(
-            _cell(str(year["year"])),
-            _cell(year["active_spearhead"]),
-            _cell(year["active_icn"]),
-            _cell(_money(year)),
-            _cell(year["support_unknown"]),
+            cell(str(year["year"])),
+            cell(year["active_spearhead"]),
+            cell(year["active_icn"]),
+            cell(_money(year)),
+            cell(year["support_unknown"]),
         )
     return table
 
@@ -312,10 +305,10 @@ def _names(partners: list[Record]) -> str:
 
 
 def network_tables(network: Record) -> list[Any]:
-    from .render import _table
+    from .render import cell, new_table
 
     names = {node["cluster"]: node["name"] for node in network["clusters"]}
-    pairs = _table(
+    pairs = new_table(
         "cluster",
         "with",
         "shared",
@@ -326,56 +319,56 @@ def network_tables(network: Record) -> list[Any]:
     for pair in network["pairs"]:
         first, second = pair["clusters"]
         pairs.add_row(
-            _cell(names.get(first, first)),
-            _cell(names.get(second, second)),
-            _cell(pair["count"]),
-            _cell(_names(pair["partners"])),
+            cell(names.get(first, first)),
+            cell(names.get(second, second)),
+            cell(pair["count"]),
+            cell(_names(pair["partners"])),
         )
-    busy = _table(
+    busy = new_table(
         "partner", "name", "kind", "clusters", "in", title="Partners in two or more clusters"
     )
     busy.columns[3].justify = "right"
     for partner in network["partners"]:
         busy.add_row(
-            _cell(partner["partner"]),
-            _cell(partner["name"]),
-            _cell(partner["kind"]),
-            _cell(partner["count"]),
-            _cell(", ".join(partner["clusters"])),
+            cell(partner["partner"]),
+            cell(partner["name"]),
+            cell(partner["kind"]),
+            cell(partner["count"]),
+            cell(", ".join(partner["clusters"])),
         )
     return [pairs, busy]
 
 
 def stats_tables(stats: Record) -> list[Any]:
-    from .render import _table
+    from .render import cell, new_table
 
     counts = stats["clusters"]
     statuses = list(counts["by_status"])
-    clusters = _table("type", *statuses, "total", title=f"Clusters on {stats['on'].isoformat()}")
+    clusters = new_table("type", *statuses, "total", title=f"Clusters on {stats['on'].isoformat()}")
     for column in clusters.columns[1:]:
         column.justify = "right"
     for kind, row in counts["by_type_and_status"].items():
         clusters.add_row(
-            _cell(TYPE_LABEL.get(kind, kind)),
-            *(_cell(row[state]) for state in statuses),
-            _cell(counts["by_type"][kind]),
+            cell(TYPE_LABEL.get(kind, kind)),
+            *(cell(row[state]) for state in statuses),
+            cell(counts["by_type"][kind]),
         )
     clusters.add_row(
-        _cell("all", "bold"),
-        *(_cell(counts["by_status"][state], "bold") for state in statuses),
-        _cell(counts["total"], "bold"),
+        cell("all", "bold"),
+        *(cell(counts["by_status"][state], "bold") for state in statuses),
+        cell(counts["total"], "bold"),
     )
-    kinds = _table("kind", "current members", "partners", title="Members and partners by kind")
+    kinds = new_table("kind", "current members", "partners", title="Members and partners by kind")
     for column in kinds.columns[1:]:
         column.justify = "right"
     for kind, number in stats["members"]["by_kind"].items():
         listed = stats["partners"]["by_kind"].get(kind)
         if kind not in stats["partners"]["by_kind"] and not number:
             continue
-        kinds.add_row(_cell(kind), _cell(number), _cell(listed))
+        kinds.add_row(cell(kind), cell(number), cell(listed))
     kinds.add_row(
-        _cell("all", "bold"),
-        _cell(stats["members"]["total"], "bold"),
-        _cell(stats["partners"]["total"], "bold"),
+        cell("all", "bold"),
+        cell(stats["members"]["total"], "bold"),
+        cell(stats["partners"]["total"], "bold"),
     )
     return [clusters, kinds, summary({"years": stats["support"]})]

@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .vocabulary import DEFAULT_POLICY
+from .vocabulary import (
+    CLUSTER_DEFAULTS,
+    DEFAULT_POLICY,
+    FUNDING_DEFAULTS,
+    MEMBER_DEFAULTS,
+    PARTNER_DEFAULTS,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -163,6 +169,25 @@ def overlaps_year(period: Record, year: int) -> bool:
     return period["start"] <= dt.date(year, 12, 31) and period["end"] >= dt.date(year, 1, 1)
 
 
+# -- fields with defaults -----------------------------------------------------------------
+
+
+def role(member: Record) -> str:
+    return member.get("role", MEMBER_DEFAULTS["role"])
+
+
+def country(partner: Record) -> str:
+    return partner.get("country", PARTNER_DEFAULTS["country"])
+
+
+def end_basis(period: Record) -> str:
+    return period.get("end_basis", FUNDING_DEFAULTS["end_basis"])
+
+
+def members_complete(cluster: Record) -> bool:
+    return cluster.get("members_complete", CLUSTER_DEFAULTS["members_complete"])
+
+
 # -- members -----------------------------------------------------------------------------
 
 
@@ -173,6 +198,15 @@ def is_current(member: Record, on: dt.date) -> bool:
 
 def current_members(cluster: Record, on: dt.date) -> list[Record]:
     return [m for m in cluster.get("members") or () if is_current(m, on)]
+
+
+def memberships(data: Record) -> dict[str, list[str]]:
+    """Partner id → the sorted ids of the clusters that list it (in one pass)."""
+    out: dict[str, set[str]] = {}
+    for cluster_id, cluster in (data.get("clusters") or {}).items():
+        for member in cluster.get("members") or ():
+            out.setdefault(member["partner"], set()).add(cluster_id)
+    return {partner_id: sorted(ids) for partner_id, ids in sorted(out.items())}
 
 
 def clusters_of(data: Record, partner_id: str) -> Iterable[tuple[str, Record, Record]]:
@@ -203,6 +237,18 @@ def normalise_enterprise_number(text: str) -> str | None:
     if len(digits) == 9:
         digits = "0" + digits
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def normalise_country(text: str) -> str | None:
+    """An ISO 3166 alpha-2 code in capitals (``be`` → ``BE``), or None."""
+    code = text.strip()
+    return code.upper() if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def one_line(text: str) -> str | None:
+    """Text without spaces at either end, or None when it is empty or spans lines."""
+    trimmed = text.strip()
+    return trimmed if trimmed and "\n" not in trimmed and "\r" not in trimmed else None
 
 
 def enterprise_number_valid(number: str) -> bool:

@@ -11,16 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import queries
+from . import domain, queries
 from .errors import Conflict, UnknownPartner
+from .vocabulary import CLUSTER_DEFAULTS, FUNDING_DEFAULTS, MEMBER_DEFAULTS, PARTNER_DEFAULTS
 
 Record = dict[str, Any]
 LIST_FIELDS = ("sources",)
 # Values an absent field stands for (SPEC §3): giving one of them matches the absence.
-CLUSTER_DEFAULTS = {"members_complete": True}
-PARTNER_DEFAULTS = {"country": "BE"}
-MEMBER_DEFAULTS = {"role": "member"}
-FUNDING_DEFAULTS = {"end_basis": "published"}
 
 
 def _differences(existing: Mapping[str, Any], given: Mapping[str, Any]) -> list[str]:
@@ -129,11 +126,7 @@ def update_partner(data: Record, partner_id: str, fields: Record, unset: Iterabl
 
 def remove_partner(data: Record, partner_id: str) -> Record:
     queries.partner(data, partner_id)
-    holding = sorted(
-        cluster_id
-        for cluster_id, cluster in queries.clusters(data).items()
-        if any(m["partner"] == partner_id for m in cluster.get("members") or ())
-    )
+    holding = domain.memberships(data).get(partner_id)
     if holding:
         raise Conflict(
             f"partner {partner_id!r} is still a member of {', '.join(holding)}; "

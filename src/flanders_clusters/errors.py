@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
@@ -94,6 +93,12 @@ class Locked(ClustersError):
 
 class BadCsv(ClustersError):
     code = "bad-csv"
+
+
+class WriteFailed(ClustersError):
+    """A write the system refused (disk full, a folder in the way); nothing was changed."""
+
+    code = "write-failed"
 
 
 class UsageError(ClustersError):

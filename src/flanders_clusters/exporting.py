@@ -17,7 +17,14 @@ from typing import Any
 
 from . import domain
 from .csvio import EXPORT_MEMBER_COLUMNS, neutralise
-from .vocabulary import CLUSTER_FIELDS, FUNDING_FIELDS, MEMBER_FIELDS, PARTNER_FIELDS
+from .vocabulary import (
+    CLUSTER_FIELDS,
+    FUNDING_DEFAULTS,
+    FUNDING_FIELDS,
+    MEMBER_FIELDS,
+    PARTNER_FIELDS,
+    UNSAFE_CLASS,
+)
 
 Record = dict[str, Any]
 FORMATS = ("json", "csv", "markdown")
@@ -100,12 +107,7 @@ def member_records(data: Record) -> list[Record]:
 
 def partner_records(data: Record) -> list[Record]:
     """Each partner with every field (null when absent) and the ids of its clusters."""
-    joined: dict[str, list[str]] = {}
-    for cluster_id, cluster in _sorted(data.get("clusters")):
-        for member in cluster.get("members") or ():
-            listed = joined.setdefault(member["partner"], [])
-            if cluster_id not in listed:
-                listed.append(cluster_id)
+    joined = domain.memberships(data)
     return [
         {
             "id": partner_id,
@@ -133,7 +135,7 @@ def _flat_cluster(record: Record) -> Record:
         **record,
         "start": start,
         "end": last["end"] if last else None,
-        "end_basis": (last["end_basis"] or "published") if last else None,
+        "end_basis": (last["end_basis"] or FUNDING_DEFAULTS["end_basis"]) if last else None,
         "funding_periods": len(periods),
         "members": len(record["members"]),
     }
@@ -174,7 +176,7 @@ def to_csv(rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-_MD_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_MD_CONTROLS = re.compile(f"[{UNSAFE_CLASS}]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 

@@ -75,8 +75,8 @@ def init(path: Path, *, from_shipped: bool) -> dict[str, Any]:
     else:
         text = f"{SCHEMA_HEADER}\n\nschema_version = {SCHEMA_VERSION}\n"
     schema_path = path.with_name(SCHEMA_FILE)
-    store.create(path, text)
-    store.write_text(store.Source(schema_path), shipped_schema_path().read_text("utf-8"))
+    schema = store.read_text(store.Source(shipped_schema_path(), shipped=True, how="shipped"))
+    store.create(path, text, beside={schema_path: schema})
     return {
         "registry": str(path),
         "schema": str(schema_path),
@@ -165,7 +165,13 @@ def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, sc
     data = document.data
     problems = check_records(data, scope.clusters, scope.partners) if scope else check(data)
     found = _findings(data, on, problems=problems, scope=scope)
-    new = [finding for key, finding in found.items() if key not in baseline]
+    # New: a finding the file did not have, or one it had at a milder severity (a partial
+    # member list made complete turns an info into the error it was hiding).
+    new = [
+        finding
+        for key, finding in found.items()
+        if key not in baseline or _graver(finding.severity, baseline[key].severity)
+    ]
     errors = [f for f in new if f.severity == "error"]
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
@@ -180,6 +186,12 @@ def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, sc
         more = len(warned) - MAX_WARNINGS + 1
         warned[MAX_WARNINGS - 1 :] = [f"… and {more} more new warnings: see `clusters validate`"]
     return warned
+
+
+def _graver(severity: str, than: str) -> bool:
+    from .rules import SEVERITIES
+
+    return SEVERITIES.index(severity) < SEVERITIES.index(than)
 
 
 def _said(finding: Any) -> str:

@@ -67,12 +67,13 @@ def _cell(column: str, text: str) -> Any:
             raise ValueError(f"enterprise_number {text!r} has wrong check digits")
         return normal
     if column == "country":
-        if not re.fullmatch(r"[A-Za-z]{2}", text):
+        code = domain.normalise_country(text)
+        if code is None:
             raise ValueError(f"country {text!r} is not an ISO 3166 alpha-2 code such as BE")
-        return text.upper()
+        return code
     if column == "partner" and not _SLUG.match(text):
         raise ValueError(f"partner id {text!r} is not a slug (lowercase letters, digits, '-')")
-    if "\n" in text or "\r" in text:
+    if domain.one_line(text) is None:
         raise ValueError(f"{column} {text!r} spans lines; write it on one line")
     return text
 
@@ -103,11 +104,9 @@ def _header(path: Path, names: list[str]) -> list[str]:
 
 def read_rows(path: Path) -> list[Row]:
     """Every row of the CSV, checked; ``BadCsv`` lists the bad lines (up to 20)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadCsv(f"{path}: cannot read: {exc.strerror or exc}") from None
-    text = _decode(raw, path)
+    from .store import read_bytes
+
+    text = _decode(read_bytes(path, BadCsv), path)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

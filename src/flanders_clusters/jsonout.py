@@ -6,17 +6,11 @@ import datetime as dt
 import json
 from typing import Any
 
-# json.dumps escapes C0 controls itself; these it would pass through raw: DEL, the C1
-# controls (CSI is 0x9b) and the invisible bidirectional and format controls.
-UNSAFE = [
-    *range(0x7F, 0xA0),  # DEL and the C1 controls
-    0x061C,  # Arabic letter mark
-    *range(0x200B, 0x2010),  # zero-width and directional marks
-    *range(0x2028, 0x202F),  # line/paragraph separators, bidi embeddings and overrides
-    *range(0x2060, 0x206A),  # word joiner, bidi isolates
-    0xFEFF,  # byte-order mark
-]
-_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE}
+from .vocabulary import UNSAFE_CODE_POINTS
+
+# json.dumps escapes the C0 controls itself; the other unsafe characters (DEL, the C1
+# controls, bidi and format controls) it would pass through raw.
+_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x20}
 
 
 def _default(value: Any) -> Any:

@@ -10,16 +10,10 @@ import re
 from itertools import combinations
 from typing import Any
 
+from . import domain
+from .vocabulary import UNSAFE_CLASS
+
 Record = dict[str, Any]
-
-
-def memberships(data: Record) -> dict[str, list[str]]:
-    """Partner id → the sorted ids of the clusters that list it."""
-    out: dict[str, set[str]] = {}
-    for cluster_id, cluster in (data.get("clusters") or {}).items():
-        for member in cluster.get("members") or ():
-            out.setdefault(member["partner"], set()).add(cluster_id)
-    return {partner_id: sorted(ids) for partner_id, ids in sorted(out.items())}
 
 
 def build(data: Record) -> Record:
@@ -30,7 +24,7 @@ def build(data: Record) -> Record:
     """
     clusters = data.get("clusters") or {}
     people = data.get("partners") or {}
-    joined = memberships(data)
+    joined = domain.memberships(data)
 
     def partner(partner_id: str) -> Record:
         return {"partner": partner_id, "name": (people.get(partner_id) or {}).get("name")}
@@ -69,7 +63,7 @@ def build(data: Record) -> Record:
     }
 
 
-_DOT_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_DOT_UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
 
 
 def _quoted(value: Any) -> str:

@@ -99,7 +99,7 @@ def member_rows(data: Record, record: Record) -> list[Record]:
                 "partner": member["partner"],
                 "name": known.get("name"),
                 "kind": known.get("kind"),
-                "role": member.get("role", "member"),
+                "role": domain.role(member),
                 "since": member.get("since"),
                 "until": member.get("until"),
             }
@@ -112,7 +112,7 @@ def funding_rows(record: Record) -> list[Record]:
         {
             "start": p["start"],
             "end": p["end"],
-            "end_basis": p.get("end_basis", "published"),
+            "end_basis": domain.end_basis(p),
             "annual_support_eur": p.get("annual_support_eur"),
             "total_support_eur": p.get("total_support_eur"),
             "support_rate": p.get("support_rate"),
@@ -129,7 +129,7 @@ def show(data: Record, cluster_id: str, on: dt.date) -> Record:
     for key in CLUSTER_FIELDS:
         if key not in ("funding", "members"):
             out[key] = record.get(key)
-    out["members_complete"] = record.get("members_complete", True)
+    out["members_complete"] = domain.members_complete(record)
     out["sources"] = list(record.get("sources") or ())
     start, end = domain.span(record)
     out["status"] = domain.status(record, on)
@@ -144,7 +144,7 @@ def partner_row(data: Record, partner_id: str, record: Record) -> Record:
     out: Record = {"id": partner_id}
     for key in PARTNER_FIELDS:
         out[key] = record.get(key)
-    out["country"] = record.get("country", "BE")
+    out["country"] = domain.country(record)
     return out
 
 
@@ -152,12 +152,7 @@ def partner_rows(
     data: Record, *, kind: str | None = None, network_role: str | None = None
 ) -> list[Record]:
     """One row per partner, sorted by id, with the ids of the clusters it belongs to."""
-    memberships: dict[str, list[str]] = {}
-    for cluster_id in sorted(clusters(data)):
-        for member in clusters(data)[cluster_id].get("members") or ():
-            listed = memberships.setdefault(member["partner"], [])
-            if cluster_id not in listed:
-                listed.append(cluster_id)
+    memberships = domain.memberships(data)
     rows = []
     for partner_id in sorted(partners(data)):
         record = partners(data)[partner_id]
@@ -179,7 +174,7 @@ def partner_detail(data: Record, partner_id: str) -> Record:
             "cluster": cluster_id,
             "name": record["name"],
             "type": record["type"],
-            "role": member.get("role", "member"),
+            "role": domain.role(member),
             "since": member.get("since"),
             "until": member.get("until"),
         }

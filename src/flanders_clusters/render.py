@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+from .vocabulary import UNSAFE_CLASS, UNSAFE_CODE_POINTS
+
+_CONTROLS = re.compile(f"[{UNSAFE_CLASS}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 STATUS_STYLE = {"active": "green", "planned": "cyan", "ended": "dim", "unknown": "yellow"}
@@ -48,16 +50,7 @@ def clean(value: Any) -> str:
 
 _UNSAFE_IN_TEXT = {
     code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    for code in [
-        *range(0x20),
-        0x7F,
-        *range(0x80, 0xA0),
-        0x061C,
-        *range(0x200B, 0x2010),
-        *range(0x2028, 0x202F),
-        *range(0x2060, 0x206A),
-        0xFEFF,
-    ]
+    for code in UNSAFE_CODE_POINTS
     if code not in (0x09, 0x0A)
 }
 
@@ -81,7 +74,8 @@ def console(stream: IO[str] | None = None):
     )
 
 
-def _table(*columns: str, title: str | None = None):
+def new_table(*columns: str, title: str | None = None):
+    """A table in the house style: every column folds (never cuts) a long value."""
     from rich import box
     from rich.table import Table
 
@@ -99,7 +93,8 @@ def _table(*columns: str, title: str | None = None):
     return table
 
 
-def _text(value: Any, style: str = ""):
+def cell(value: Any, style: str = ""):
+    """A cell or a line of user data: escaped, never read as markup."""
     from rich.text import Text
 
     return Text(clean(value), style=style)
@@ -154,25 +149,25 @@ def _fitted(out: Any, renderable: Any) -> Any:
 def message(text: str, *, style: str = "", stream: IO[str] | None = None) -> None:
     """One line on stderr (user data in it escaped)."""
     out = console(stream or sys.stderr)
-    out.print(_text(text, style), soft_wrap=True)
+    out.print(cell(text, style), soft_wrap=True)
 
 
 # -- tables ------------------------------------------------------------------------------
 
 
 def list_table(rows: list[dict[str, Any]]):
-    table = _table("id", "name", "type", "domain", "status", "start", "end", "members")
+    table = new_table("id", "name", "type", "domain", "status", "start", "end", "members")
     table.columns[-1].justify = "right"
     for row in rows:
         table.add_row(
-            _text(row["id"]),
-            _text(row["name"]),
-            _text(row["type"]),
-            _text(row["domain"]),
-            _text(row["status"], STATUS_STYLE.get(row["status"], "")),
-            _text(row["start"]),
-            _text(row["end"]),
-            _text(row["members"]),
+            cell(row["id"]),
+            cell(row["name"]),
+            cell(row["type"]),
+            cell(row["domain"]),
+            cell(row["status"], STATUS_STYLE.get(row["status"], "")),
+            cell(row["start"]),
+            cell(row["end"]),
+            cell(row["members"]),
         )
     return table
 
@@ -180,28 +175,28 @@ def list_table(rows: list[dict[str, Any]]):
 def _fields_table(pairs: list[tuple[str, Any]], title: str | None = None):
     from rich.text import Text
 
-    table = _table("field", "value", title=title)
+    table = new_table("field", "value", title=title)
     for key, value in pairs:
         if value is None or value == []:
             continue
         if isinstance(value, list):
-            cell = Text("\n".join(clean(item) for item in value))
+            shown = Text("\n".join(clean(item) for item in value))
         else:
-            cell = _text(value)
-        table.add_row(_text(key), cell)
+            shown = cell(value)
+        table.add_row(cell(key), shown)
     return table
 
 
 def show_tables(detail: dict[str, Any]) -> list[Any]:
     skip = {"funding", "members"}
     fields = _fields_table([(k, v) for k, v in detail.items() if k not in skip])
-    funding = _table(
+    funding = new_table(
         "start", "end", "end basis", "EUR / year", "EUR total", "rate", "reference", title="funding"
     )
     for period in detail["funding"]:
         funding.add_row(
             *(
-                _text(period[k])
+                cell(period[k])
                 for k in (
                     "start",
                     "end",
@@ -213,7 +208,7 @@ def show_tables(detail: dict[str, Any]) -> list[Any]:
                 )
             )
         )
-    members = _table(
+    members = new_table(
         "partner",
         "name",
         "kind",
@@ -224,24 +219,24 @@ def show_tables(detail: dict[str, Any]) -> list[Any]:
     )
     for member in detail["members"]:
         members.add_row(
-            *(_text(member[k]) for k in ("partner", "name", "kind", "role", "since", "until"))
+            *(cell(member[k]) for k in ("partner", "name", "kind", "role", "since", "until"))
         )
     return [fields, funding, members]
 
 
 def partners_table(rows: list[dict[str, Any]]):
-    table = _table("id", "name", "kind", "size", "network role", "country", "clusters")
+    table = new_table("id", "name", "kind", "size", "network role", "country", "clusters")
     for row in rows:
         table.add_row(
-            *(_text(row[k]) for k in ("id", "name", "kind", "size", "network_role", "country")),
-            _text(", ".join(row["clusters"])),
+            *(cell(row[k]) for k in ("id", "name", "kind", "size", "network_role", "country")),
+            cell(", ".join(row["clusters"])),
         )
     return table
 
 
 def partner_tables(detail: dict[str, Any]) -> list[Any]:
     fields = _fields_table([(k, v) for k, v in detail.items() if k != "clusters"])
-    memberships = _table(
+    memberships = new_table(
         "cluster",
         "name",
         "type",
@@ -252,7 +247,7 @@ def partner_tables(detail: dict[str, Any]) -> list[Any]:
     )
     for row in detail["clusters"]:
         memberships.add_row(
-            *(_text(row[k]) for k in ("cluster", "name", "type", "role", "since", "until"))
+            *(cell(row[k]) for k in ("cluster", "name", "type", "role", "since", "until"))
         )
     return [fields, memberships]
 

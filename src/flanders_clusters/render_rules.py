@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .render import SEVERITY_STYLE, _table, _text, clean
+from .render import SEVERITY_STYLE, cell, clean, new_table
 from .rules import Finding
 
 
@@ -29,7 +29,7 @@ def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
         if heading != group:
             if parts:
                 parts.append(Text(""))
-            parts.append(_text(heading, "bold"))
+            parts.append(cell(heading, "bold"))
             group = heading
         where = f"{file}:{finding.line}" if finding.line else file
         line = Text("  ")
@@ -37,12 +37,12 @@ def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
         line.append(f" {finding.code} {finding.rule}  ")
         line.append(clean(where), "dim")
         parts.append(line)
-        parts.append(_text(f"          {finding.message}"))
-        parts.append(_text(f"          fix: {finding.fix}", "dim"))
+        parts.append(cell(f"          {finding.message}"))
+        parts.append(cell(f"          fix: {finding.fix}", "dim"))
     if parts:
         parts.append(Text(""))
     worst = "error" if counts["error"] else "warning" if counts["warning"] else ""
-    parts.append(_text(summary(counts), SEVERITY_STYLE.get(worst, "green")))
+    parts.append(cell(summary(counts), SEVERITY_STYLE.get(worst, "green")))
     return Group(*parts)
 
 
@@ -71,14 +71,14 @@ def github(file: str, findings: list[Finding]) -> str:
 
 
 def catalogue_table(rows: list[dict[str, Any]]):
-    table = _table("code", "name", "severity", "threshold", "summary")
+    table = new_table("code", "name", "severity", "threshold", "summary")
     for row in rows:
         style = SEVERITY_STYLE[row["severity"]] if row["enabled"] else "dim"
         table.add_row(
-            _text(row["code"]),
-            _text(row["name"]),
-            _text(row["severity"] if row["enabled"] else "off", style),
-            _text(row["threshold"] or "-"),
-            _text(row["summary"]),
+            cell(row["code"]),
+            cell(row["name"]),
+            cell(row["severity"] if row["enabled"] else "off", style),
+            cell(row["threshold"] or "-"),
+            cell(row["summary"]),
         )
     return table

@@ -609,7 +609,7 @@ def flemish_seat(ctx: Context) -> Iterator[Hit]:
     for partner_id, partner in ctx.partners_of_interest():
         if partner["kind"] != "company":
             continue
-        country = partner.get("country", "BE")
+        country = domain.country(partner)
         code = partner.get("postal_code")
         if country != "BE":
             outside[partner_id] = (
@@ -688,7 +688,7 @@ def funding_ending(ctx: Context) -> Iterator[Hit]:
         index, period = next(
             (i, p) for i, p in _indexed(cluster.get("funding")) if p["end"] == block[1]
         )
-        basis = period.get("end_basis", "published")
+        basis = domain.end_basis(period)
         note = "" if basis == "published" else f" ({basis})"
         yield Hit(
             f"funding ends on {block[1]}{note}, in {left} days",

@@ -30,6 +30,7 @@ from .errors import (
     RegistryNotFound,
     SchemaError,
     TomlSyntaxError,
+    WriteFailed,
 )
 
 ENV_VAR = "CLUSTERS_REGISTRY"
@@ -38,10 +39,6 @@ SHIPPED = Path(__file__).parent / "data" / "clusters.toml"
 DEFAULT_LOCK_TIMEOUT = 10.0
 _SYNTAX_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _AT_END = "(at end of document)"
-
-
-class WriteFailed(ClustersError):
-    code = "write-failed"
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ def locate(
         return _named(Path(environ[ENV_VAR]), "env")
     local = (cwd or Path.cwd()) / DEFAULT_RELATIVE
     if local.is_file():
-        return Source(DEFAULT_RELATIVE if cwd is None else local, how="cwd")
+        return _named(DEFAULT_RELATIVE if cwd is None else local, "cwd")
     return Source(SHIPPED, shipped=True, how="shipped")
 
 
@@ -202,7 +199,12 @@ def ensure_writable(source: Source) -> None:
         )
     if not source.path.exists():
         read_text(source)  # raises the not-found error
-    folder = target_of(source).parent
+    target = target_of(source)
+    if not os.access(target, os.W_OK):
+        raise ReadOnly(
+            f"{source.path}: the file is read-only; fix: make it writable if it should change"
+        )
+    folder = target.parent
     if not os.access(folder, os.W_OK):
         raise ReadOnly(
             f"{source.path}: its folder {folder} is not writable, so it cannot be "
@@ -290,16 +292,44 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def create(path: Path, text: str) -> None:
-    """Write a new file atomically (``init``), creating its folder; never replaces a file."""
+def create(path: Path, text: str, beside: dict[Path, str] | None = None) -> None:
+    """Write a new file atomically (``init``), and the files ``beside`` it, creating the
+    folder. Never replaces a file: everything is checked before anything is written (a
+    file beside that already holds the same text is left as it is)."""
     if path.exists():
         raise ReadOnly(f"{path}: already exists; fix: choose another path or remove it")
+    companions = dict(beside or {})
+    for other, content in list(companions.items()):
+        if other.is_file() and _same_text(other, content):
+            del companions[other]
+        elif other.exists():
+            raise ReadOnly(
+                f"{other}: already exists with other content; fix: remove it, or create the "
+                "registry in another folder"
+            )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or exc
         raise WriteFailed(f"{path.parent}: cannot create the folder: {reason}") from None
+    for other, content in companions.items():
+        write_text(Source(other), content)
     write_text(Source(path), text)
+
+
+def _same_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def read_bytes(path: Path, error: type[ClustersError]) -> bytes:
+    """The bytes of a file the user names (a CSV); ``error`` says what is wrong if not."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _replace(temp: str, target: Path, attempts: int = 50) -> None:

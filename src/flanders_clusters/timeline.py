@@ -12,7 +12,7 @@ from typing import Any
 
 from . import domain
 from .errors import UsageError
-from .vocabulary import CLUSTER_TYPES
+from .vocabulary import CLUSTER_TYPES, UNSAFE_CLASS
 
 Record = dict[str, Any]
 
@@ -37,7 +37,7 @@ def _row(cluster_id: str, cluster: Record, on: dt.date) -> Record:
             {
                 "start": period["start"],
                 "end": period["end"],
-                "end_basis": period.get("end_basis", "published"),
+                "end_basis": domain.end_basis(period),
             }
             for period in domain.periods(cluster)
         ],
@@ -127,9 +127,7 @@ def build(
 
 # -- Mermaid -----------------------------------------------------------------------------
 
-_MERMAID_UNSAFE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff:;#]+"
-)
+_MERMAID_UNSAFE = re.compile(f"[{UNSAFE_CLASS}:;#]+")
 SECTION = {"spearhead": "Spearhead clusters", "icn": "Innovative company networks (ICN)"}
 BASIS_NOTE = {
     "published": "",

@@ -35,6 +35,26 @@ DEFAULT_POLICY: dict = {
     "ignore": [],
 }
 
+# Characters never written raw where a terminal or another tool could act on them:
+# C0 and C1 controls, DEL, and the invisible bidirectional and format controls.
+UNSAFE_RANGES = (
+    (0x00, 0x1F),
+    (0x7F, 0x9F),
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x200B, 0x200F),  # zero-width and directional marks
+    (0x2028, 0x202E),  # line/paragraph separators, bidi embeddings and overrides
+    (0x2060, 0x2069),  # word joiner, bidi isolates
+    (0xFEFF, 0xFEFF),  # byte-order mark
+)
+UNSAFE_CODE_POINTS = tuple(code for low, high in UNSAFE_RANGES for code in range(low, high + 1))
+UNSAFE_CLASS = "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in UNSAFE_RANGES)
+
+# Values a record has when the key is absent (SPEC §3).
+CLUSTER_DEFAULTS = {"members_complete": True}
+PARTNER_DEFAULTS = {"country": "BE"}
+MEMBER_DEFAULTS = {"role": "member"}
+FUNDING_DEFAULTS = {"end_basis": "published"}
+
 # Canonical order of fields (SPEC §3: the order in which the section names them).
 REGISTRY_FIELDS = ("schema_version", "policy", "clusters", "partners")
 POLICY_FIELDS = tuple(DEFAULT_POLICY)

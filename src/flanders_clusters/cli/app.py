@@ -247,15 +247,22 @@ DryRunOpt = Annotated[
 ]
 
 
-def choice(name: str, values: tuple[str, ...], help_text: str, metavar: str | None = None):
-    """An option limited to ``values`` (Typer reports anything else as a usage error)."""
+def one_of(values: tuple[str, ...]) -> Callable[[str | None], str | None]:
+    """An option callback that accepts only ``values`` (else a usage error, exit 2)."""
 
     def check(value: str | None) -> str | None:
         if value is not None and value not in values:
             raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}")
         return value
 
-    return typer.Option(name, callback=check, metavar=metavar or "|".join(values), help=help_text)
+    return check
+
+
+def choice(name: str, values: tuple[str, ...], help_text: str, metavar: str | None = None):
+    """An option limited to ``values``."""
+    return typer.Option(
+        name, callback=one_of(values), metavar=metavar or "|".join(values), help=help_text
+    )
 
 
 def output_format(chosen: str | None, as_json: bool, default: str) -> str:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import edits, files
-from ..domain import normalise_enterprise_number
+from ..domain import normalise_country, normalise_enterprise_number, one_line
 from ..rules import Scope
 from ..vocabulary import (
     CLUSTER_TYPES,
@@ -27,7 +27,7 @@ from ..vocabulary import (
     PARTNER_SIZES,
     ROLES,
 )
-from .app import DryRunOpt, JsonOpt, OnOpt, parse_date, session
+from .app import DryRunOpt, JsonOpt, OnOpt, one_of, parse_date, session
 
 app = typer.Typer()
 
@@ -44,9 +44,12 @@ def parse_enterprise_number(value: str | None) -> str | None:
 
 
 def parse_country(value: str | None) -> str | None:
-    if value is not None and not (len(value) == 2 and value.isascii() and value.isalpha()):
+    if value is None:
+        return None
+    code = normalise_country(value)
+    if code is None:
         raise typer.BadParameter(f"{value!r} is not an ISO 3166 alpha-2 code such as BE")
-    return value.upper() if value else None
+    return code
 
 
 def parse_text(value: str | None) -> str | None:
@@ -55,9 +58,10 @@ def parse_text(value: str | None) -> str | None:
         return None
     if not value.strip():
         raise typer.BadParameter("must not be empty")
-    if "\n" in value or "\r" in value:
+    text = one_line(value)
+    if text is None:
         raise typer.BadParameter("must be one line")
-    return value.strip()
+    return text
 
 
 def parse_texts(values: list[str] | None) -> list[str] | None:
@@ -88,7 +92,7 @@ class Field:
     def parameter(self, required: bool = False) -> inspect.Parameter:
         kind, extra = self.kind, {}
         if isinstance(kind, tuple):
-            extra = {"callback": _one_of(kind), "metavar": "|".join(kind)}
+            extra = {"callback": one_of(kind), "metavar": "|".join(kind)}
             kind = str
         elif kind is dt.date:
             extra = {"parser": parse_date, "metavar": "DATE"}
@@ -105,15 +109,6 @@ class Field:
             annotation=Annotated[annotation if required else annotation | None, option],
             default=inspect.Parameter.empty if required else None,
         )
-
-
-def _one_of(values: tuple[str, ...]) -> Callable[[Any], Any]:
-    def check(value: str | None) -> str | None:
-        if value is not None and value not in values:
-            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}")
-        return value
-
-    return check
 
 
 CLUSTER_FIELDS = (
@@ -176,7 +171,7 @@ def _arg(name: str, help_text: str) -> inspect.Parameter:
 
 def _unset(fields: tuple[Field, ...], required: tuple[str, ...]) -> inspect.Parameter:
     optional = tuple(f.key for f in fields if f.key not in required)
-    check = _one_of(optional)
+    check = one_of(optional)
     option = typer.Option(
         "--unset",
         metavar="FIELD",

@@ -45,13 +45,9 @@ def _draw(drawn: list) -> None:
 
 
 def _save_svg(path: Path, drawn: list) -> None:
-    from .. import chart, render
-    from ..store import WriteFailed
+    from .. import chart, render, store
 
-    try:
-        path.write_text(chart.svg(drawn, render.console().width), encoding="utf-8")
-    except OSError as exc:
-        raise WriteFailed(f"{path}: cannot write the SVG: {exc.strerror or exc}") from None
+    store.write_text(store.Source(path), chart.svg(drawn, render.console().width))
     render.message(f"wrote {path}")
 
 
