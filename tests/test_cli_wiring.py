@@ -65,5 +65,13 @@ def test_list_json_loads_neither_rich_nor_the_model_nor_other_commands() -> None
     assert loaded_modules("list", "--type", "spearhead", "--json") == []
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["stats", "--json"], ["rules", "--json"], ["validate", "--json"], ["show", "vil", "--json"]],
+)
+def test_other_json_outputs_do_not_load_rich(args: list[str]) -> None:
+    assert "rich" not in loaded_modules(*args)
+
+
 def test_a_table_loads_rich() -> None:
     assert "rich" in loaded_modules("list", "--type", "spearhead")

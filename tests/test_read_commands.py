@@ -233,6 +233,14 @@ def test_registry_option_without_a_value_after_the_subcommand(registry: Path) ->
     assert "Option '--registry' requires an argument." in result.stderr
 
 
+def test_registry_option_without_a_value_with_json_is_a_json_usage_error(registry: Path) -> None:
+    result = run("list", "--json", "--registry")
+    assert result.exit_code == 2
+    assert result.json() == {
+        "error": {"code": "usage", "message": "Option '--registry' requires an argument."}
+    }
+
+
 def test_registry_that_is_a_folder(tmp_path: Path) -> None:
     result = run("--registry", str(tmp_path), "list", "--json")
     assert result.exit_code == 3

@@ -323,10 +323,10 @@ kind = "government"
     ]
 
 
-def test_missing_schema_version_has_no_line(tmp_path: Path) -> None:
+def test_missing_schema_version_is_at_the_top_of_the_file(tmp_path: Path) -> None:
     path = write_registry(tmp_path, '[clusters.a]\nname = "A"\ntype = "icn"\ndomain = "D"\n')
     assert problems(path) == [
-        f"{path}: schema_version: missing required key 'schema_version'; "
+        f"{path}:1: schema_version: missing required key 'schema_version'; "
         "fix: add schema_version = …"
     ]
 

@@ -104,10 +104,11 @@ def current_block(cluster: Record, on: dt.date) -> tuple[dt.date, dt.date] | Non
 
 def days_left(cluster: Record, on: dt.date) -> int | None:
     """Days from ``on`` to the end of the current block (0 on its last day), else None."""
-    if status(cluster, on) != "active":
+    block = current_block(cluster, on)  # a block holds ``on``: funded that day
+    ended = cluster.get("ended")
+    if block is None or (ended is not None and on > ended):
         return None
-    block = current_block(cluster, on)
-    return (block[1] - on).days if block else None
+    return (block[1] - on).days
 
 
 def add_years(day: dt.date, years: int) -> dt.date | None:

@@ -109,10 +109,10 @@ def transact(
     source: store.Source,
     change: Callable[[dict[str, Any]], dict[str, Any]],
     *,
+    scope: Any,
     timeout: float,
     dry_run: bool = False,
     on: dt.date | None = None,
-    scope: Any = None,
 ) -> dict[str, Any]:
     """Apply ``change`` — a pure edit of the data returning its JSON — to the registry.
 
@@ -160,10 +160,10 @@ def _findings(data: dict[str, Any], on: dt.date, problems=None, scope=None) -> d
 def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, scope) -> list[str]:
     """Refuse the change if it adds an error-level finding; name the warnings it adds."""
     from .errors import RuleViolation
-    from .validation import check, check_records
+    from .validation import check_records
 
     data = document.data
-    problems = check_records(data, scope.clusters, scope.partners) if scope else check(data)
+    problems = check_records(data, scope.clusters, scope.partners)
     found = _findings(data, on, problems=problems, scope=scope)
     # New: a finding the file did not have, or one it had at a milder severity (a partial
     # member list made complete turns an info into the error it was hiding).
@@ -176,7 +176,7 @@ def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, sc
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
         raise RuleViolation(
-            f"{source_name(document)}: refused, the edit would add {count}: "
+            f"{document.source.display}: refused, the edit would add {count}: "
             + "; ".join(_said(f) for f in errors)
             + "; nothing was written",
             details=[f"fix: {f.fix}" for f in errors],
@@ -197,7 +197,3 @@ def _graver(severity: str, than: str) -> bool:
 def _said(finding: Any) -> str:
     where = finding.cluster or finding.partner or "registry"
     return f"{finding.code} {finding.rule}: {where}: {finding.message}"
-
-
-def source_name(document: store.Document) -> str:
-    return str(document.source.path)

@@ -19,11 +19,19 @@ from typing import Any
 from . import csvio, domain
 from .edits import Members
 from .errors import BadCsv, ClustersError
-from .vocabulary import PARTNER_KINDS, PARTNER_SIZES, ROLES, SLUG_PATTERN
+from .vocabulary import (
+    MEMBER_FIELDS,
+    PARTNER_FIELDS,
+    PARTNER_KINDS,
+    PARTNER_SIZES,
+    ROLES,
+    SLUG_PATTERN,
+)
 
-PARTNER_COLUMNS = ("name", "kind", "size", "enterprise_number", "postal_code", "country", "website")
-MEMBER_COLUMNS = ("role", "since", "until")
-ALLOWED = ("cluster", *csvio.MEMBER_COLUMNS)
+# The CSV's columns split into the partner's fields and the membership's.
+PARTNER_COLUMNS = tuple(c for c in csvio.MEMBER_COLUMNS if c in PARTNER_FIELDS)
+MEMBER_COLUMNS = tuple(c for c in csvio.MEMBER_COLUMNS if c in MEMBER_FIELDS and c != "partner")
+ALLOWED = csvio.EXPORT_MEMBER_COLUMNS
 MAX_REPORTED = 20
 _SLUG = re.compile(SLUG_PATTERN)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")

@@ -16,8 +16,6 @@ _ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x2
 def _default(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 

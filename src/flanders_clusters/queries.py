@@ -140,7 +140,7 @@ def show(data: Record, cluster_id: str, on: dt.date) -> Record:
     return out
 
 
-def partner_row(data: Record, partner_id: str, record: Record) -> Record:
+def partner_row(partner_id: str, record: Record) -> Record:
     out: Record = {"id": partner_id}
     for key in PARTNER_FIELDS:
         out[key] = record.get(key)
@@ -160,7 +160,7 @@ def partner_rows(
             continue
         if network_role and record.get("network_role") != network_role:
             continue
-        row = partner_row(data, partner_id, record)
+        row = partner_row(partner_id, record)
         row["clusters"] = memberships.get(partner_id, [])
         rows.append(row)
     return rows
@@ -168,7 +168,7 @@ def partner_rows(
 
 def partner_detail(data: Record, partner_id: str) -> Record:
     """One partner and its memberships."""
-    out = partner_row(data, partner_id, partner(data, partner_id))
+    out = partner_row(partner_id, partner(data, partner_id))
     out["clusters"] = [
         {
             "cluster": cluster_id,

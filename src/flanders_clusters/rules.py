@@ -701,10 +701,6 @@ def funding_ending(ctx: Context) -> Iterator[Hit]:
 # -- running ------------------------------------------------------------------------------
 
 
-def thresholds(policy: dict[str, Any]) -> dict[str, str | None]:
-    return {code: entry.threshold(policy) for code, entry in CATALOGUE.items()}
-
-
 def run(
     data: dict[str, Any],
     on: dt.date,
@@ -737,8 +733,6 @@ def run(
         entry = CATALOGUE[code]
         for hit in entry.check(ctx):
             where = line(hit.path) if line else None
-            if where is None and line and code == "FC001":
-                where = 1  # a missing top-level key (schema_version): the top of the file
             findings.append(
                 Finding(
                     code=code,

@@ -107,12 +107,13 @@ class LineIndex:
         self._document()
 
     def line(self, path: Path) -> int | None:
-        """The line of ``path``, else of its nearest recorded ancestor, else None."""
+        """The line of ``path``, else of its nearest written ancestor; a path none of whose
+        keys is written (a missing top-level key) is at the top of the document, line 1."""
         for end in range(len(path), 0, -1):
             found = self._lines.get(tuple(path[:end]))
             if found is not None:
                 return found
-        return None
+        return 1 if path else None
 
     # -- the scan -------------------------------------------------------------------
 

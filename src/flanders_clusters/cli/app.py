@@ -120,16 +120,24 @@ class Group(typer.core.TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["clusters.args"] = list(args)
-        return super().parse_args(ctx, hoist_global_options(args))
+        with _usage_errors_as_json(args):
+            return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with _usage_errors_as_json(ctx.meta.get("clusters.args", [])):
             return super().invoke(ctx)
-        except _UsageError as exc:
-            if not wants_json(ctx.meta.get("clusters.args", [])):
-                raise
-            write_stdout(jsonout.error("usage", exc.format_message()))
-            raise typer.Exit(EXIT_USAGE) from None
+
+
+@contextmanager
+def _usage_errors_as_json(args: list[str]) -> Iterator[None]:
+    """With ``--json``, a usage error is a JSON error object on stdout too (exit 2)."""
+    try:
+        yield
+    except _UsageError as exc:
+        if not wants_json(args):
+            raise
+        write_stdout(jsonout.error("usage", exc.format_message()))
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -301,10 +309,13 @@ class Session:
         if self.as_json or tables is None:
             write_stdout(jsonout.dumps(value))
             return
-        if isinstance(tables, str):
-            from .. import render
+        if isinstance(tables, str):  # "module:function" (render by default), imported now
+            import importlib
 
-            tables = getattr(render, tables)
+            module, _, name = tables.rpartition(":")
+            tables = getattr(
+                importlib.import_module(f"flanders_clusters.{module or 'render'}"), name
+            )
         drawn = tables(value)
         if isinstance(drawn, str):  # plain text formats (github, mermaid, dot, csv…)
             if drawn:

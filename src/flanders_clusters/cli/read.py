@@ -1,4 +1,4 @@
-"""Commands that read the registry, and the file-level ones: fmt, schema, init."""
+"""Commands that read the registry: list, show, partners, partner show."""
 
 from __future__ import annotations
 

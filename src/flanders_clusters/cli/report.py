@@ -128,7 +128,5 @@ def stats(ctx: typer.Context, on: OnOpt = None, as_json: JsonOpt = False) -> Non
     from .. import stats as statistics
 
     with session(ctx, as_json) as s:
-        from ..chart import stats_tables
-
         found = statistics.build(s.read().data, s.today(on))
-        s.output(found, stats_tables)
+        s.output(found, "chart:stats_tables")

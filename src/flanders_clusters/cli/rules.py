@@ -76,6 +76,4 @@ def rules_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from .. import rules
 
     with session(ctx, as_json) as s:
-        from ..render_rules import catalogue_table
-
-        s.output(rules.catalogue(domain.policy(s.read().data)), catalogue_table)
+        s.output(rules.catalogue(domain.policy(s.read().data)), "render_rules:catalogue_table")
