@@ -56,20 +56,21 @@ def _set_list(record: Record, key: str, items: list[Record]) -> None:
 # -- clusters ----------------------------------------------------------------------------
 
 
-def add_cluster(data: Record, cluster_id: str, fields: Record) -> Record:
-    clusters = _table(data, "clusters")
-    outcome = {"cluster": cluster_id, "changed": False}
-    existing = clusters.get(cluster_id)
+def _add(data: Record, table: str, key: str, fields: Record, defaults: Record) -> Record:
+    """Add a cluster or partner record; the same again changes nothing, other values
+    conflict (they are what update-… is for)."""
+    noun = table.removesuffix("s")
+    records = _table(data, table)
+    existing = records.get(key)
     if existing is not None:
-        _same(
-            f"cluster {cluster_id!r}",
-            CLUSTER_DEFAULTS | existing,
-            fields,
-            f"`clusters update-cluster {cluster_id}`",
-        )
-        return outcome
-    clusters[cluster_id] = dict(fields)
-    return outcome | {"changed": True}
+        _same(f"{noun} {key!r}", defaults | existing, fields, f"`clusters update-{noun} {key}`")
+        return {noun: key, "changed": False}
+    records[key] = dict(fields)
+    return {noun: key, "changed": True}
+
+
+def add_cluster(data: Record, cluster_id: str, fields: Record) -> Record:
+    return _add(data, "clusters", cluster_id, fields, CLUSTER_DEFAULTS)
 
 
 def update_record(record: Record, fields: Record, unset: Iterable[str]) -> bool:
@@ -105,18 +106,7 @@ def remove_cluster(data: Record, cluster_id: str) -> Record:
 
 
 def add_partner(data: Record, partner_id: str, fields: Record) -> Record:
-    partners = _table(data, "partners")
-    existing = partners.get(partner_id)
-    if existing is not None:
-        _same(
-            f"partner {partner_id!r}",
-            PARTNER_DEFAULTS | existing,
-            fields,
-            f"`clusters update-partner {partner_id}`",
-        )
-        return {"partner": partner_id, "changed": False}
-    partners[partner_id] = dict(fields)
-    return {"partner": partner_id, "changed": True}
+    return _add(data, "partners", partner_id, fields, PARTNER_DEFAULTS)
 
 
 def update_partner(data: Record, partner_id: str, fields: Record, unset: Iterable[str]) -> Record:
