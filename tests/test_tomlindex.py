@@ -15,17 +15,9 @@ from pathlib import Path
 
 import tomli_w
 from conftest import run, write_registry
+from hardening_support import registries
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from flanders_clusters.vocabulary import (
-    CLUSTER_TYPES,
-    END_BASES,
-    NETWORK_ROLES,
-    PARTNER_KINDS,
-    PARTNER_SIZES,
-    ROLES,
-)
 
 KeyPath = tuple[str | int, ...]
 
@@ -432,80 +424,8 @@ def test_every_problem_is_reported_in_line_order(tmp_path: Path) -> None:
 
 # -- generated registries in hand-written layouts -----------------------------------------
 
-SLUGS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,8}", fullmatch=True)
-# One-line text without spaces at either end, as the schema wants (model.TEXT_PATTERN).
-TEXTS = (
-    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=16)
-    .map(str.strip)
-    .filter(lambda text: text and "\n" not in text and "\r" not in text)
-)
-DATES = st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31))
-EUROS = st.integers(0, 2_000_000) | st.floats(0, 2e6, allow_nan=False, allow_infinity=False)
-RATES = st.floats(0, 1, allow_nan=False)
-BY_TYPE = st.fixed_dictionaries(
-    {}, optional={"spearhead": st.integers(0, 20), "icn": st.integers(0, 20)}
-)
-
-FUNDING = st.fixed_dictionaries(
-    {"start": DATES, "end": DATES},
-    optional={
-        "end_basis": st.sampled_from(END_BASES),
-        "annual_support_eur": EUROS,
-        "total_support_eur": EUROS,
-        "support_rate": RATES,
-        "reference": TEXTS,
-    },
-)
-MEMBER = st.fixed_dictionaries(
-    {"partner": SLUGS},
-    optional={"role": st.sampled_from(ROLES), "since": DATES, "until": DATES},
-)
-CLUSTER = st.fixed_dictionaries(
-    {"name": TEXTS, "type": st.sampled_from(CLUSTER_TYPES), "domain": TEXTS},
-    optional={
-        "website": TEXTS,
-        "recognised": DATES,
-        "reported_members": st.integers(0, 10_000),
-        "members_complete": st.booleans(),
-        "sources": st.lists(TEXTS, max_size=3),
-        "notes": st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
-        "action_plan": TEXTS,
-        "ended": DATES,
-        "successor": TEXTS,
-        "funding": st.lists(FUNDING, max_size=3),
-        "members": st.lists(MEMBER, max_size=4),
-    },
-)
-PARTNER = st.fixed_dictionaries(
-    {"name": TEXTS, "kind": st.sampled_from(PARTNER_KINDS)},
-    optional={
-        "size": st.sampled_from(PARTNER_SIZES),
-        "enterprise_number": TEXTS,
-        "postal_code": TEXTS,
-        "country": st.from_regex(r"[A-Z]{2}", fullmatch=True),
-        "network_role": st.sampled_from(NETWORK_ROLES),
-        "website": TEXTS,
-    },
-)
-POLICY = st.fixed_dictionaries(
-    {},
-    optional={
-        "support_rate": RATES,
-        "max_years": BY_TYPE,
-        "annual_cap_eur": BY_TYPE,
-        "max_active_spearheads": st.integers(0, 20),
-        "ending_soon_days": st.integers(0, 1000),
-        "ignore": st.lists(st.from_regex(r"FC[0-9]{3}", fullmatch=True), max_size=3),
-    },
-)
-REGISTRIES = st.fixed_dictionaries(
-    {"schema_version": st.just(1)},
-    optional={
-        "policy": POLICY,
-        "clusters": st.dictionaries(SLUGS, CLUSTER, max_size=4),
-        "partners": st.dictionaries(SLUGS, PARTNER, max_size=4),
-    },
-)
+# Generated registries (hardening_support.registries, shared with the hardening suite).
+REGISTRIES = registries()
 COMMENTS = ("# a remark", '# [clusters.fake] "quoted" = 1', "#   [[x]] ]] {", "#")
 
 
