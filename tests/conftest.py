@@ -123,3 +123,38 @@ def write_registry(folder: Path, text: str = SMALL, name: str = "clusters.toml")
 def registry(tmp_path: Path) -> Path:
     """A small valid registry in canonical form, in a fresh folder."""
     return write_registry(tmp_path)
+
+
+def said(error: dict) -> str:
+    """An error as the text output says it: the message, then the fix."""
+    return error["message"] + (f"; fix: {error['fix']}" if error.get("fix") else "")
+
+
+def run_in_terminal(*args: str, timeout: float = 60) -> tuple[int, str]:
+    """Run ``clusters ARGS`` with stdout and stderr on a pseudo-terminal (POSIX only), as
+    a user at a terminal does; returns the exit code and what the terminal received."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "CLUSTERS_REGISTRY"}
+    environment.update({"NO_COLOR": "1", "COLUMNS": "200", "TERM": "dumb"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flanders_clusters", *args],
+        stdout=follower,
+        stderr=follower,
+        stdin=subprocess.DEVNULL,
+        env=environment,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    code = process.wait(timeout=timeout)
+    return code, b"".join(chunks).decode("utf-8", errors="replace")

@@ -20,7 +20,7 @@ from typing import Any
 from conftest import Result
 from hypothesis import strategies as st
 
-from flanders_clusters.vocabulary import (
+from flanders_clusters.registry.words import (
     CLUSTER_TYPES,
     END_BASES,
     NETWORK_ROLES,
@@ -51,6 +51,8 @@ ERROR_CODES = {
     "read-only",
     "locked",
     "bad-csv",
+    "permission-denied",
+    "already-exists",
 }
 
 
@@ -127,7 +129,7 @@ def registries(
             "funding": st.lists(funding, max_size=3),
             "members": st.lists(member, max_size=4),
         },
-    )
+    ).map(_only_where_allowed)
     partner = st.fixed_dictionaries(
         {"name": texts, "kind": st.sampled_from(PARTNER_KINDS)},
         optional={
@@ -138,7 +140,7 @@ def registries(
             "network_role": st.sampled_from(NETWORK_ROLES),
             "website": texts,
         },
-    )
+    ).map(_only_where_allowed)
     policy = st.fixed_dictionaries(
         {},
         optional={
@@ -161,6 +163,16 @@ def registries(
     return st.fixed_dictionaries(
         {"schema_version": st.just(1)}, optional={"policy": policy, **tables}
     )
+
+
+def _only_where_allowed(record: dict) -> dict:
+    """Drop the fields a record of its type or kind may not hold (an ICN's action plan,
+    a company's size)."""
+    if record.get("type", "icn") != "icn":
+        record.pop("action_plan", None)
+    if record.get("kind", "company") != "company":
+        record.pop("size", None)
+    return record
 
 
 def run_bytes(*args: str) -> tuple[int, bytes]:

@@ -54,6 +54,7 @@ def canonical_ok(registry: Path) -> None:
 # -- many writers at once ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sixteen_add_member_processes_at_once_lose_no_membership(registry: Path) -> None:
     processes = [
         start(
@@ -87,6 +88,7 @@ def test_sixteen_add_member_processes_at_once_lose_no_membership(registry: Path)
     assert leftovers == ["clusters.toml", "clusters.toml.lock"]
 
 
+@pytest.mark.slow
 def test_different_edits_at_once_all_land(registry: Path, tmp_path: Path) -> None:
     csv_path = tmp_path / "rows.csv"
     csv_path.write_text(
@@ -147,6 +149,7 @@ def hold_lock(lock_path: str) -> subprocess.Popen:
     return holder
 
 
+@pytest.mark.slow
 def test_a_lock_held_by_another_process_times_out_with_exit_5(registry: Path) -> None:
     lock_path = f"{registry}.lock"
     holder = hold_lock(lock_path)
@@ -305,6 +308,7 @@ def temp_files(folder: Path, registry: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(f".{registry.name}.")]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL does not exist on Windows")
 def test_a_writer_killed_at_random_moments_never_leaves_a_broken_registry(
     tmp_path: Path,

@@ -14,10 +14,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, digest, run, write_registry
+from conftest import SMALL, digest, run, said, write_registry
 from filelock import FileLock
 
-from flanders_clusters import store
+from flanders_clusters.registry import store
 
 ON = "2025-01-01"  # alpha (spearhead) is active, beta (ICN) has ended
 LATER = "2030-01-01"  # both have ended
@@ -131,8 +131,8 @@ def test_add_cluster_that_exists_with_other_values_is_a_conflict(registry: Path)
         "--domain", "Chemistry", "--json",
     )  # fmt: skip
     error = assert_error(done, 4, "conflict")
-    assert "update-cluster alpha" in error["message"]
-    assert "'Alpha Cluster'" in error["message"]
+    assert "update-cluster alpha" in said(error)
+    assert '"Alpha Cluster"' in said(error)
     assert digest(registry) == before
 
 
@@ -143,17 +143,17 @@ def test_add_cluster_with_a_source_it_lacks_is_a_conflict(registry: Path) -> Non
         "--domain", "Chemistry", "--source", "https://other.example", "--json",
     )  # fmt: skip
     error = assert_error(done, 4, "conflict")
-    assert "sources" in error["message"]
-    assert "update-cluster alpha" in error["message"]
+    assert "sources" in said(error)
+    assert "update-cluster alpha" in said(error)
     assert digest(registry) == before
 
 
 def test_add_cluster_with_an_id_that_is_not_a_slug_is_refused(registry: Path) -> None:
     before = digest(registry)
     done = cli(registry, "add-cluster", "Bad_ID", "--name", "x", "--type", "icn", "--domain", "y")
-    assert done.exit_code == 4
-    assert "not a slug" in done.stderr
-    assert "nothing was written" in done.stderr
+    assert done.exit_code == 2  # a malformed value is a usage error
+    assert "'Bad_ID' is not an id" in done.stderr
+    assert "e.g. 'bad-id'" in done.stderr
     assert digest(registry) == before
 
 
@@ -168,7 +168,7 @@ def test_add_cluster_without_a_required_field_is_a_usage_error(registry: Path) -
 def test_update_cluster_sets_adds_sources_and_unsets(registry: Path) -> None:
     done = cli(
         registry, "update-cluster", "alpha", "--name", "Alpha", "--reported-members", "40",
-        "--not-members-complete", "--source", "https://alpha.example",
+        "--no-members-complete", "--source", "https://alpha.example",
         "--source", "https://more.example", "--notes", "Dates from the press release.",
         "--unset", "recognised", "--json",
     )  # fmt: skip
@@ -228,7 +228,7 @@ def test_update_cluster_cannot_unset_a_required_or_unknown_field(
     before = digest(registry)
     done = cli(registry, "update-cluster", "alpha", "--unset", field)
     assert done.exit_code == 2
-    assert f"'{field}' is not one of" in done.stderr
+    assert f"'{field}' is not a field this command can remove" in done.stderr
     assert digest(registry) == before
 
 
@@ -253,7 +253,7 @@ def test_remove_cluster_removes_it_with_its_funding_and_members(registry: Path) 
 def test_remove_cluster_of_an_unknown_id_suggests_the_near_one(registry: Path) -> None:
     before = digest(registry)
     error = assert_error(cli(registry, "remove-cluster", "alpah", "--json"), 4, "unknown-cluster")
-    assert "did you mean 'alpha'" in error["message"]
+    assert "did you mean 'alpha'" in said(error)
     done = cli(registry, "remove-cluster", "alpah")
     assert done.exit_code == 4
     assert "did you mean 'alpha'" in done.stderr
@@ -320,8 +320,8 @@ def test_wrong_check_digits_are_refused_with_exit_4(
     before = digest(registry)
     done = cli(registry, *command, "--enterprise-number", number, "--on", ON, "--json")
     error = assert_error(done, 4, "rule-violation")
-    assert "FC004" in error["message"]
-    assert "check digits" in error["message"]
+    assert "FC004" in said(error)
+    assert "check digits" in said(error)
     assert digest(registry) == before
 
 
@@ -356,7 +356,7 @@ def test_add_partner_again_is_idempotent_and_other_values_conflict(registry: Pat
     assert same.json() == {"partner": "acme", "changed": False}
     other = cli(registry, "add-partner", "acme", "--name", "Acme SA", "--kind", "company", "--json")
     error = assert_error(other, 4, "conflict")
-    assert "update-partner acme" in error["message"]
+    assert "update-partner acme" in said(error)
     assert digest(registry) == before
 
 
@@ -387,7 +387,7 @@ def test_update_partner_of_an_unknown_id_suggests_the_near_one(registry: Path) -
     before = digest(registry)
     done = cli(registry, "update-partner", "acm", "--postal-code", "9000", "--json")
     error = assert_error(done, 4, "unknown-partner")
-    assert "did you mean 'acme'" in error["message"]
+    assert "did you mean 'acme'" in said(error)
     assert digest(registry) == before
 
 
@@ -395,8 +395,8 @@ def test_remove_partner_is_refused_while_memberships_remain(registry: Path) -> N
     before = digest(registry)
     done = cli(registry, "remove-partner", "acme", "--json")
     error = assert_error(done, 4, "conflict")
-    assert "alpha, beta" in error["message"]
-    assert "remove-member" in error["message"]
+    assert "alpha, beta" in said(error)
+    assert "remove-member" in said(error)
     assert digest(registry) == before
 
 
@@ -518,7 +518,7 @@ def test_add_member_conflicting_with_what_is_there_is_refused(
     error = assert_error(
         cli(registry, "add-member", "alpha", "acme", *extra, "--json"), 4, "conflict"
     )
-    assert points_to in error["message"]
+    assert points_to in said(error)
     done = cli(registry, "add-member", "alpha", "acme", *extra)
     assert done.exit_code == 4
     assert points_to in done.stderr
@@ -533,8 +533,8 @@ def test_add_member_of_a_new_partner_needs_name_and_kind(
     error = assert_error(
         cli(registry, "add-member", "alpha", "acm", *extra, "--json"), 4, "unknown-partner"
     )
-    assert "did you mean 'acme'" in error["message"]
-    assert "--name and --kind" in error["message"]
+    assert "did you mean 'acme'" in said(error)
+    assert "--name and --kind" in said(error)
     assert digest(registry) == before
 
 
@@ -545,7 +545,7 @@ def test_add_member_to_an_unknown_cluster_suggests_the_near_one(registry: Path) 
     assert "no cluster 'alpah' (did you mean 'alpha'?)" in done.stderr
     assert "Traceback" not in done.stderr
     error = assert_error(cli(registry, "add-member", "bta", "acme", "--json"), 4, "unknown-cluster")
-    assert "did you mean 'beta'" in error["message"]
+    assert "did you mean 'beta'" in said(error)
     assert digest(registry) == before
 
 
@@ -585,7 +585,7 @@ def test_update_member_of_a_partner_that_is_not_a_member_is_refused(registry: Pa
         4,
         "unknown-partner",
     )
-    assert "add-member beta uni" in error["message"]
+    assert "add-member beta uni" in said(error)
     assert cli(registry, "update-member", "beta", "unx", "--role", "board").exit_code == 4
     assert digest(registry) == before
 
@@ -619,7 +619,7 @@ def test_remove_member_of_an_unknown_partner_is_refused(registry: Path) -> None:
     error = assert_error(
         cli(registry, "remove-member", "alpha", "unii", "--json"), 4, "unknown-partner"
     )
-    assert "did you mean 'uni'" in error["message"]
+    assert "did you mean 'uni'" in said(error)
     assert digest(registry) == before
 
 
@@ -629,8 +629,8 @@ def test_a_membership_whose_removal_breaks_a_rule_on_the_given_day(registry: Pat
     error = assert_error(
         cli(registry, "remove-member", "alpha", "gov", "--on", ON, "--json"), 4, "rule-violation"
     )
-    assert "FC105" in error["message"]
-    assert "government" in error["message"]
+    assert "FC105" in said(error)
+    assert "government" in said(error)
     assert digest(registry) == before
     done = cli(registry, "remove-member", "alpha", "gov", "--on", LATER, "--json")
     assert done.exit_code == 0, done.stdout
@@ -703,9 +703,9 @@ def test_add_funding_that_breaks_a_rule_is_refused(
         registry, "add-funding", "alpha", "--start", start, "--end", end, "--on", ON, "--json"
     )
     error = assert_error(done, 4, "rule-violation")
-    assert code in error["message"]
-    assert "nothing was written" in error["message"]
-    assert error["details"]
+    assert code in said(error)
+    assert "nothing was written" in said(error)
+    assert error["fix"]
     text = cli(registry, "add-funding", "alpha", "--start", start, "--end", end, "--on", ON)
     assert text.exit_code == 4
     assert code in text.stderr
@@ -803,8 +803,8 @@ def test_an_error_already_in_the_file_does_not_block_an_unrelated_edit(tmp_path:
         registry, "add-funding", "gamma", "--start", "2020-01-01", "--end", "2024-12-31", "--json"
     )
     error = assert_error(new, 4, "rule-violation")
-    assert "gamma" in error["message"]
-    assert "beta" not in error["message"]
+    assert "gamma" in said(error)
+    assert "beta" not in said(error)
     assert digest(registry) == before
 
 
@@ -947,7 +947,7 @@ def test_edits_of_the_shipped_registry_are_refused(
     assert "read-only" in done.stderr
     assert "clusters init" in done.stderr
     error = assert_error(run(*command, "--json"), 4, "read-only")
-    assert "clusters init" in error["message"]
+    assert "clusters init" in said(error)
     assert digest(store.SHIPPED) == before
     assert list(tmp_path.iterdir()) == []
 
@@ -975,7 +975,7 @@ def test_an_edit_that_turns_an_info_into_an_error_is_refused(tmp_path: Path) -> 
         "--json",
     )
     error = assert_error(done, 4, "rule-violation")
-    assert "FC105 triple-helix: alpha" in error["message"]
+    assert "FC105 triple-helix: alpha" in said(error)
     assert digest(registry) == before
 
 
@@ -983,10 +983,11 @@ def test_a_partner_change_is_judged_in_every_cluster_it_belongs_to(registry: Pat
     # acme is alpha's only company: making it "other" breaks alpha's triple helix (FC105).
     before = digest(registry)
     done = cli(
-        registry, "update-partner", "acme", "--kind", "other", "--on", "2020-01-01", "--json"
-    )
+        registry, "update-partner", "acme", "--kind", "other", "--unset", "size",
+        "--on", "2020-01-01", "--json",
+    )  # fmt: skip
     error = assert_error(done, 4, "rule-violation")
-    assert "FC105 triple-helix: alpha" in error["message"]
+    assert "FC105 triple-helix: alpha" in said(error)
     assert digest(registry) == before
 
 
@@ -995,9 +996,8 @@ def test_a_new_partner_with_a_bad_id_is_refused_by_the_schema(registry: Path) ->
     done = cli(
         registry, "add-member", "beta", "Bad_Id", "--name", "B", "--kind", "company", "--json"
     )
-    error = assert_error(done, 4, "rule-violation")
-    assert "FC001 schema" in error["message"]
-    assert "'Bad_Id' is not a slug" in error["message"]
+    error = assert_error(done, 2, "usage")  # a malformed id is a usage error
+    assert "'Bad_Id' is not an id" in said(error)
     assert digest(registry) == before
 
 
@@ -1157,7 +1157,7 @@ def test_a_registry_that_cannot_be_read_is_exit_3(tmp_path: Path) -> None:
     typo = write_registry(tmp_path, SMALL.replace("domain = ", "domian = ", 1), "typo.toml")
     before = digest(typo)
     error = assert_error(cli(typo, "add-member", "beta", "uni", "--json"), 3, "schema")
-    assert "typo.toml" in error["message"]
+    assert "typo.toml" in said(error)
     assert digest(typo) == before
 
 
@@ -1174,8 +1174,8 @@ def test_a_write_that_fails_leaves_the_registry_and_no_temporary_file(
     monkeypatch.undo()
     assert done.exit_code == 4
     error = done.json()["error"]
-    assert "No space left on device" in error["message"]
-    assert "unchanged" in error["message"]
+    assert "No space left on device" in said(error)
+    assert "unchanged" in said(error)
     assert digest(registry) == before
     assert sorted(p.name for p in registry.parent.iterdir()) == [
         "clusters.toml",
@@ -1186,6 +1186,7 @@ def test_a_write_that_fails_leaves_the_registry_and_no_temporary_file(
 # -- locking -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_held_lock_times_out_with_exit_5_naming_the_lock_file(registry: Path) -> None:
     before = digest(registry)
     lock_path = f"{registry}.lock"
@@ -1198,7 +1199,7 @@ def test_a_held_lock_times_out_with_exit_5_naming_the_lock_file(registry: Path) 
         assert "--lock-timeout" in done.stderr
         as_json = cli(registry, "add-member", "beta", "uni", "--json", "--lock-timeout", "0.5")
         error = assert_error(as_json, 5, "locked")
-        assert lock_path in error["message"]
+        assert lock_path in said(error)
         # reads and dry runs do not wait for writers
         assert cli(registry, "add-member", "beta", "uni", "--dry-run").exit_code == 0
         assert cli(registry, "show", "beta", "--json").exit_code == 0
@@ -1255,7 +1256,7 @@ def test_a_read_only_folder_is_refused_before_anything_is_written(tmp_path: Path
     try:
         before = digest(registry)
         error = assert_error(cli(registry, "add-member", "beta", "uni", "--json"), 4, "read-only")
-        assert "not writable" in error["message"]
+        assert "not writable" in said(error)
         assert digest(registry) == before
     finally:
         folder.chmod(0o755)

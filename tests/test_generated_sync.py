@@ -1,9 +1,9 @@
 """Generated files stay in sync with what generates them.
 
-- ``_core_schema.py`` (the validator's schema) with ``model.Registry``;
+- ``registry/_core_schema.py`` (the validator's schema) with the records' model;
 - ``data/clusters.schema.json`` and its package copy with ``clusters schema``;
 - ``src/flanders_clusters/data/clusters.toml`` with ``data/clusters.toml``;
-- the words of ``vocabulary.py`` (canonical field order, enumerations) with the model.
+- the records' canonical field order and enumerations with the JSON Schema.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ import json
 import pytest
 from conftest import REPO, SHIPPED_DATA, run
 
-from flanders_clusters import _core_schema, model, vocabulary
+from flanders_clusters.registry import _core_schema, model, records
+from flanders_clusters.registry import words as vocabulary
+from flanders_clusters.registry.fields import defaults, order
 
 PACKAGE_DATA = REPO / "src" / "flanders_clusters" / "data"
 REGENERATE_CORE = (
     "src/flanders_clusters/_core_schema.py is out of date; fix: "
-    "python -m flanders_clusters.model && ruff format src/flanders_clusters/_core_schema.py"
+    "python -m flanders_clusters.registry.model && "
+    "ruff format src/flanders_clusters/registry/_core_schema.py"
 )
 REGENERATE_JSON = (
     "the schema file is out of date; fix: clusters schema > data/clusters.schema.json "
@@ -66,21 +69,26 @@ def schema() -> dict:
 @pytest.mark.parametrize(
     ("definition", "fields"),
     [
-        ("Cluster", vocabulary.CLUSTER_FIELDS),
-        ("Funding", vocabulary.FUNDING_FIELDS),
-        ("Member", vocabulary.MEMBER_FIELDS),
-        ("Partner", vocabulary.PARTNER_FIELDS),
-        ("Policy", vocabulary.POLICY_FIELDS),
-        ("ByType", vocabulary.BY_TYPE_FIELDS),
+        ("Cluster", order(records.Cluster)),
+        ("Funding", order(records.Funding)),
+        ("Member", order(records.Member)),
+        ("Label", order(records.Label)),
+        ("Partner", order(records.Partner)),
+        ("Event", order(records.Event)),
+        ("Participant", order(records.Participant)),
+        ("Policy", order(records.Policy)),
+        ("YearsByType", order(records.YearsByType)),
+        ("EurosByType", order(records.EurosByType)),
+        ("MonthsByLevel", order(records.MonthsByLevel)),
     ],
 )
 def test_canonical_field_order_covers_every_field(schema, definition, fields) -> None:
-    """fmt writes fields in vocabulary order: it must know each field the schema allows."""
+    """fmt writes fields in declared order: it must know each field the schema allows."""
     assert tuple(schema["$defs"][definition]["properties"]) == fields
 
 
 def test_registry_fields(schema) -> None:
-    assert tuple(schema["properties"]) == vocabulary.REGISTRY_FIELDS
+    assert tuple(schema["properties"]) == order(records.Registry)
     assert schema["properties"]["schema_version"]["const"] == vocabulary.SCHEMA_VERSION
 
 
@@ -100,10 +108,10 @@ def test_enumerations_match_the_vocabulary(schema, definition, field, values) ->
 
 
 def test_ids_are_slugs_in_the_schema(schema) -> None:
-    for section in ("clusters", "partners"):
+    for section in ("clusters", "partners", "events"):
         assert list(schema["properties"][section]["patternProperties"]) == [vocabulary.SLUG_PATTERN]
     assert schema["$defs"]["Member"]["properties"]["partner"]["pattern"] == vocabulary.SLUG_PATTERN
 
 
 def test_policy_defaults_cover_every_policy_field(schema) -> None:
-    assert set(vocabulary.DEFAULT_POLICY) == set(schema["$defs"]["Policy"]["properties"])
+    assert set(defaults(records.Policy)) == set(schema["$defs"]["Policy"]["properties"])

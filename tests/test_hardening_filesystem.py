@@ -154,7 +154,7 @@ def test_a_folder_that_refuses_new_files_as_any_user(
     monkeypatch.setattr(tempfile, "mkstemp", denied)
     refused = add_uni(registry, "--json")
     error = assert_json_failure(refused, registry.parent, 4)
-    assert error["code"] == "read-only"
+    assert error["code"] == "permission-denied"
     assert "Permission denied" in error["message"]
     assert digest(registry) == before
     assert leftovers(registry.parent, registry) == []
@@ -191,6 +191,7 @@ def test_a_registry_that_is_not_a_file_gives_a_clean_error(tmp_path: Path, what:
 # -- paths with spaces and other characters ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_registry_on_a_path_with_spaces(tmp_path: Path) -> None:
     folder = tmp_path / "my registry folder" / "Ünïcode ✓ 中文"
     folder.mkdir(parents=True)
@@ -298,6 +299,7 @@ def hold_lock(lock_path: Path) -> subprocess.Popen:
     return holder
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL does not exist on Windows")
 def test_a_stale_lock_from_a_killed_writer_does_not_block_and_the_lock_still_works(
     registry: Path,

@@ -41,7 +41,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_tomlindex import HandWriter
 
-from flanders_clusters.vocabulary import CLUSTER_TYPES, PARTNER_KINDS, ROLES
+from flanders_clusters.registry.words import CLUSTER_TYPES, PARTNER_KINDS, ROLES
 
 BOM = b"\xef\xbb\xbf"
 REGISTRIES = registries()
@@ -94,6 +94,7 @@ def tool_view(path: Path) -> tuple[str, str]:
     bom=st.booleans(),
     crlf=st.booleans(),
 )
+@pytest.mark.slow
 def test_read_write_read_is_the_identity(
     data: dict, rnd: random.Random, bom: bool, crlf: bool
 ) -> None:
@@ -131,6 +132,7 @@ def test_read_write_read_is_the_identity(
     bom=st.booleans(),
     crlf=st.booleans(),
 )
+@pytest.mark.slow
 def test_fmt_is_idempotent_and_check_predicts_it(
     data: dict, rnd: random.Random, bom: bool, crlf: bool
 ) -> None:
@@ -376,6 +378,7 @@ def cli_args(edit: tuple) -> list[str]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(start=start_states(), edits=st.lists(EDITS, min_size=1, max_size=12))
 def test_cli_edits_equal_the_same_edits_on_the_model(start: dict, edits: list[tuple]) -> None:
     with registry_file(tomli_w.dumps(start).encode("utf-8")) as path:
@@ -410,6 +413,7 @@ def test_cli_edits_equal_the_same_edits_on_the_model(start: dict, edits: list[tu
             assert not [f for f in checked.json()["findings"] if f["code"] == "FC001"]
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(start=start_states(), edit=EDITS)
 def test_a_dry_run_prints_exactly_what_the_edit_writes(start: dict, edit: tuple) -> None:
@@ -531,6 +535,7 @@ def plural(count: int, noun: str) -> str:
     on=st.dates(dt.date(2014, 1, 1), dt.date(2026, 12, 31)),
     strict=st.booleans(),
 )
+@pytest.mark.slow
 def test_validate_json_never_crashes_and_counts_equal_findings(
     data: dict, on: dt.date, strict: bool
 ) -> None:

@@ -7,9 +7,10 @@ import io
 import json
 import re
 
+import pytest
 from conftest import SHIPPED_DATA, SMALL, run, run_subprocess, write_registry
 
-from flanders_clusters.csvio import EXPORT_MEMBER_COLUMNS
+from flanders_clusters.views.cells import EXPORT_MEMBER_COLUMNS
 
 ON = "2026-11-27"
 # A third cluster sharing two partners with Alpha; hostile text in names and fields.
@@ -218,6 +219,9 @@ def test_export_clusters_csv(tmp_path):
         "action_plan": "",
         "ended": "",
         "successor": "",
+        "management_fte": "",
+        "english_website": "",
+        "eccp_profile": "",
         "start": "2018-01-01",
         "end": "2027-12-31",
         "end_basis": "policy-max",
@@ -244,6 +248,11 @@ def test_export_partners_csv_and_json(tmp_path):
         "country",
         "network_role",
         "website",
+        "legal_name",
+        "nace",
+        "nace_version",
+        "kbo_status",
+        "kbo_checked",
         "clusters",
     ]
     assert rows[1] == [
@@ -256,6 +265,7 @@ def test_export_partners_csv_and_json(tmp_path):
         "",
         "",
         "",
+        *[""] * 5,
         "alpha beta",
     ]
     assert rows[2][1] == "'=cmd()"
@@ -270,6 +280,11 @@ def test_export_partners_csv_and_json(tmp_path):
         "country": None,
         "network_role": None,
         "website": None,
+        "legal_name": None,
+        "nace": None,
+        "nace_version": None,
+        "kbo_status": None,
+        "kbo_checked": None,
         "clusters": ["alpha", "beta"],
     }
     assert data[1]["name"] == "=cmd()"
@@ -295,6 +310,10 @@ def test_export_clusters_json_is_the_registry_with_nulls(tmp_path):
         "action_plan": "https://beta.example/plan",
         "ended": None,
         "successor": None,
+        "management_fte": None,
+        "english_website": None,
+        "eccp_profile": None,
+        "labels": [],
         "funding": [
             {
                 "start": "2019-01-01",
@@ -428,6 +447,7 @@ def test_stats_of_an_empty_registry(tmp_path):
     assert cli(path, "stats", "--on", ON).exit_code == 0
 
 
+@pytest.mark.slow
 def test_json_and_text_outputs_do_not_import_rich(tmp_path):
     path = write_registry(tmp_path)
     for args in (

@@ -237,7 +237,11 @@ def test_registry_option_without_a_value_with_json_is_a_json_usage_error(registr
     result = run("list", "--json", "--registry")
     assert result.exit_code == 2
     assert result.json() == {
-        "error": {"code": "usage", "message": "Option '--registry' requires an argument."}
+        "error": {
+            "code": "usage",
+            "message": "Option '--registry' requires an argument.",
+            "fix": "see --help",
+        }
     }
 
 
@@ -492,6 +496,9 @@ def test_show_json_exact(registry: Path) -> None:
         "action_plan": None,
         "ended": None,
         "successor": None,
+        "management_fte": None,
+        "english_website": None,
+        "eccp_profile": None,
         "status": "active",
         "start": "2018-01-01",
         "end": "2027-12-31",
@@ -680,6 +687,11 @@ def test_partners_json(registry: Path) -> None:
         "country": "BE",
         "network_role": None,
         "website": None,
+        "legal_name": None,
+        "nace": None,
+        "nace_version": None,
+        "kbo_status": None,
+        "kbo_checked": None,
         "clusters": ["alpha", "beta"],
     }
 
@@ -731,6 +743,11 @@ def test_partner_show_json(registry: Path) -> None:
         "country": "BE",
         "network_role": None,
         "website": None,
+        "legal_name": None,
+        "nace": None,
+        "nace_version": None,
+        "kbo_status": None,
+        "kbo_checked": None,
         "clusters": [
             {
                 "cluster": "alpha",
@@ -899,11 +916,11 @@ def test_json_keeps_the_data_exact(tmp_path: Path) -> None:
 
 def test_error_message_with_hostile_id_is_escaped(registry: Path) -> None:
     result = run("--registry", str(registry), "show", "[bold]x\x1b[31m\u202e")
-    assert result.exit_code == 4
+    assert result.exit_code == 2  # not an id: a usage error
     assert "[bold]x" in result.stderr
     assert_clean(result.stderr)
     as_json = run("--registry", str(registry), "show", "[bold]x\x1b[31m\u202e", "--json")
-    assert as_json.exit_code == 4
+    assert as_json.exit_code == 2
     assert_clean(as_json.stdout)
     assert "[bold]x" in as_json.json()["error"]["message"]
 

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import tomli_w
 from conftest import run, write_registry
 from hardening_support import registries
@@ -627,6 +628,7 @@ def poisoned(draw):
     return data, poison
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=poisoned(), rnd=st.randoms(use_true_random=False))
 def test_generated_layouts_report_the_line_of_the_mistake(case, rnd) -> None:

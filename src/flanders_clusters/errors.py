@@ -1,18 +1,24 @@
-"""Typed failures and the exit codes of SPEC §5.
+"""Typed failures, their exit codes and JSON codes (docs/errors.md lists them all).
 
-Every layer raises one of these for input a user can fix; the CLI maps them to an exit
-code, a one-line message on stderr (or a JSON error object) and never a traceback.
+Every layer raises one of these for input a user can fix; the CLI maps each to its exit
+code and one message — ``error: MESSAGE; fix: FIX`` on stderr, or with ``--json`` the
+object ``{"error": {"code", "message", "fix"}}`` on stdout — and never a traceback.
+This module is the lowest layer: it imports nothing of the package.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Any
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_REFUSED = 4
 EXIT_LOCKED = 5
+EXIT_PIPE = 141  # as a process stopped by SIGPIPE (128 + 13)
 
 
 @dataclass(frozen=True)
@@ -30,15 +36,21 @@ class Problem:
 
 
 class ClustersError(Exception):
-    """A failure a user can act on. ``code`` is the SPEC §5 JSON code."""
+    """A failure a user can act on: ``code`` names it in JSON, ``fix`` says what to do."""
 
     code = "error"
     exit_code = EXIT_REFUSED
 
-    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, fix: str | None = None, *, details: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.fix = fix
         self.details = details or []
+
+    def __str__(self) -> str:
+        return f"{self.message}; fix: {self.fix}" if self.fix else self.message
 
 
 class RegistryNotFound(ClustersError):
@@ -63,7 +75,20 @@ class SchemaError(ClustersError):
         lines = [format_problem(file, p) for p in problems]
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
+        # Each line of the details names its own fix.
         super().__init__(f"{file}: {count} schema {noun}", details=lines)
+
+
+class PermissionDenied(ClustersError):
+    """The operating system refused access to a file or folder."""
+
+    code = "permission-denied"
+
+
+class UnreadablePermission(PermissionDenied):
+    """The registry cannot be read for lack of permission."""
+
+    exit_code = EXIT_UNREADABLE
 
 
 class UnknownCluster(ClustersError):
@@ -72,6 +97,15 @@ class UnknownCluster(ClustersError):
 
 class UnknownPartner(ClustersError):
     code = "unknown-partner"
+
+
+class UnknownEvent(ClustersError):
+    code = "unknown-event"
+
+
+class UnknownRule(ClustersError):
+    code = "unknown-rule"
+    exit_code = EXIT_USAGE
 
 
 class Conflict(ClustersError):
@@ -84,6 +118,10 @@ class RuleViolation(ClustersError):
 
 class ReadOnly(ClustersError):
     code = "read-only"
+
+
+class AlreadyExists(ClustersError):
+    code = "already-exists"
 
 
 class Locked(ClustersError):
@@ -101,8 +139,28 @@ class WriteFailed(ClustersError):
     code = "write-failed"
 
 
+class NotASite(ClustersError):
+    """``clusters site`` refuses a folder that holds files it did not write."""
+
+    code = "not-a-site"
+
+
+class GitError(ClustersError):
+    """git could not give a revision of the registry (its message is passed on)."""
+
+    code = "git"
+    exit_code = EXIT_USAGE
+
+
+class KboExtractError(ClustersError):
+    """The KBO/BCE extract is missing a file or cannot be read."""
+
+    code = "kbo-extract"
+    exit_code = EXIT_UNREADABLE
+
+
 class UsageError(ClustersError):
-    """A bad combination of options that Typer cannot see (``--json`` vs ``--format``)."""
+    """A bad combination of options that the option parser cannot see."""
 
     code = "usage"
     exit_code = EXIT_USAGE
@@ -126,3 +184,20 @@ def format_problem(file: str, problem: Problem) -> str:
     where = f"{file}:{problem.line}" if problem.line else file
     key = f" {problem.dotted}:" if problem.path else ""
     return f"{where}:{key} {problem.message}; fix: {problem.fix}"
+
+
+def shown(value: Any) -> str:
+    """A value as a user writes it in the registry: ``2026-12-31``, ``false``, ``"VIL"``."""
+    if value is None:
+        return "absent"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(shown(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + " }"
+    return str(value)

@@ -1,11 +1,12 @@
-"""The command-line interface: Typer wiring only (SPEC §4)."""
+"""The command-line interface: wiring only. Each command parses its options, calls the
+layers below and hands the result to its session (``session.py``)."""
 
 from __future__ import annotations
 
 import gc
 import sys
 
-from .app import app  # the commands are loaded on demand: see app.COMMANDS
+from .app import app
 
 
 def main() -> None:
@@ -16,8 +17,8 @@ def main() -> None:
     # time of reading the file. Memory is still freed by reference counting.
     gc.disable()
     for stream in (sys.stdout, sys.stderr):
-        # Data is UTF-8 whatever the console's code page (SPEC §5); a name that the
-        # terminal cannot show is escaped rather than crashing the command.
+        # Data is UTF-8 whatever the console's code page; a name that the terminal
+        # cannot show is escaped rather than crashing the command.
         if hasattr(stream, "reconfigure") and not stream.isatty():
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     app()

@@ -6,18 +6,25 @@ from typing import Annotated
 
 import typer
 
-from .. import queries
-from ..vocabulary import CLUSTER_TYPES, NETWORK_ROLES, PARTNER_KINDS, STATUSES
-from .app import JsonOpt, OnOpt, choice, session
+from ..output import tables
+from ..registry.words import CLUSTER_TYPES, NETWORK_ROLES, PARTNER_KINDS, STATUSES
+from ..views import queries
+from .options import JsonOpt, OnOpt, choice, command, id_argument, new_app
+from .session import session
 
-app = typer.Typer()
-partner_app = typer.Typer(help="One partner of the FI&E network.", no_args_is_help=True)
-app.add_typer(partner_app, name="partner")
+APPS: dict[str, typer.Typer] = {}
+partner_group = APPS["partner"] = new_app("One partner of the FI&E network.", no_args_is_help=True)
+
+
+@partner_group.callback()
+def _partner() -> None:
+    """One partner of the FI&E network."""
+
 
 TypeOpt = Annotated[str | None, choice("--type", CLUSTER_TYPES, "Only clusters of this type.")]
 
 
-@app.command("list")
+@command(APPS, "list")
 def list_(
     ctx: typer.Context,
     type_: TypeOpt = None,
@@ -33,23 +40,23 @@ def list_(
     """One row per cluster: id, name, type, domain, status, start, end, members."""
     with session(ctx, as_json) as s:
         data = s.read().data
-        rows = queries.list_rows(data, s.today(on), type_=type_, status=status, domain_text=domain)
-        s.output(rows, "list_table")
+        rows = queries.list_rows(data, s.today(on), type_=type_, status=status, domain=domain)
+        s.output(rows, tables.list_table)
 
 
-@app.command()
+@command(APPS, "show")
 def show(
     ctx: typer.Context,
-    cluster: Annotated[str, typer.Argument(help="Cluster id.")],
+    cluster: Annotated[str, id_argument("cluster", "Cluster id.")],
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """One cluster: all fields, funding periods, members with partner details."""
     with session(ctx, as_json) as s:
-        s.output(queries.show(s.read().data, cluster, s.today(on)), "show_tables")
+        s.output(queries.show(s.read().data, cluster, s.today(on)), tables.show_tables)
 
 
-@app.command()
+@command(APPS, "partners")
 def partners(
     ctx: typer.Context,
     kind: Annotated[str | None, choice("--kind", PARTNER_KINDS, "Only this kind.")] = None,
@@ -61,15 +68,15 @@ def partners(
     """Partners, with the clusters each belongs to."""
     with session(ctx, as_json) as s:
         rows = queries.partner_rows(s.read().data, kind=kind, network_role=network_role)
-        s.output(rows, "partners_table")
+        s.output(rows, tables.partners_table)
 
 
-@partner_app.command("show")
+@command(APPS, "show", group=partner_group)
 def partner_show(
     ctx: typer.Context,
-    partner: Annotated[str, typer.Argument(help="Partner id.")],
+    partner: Annotated[str, id_argument("partner", "Partner id.")],
     as_json: JsonOpt = False,
 ) -> None:
     """One partner and the clusters it belongs to."""
     with session(ctx, as_json) as s:
-        s.output(queries.partner_detail(s.read().data, partner), "partner_tables")
+        s.output(queries.partner_detail(s.read().data, partner), tables.partner_tables)

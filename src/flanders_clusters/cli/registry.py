@@ -1,4 +1,4 @@
-"""Commands on the registry file itself: fmt, schema, init (SPEC §3)."""
+"""Commands on the registry file itself: fmt, schema, init."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from .app import JsonOpt, session, write_stdout
+from .options import JsonOpt, command
+from .session import session, write_stdout
 
-app = typer.Typer()
+APPS: dict[str, typer.Typer] = {}
 
 
-@app.command()
+@command(APPS, "fmt")
 def fmt(
     ctx: typer.Context,
     check: Annotated[
@@ -21,34 +22,35 @@ def fmt(
     as_json: JsonOpt = False,
 ) -> None:
     """Rewrite the registry in its canonical form (sorted, fixed field order)."""
-    from .. import files
+    from ..changes import registry_file
 
     with session(ctx, as_json) as s:
-        result = files.format_registry(s.source(), check=check, timeout=s.settings.lock_timeout)
+        result = registry_file.format_registry(s.source(), check=check, timeout=s.lock_timeout)
         s.result(result)
         if check and not result["canonical"]:
             raise typer.Exit(1)
 
 
-@app.command()
+@command(APPS, "schema")
 def schema(ctx: typer.Context) -> None:
     """Print the JSON Schema of the registry file."""
-    from .. import files
+    from ..changes import registry_file
 
-    write_stdout(files.schema_text())
+    with session(ctx):
+        write_stdout(registry_file.schema_text())
 
 
-@app.command()
+@command(APPS, "init")
 def init(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Where to create the registry.")],
+    path: Annotated[Path, typer.Argument(help="Where to create the registry.", metavar="PATH")],
     from_shipped: Annotated[
         bool, typer.Option("--from-shipped", help="Start from the shipped registry.")
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a new registry (empty, or a copy of the shipped one) and its schema beside it."""
-    from .. import files
+    from ..changes import registry_file
 
     with session(ctx, as_json) as s:
-        s.result(files.init(path, from_shipped=from_shipped))
+        s.result(registry_file.init(path, from_shipped=from_shipped))

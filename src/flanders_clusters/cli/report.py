@@ -1,7 +1,7 @@
-"""Commands that report on the registry: timeline, network, export, stats.
+"""Commands that report on the registry: timeline, network, stats, export.
 
-JSON, Mermaid, DOT, CSV and Markdown are plain text from the pure modules; only the
-tables and the chart import rich (through ``chart``/``render``, inside the branch).
+JSON, Mermaid, DOT, CSV and Markdown are plain text from the views; only the tables and
+the terminal chart load rich (in the output layer, when drawn).
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ from typing import Annotated
 
 import typer
 
-from .. import domain, jsonout
-from ..exporting import FORMATS as EXPORT_FORMATS
-from ..exporting import WHATS
-from ..vocabulary import CLUSTER_TYPES
-from .app import JsonOpt, OnOpt, choice, output_format, session, write_stdout
+from ..errors import UsageError
+from ..output import tables
+from ..registry.words import CLUSTER_TYPES
+from ..views.exports import FORMATS as EXPORT_FORMATS
+from ..views.exports import WHATS
+from .options import JsonOpt, OnOpt, choice, command
+from .session import output_format, session, write_stdout
 
-app = typer.Typer()
+APPS: dict[str, typer.Typer] = {}
 
 TypeOpt = Annotated[str | None, choice("--type", CLUSTER_TYPES, "Only clusters of this type.")]
 FromOpt = Annotated[
@@ -30,7 +32,9 @@ ToOpt = Annotated[
 ]
 SvgOpt = Annotated[
     Path | None,
-    typer.Option("--svg", metavar="FILE", dir_okay=False, help="Also save the chart as SVG."),
+    typer.Option(
+        "--svg", metavar="FILE", dir_okay=False, help="Also save the chart as SVG ('-': stdout)."
+    ),
 ]
 
 
@@ -38,20 +42,7 @@ def _format(values: tuple[str, ...], default: str):
     return choice("--format", values, f"Output format (default: {default}).")
 
 
-def _draw(drawn: list) -> None:
-    from ..render import emit
-
-    emit(*drawn)
-
-
-def _save_svg(path: Path, drawn: list) -> None:
-    from .. import chart, render, store
-
-    store.write_text(store.Source(path), chart.svg(drawn, render.console().width))
-    render.message(f"wrote {path}")
-
-
-@app.command()
+@command(APPS, "timeline")
 def timeline(
     ctx: typer.Context,
     type_: TypeOpt = None,
@@ -63,48 +54,62 @@ def timeline(
     as_json: JsonOpt = False,
 ) -> None:
     """Funding timeline: a Gantt chart of the clusters, and active clusters per year."""
-    from .. import timeline as timelines
+    from ..programme.policy import policy
+    from ..views import timeline as timelines
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "table")
+        if from_ is not None and to is not None and from_ > to:
+            raise UsageError(f"--from {from_} is after --to {to}", "swap them or drop one")
         data = s.read().data
         found = timelines.build(data, s.today(on), type_=type_, from_year=from_, to_year=to)
-        soon = domain.policy(data)["ending_soon_days"]
-        if chosen == "table" or svg is not None:
-            from .. import chart
+        soon = policy(data)["ending_soon_days"]
+        if svg is not None:
+            _save_svg(s, svg, found, soon)
+            if str(svg) == "-":
+                return
+        if chosen == "mermaid":
+            s.output(found, lambda f: timelines.mermaid(f, soon))
+        elif chosen == "table":
+            from ..output import gantt
 
-            drawn = chart.renderables(found, soon)
-            if svg is not None:
-                _save_svg(svg, drawn)
-        if chosen == "json":
-            write_stdout(jsonout.dumps(found))
-        elif chosen == "mermaid":
-            write_stdout(timelines.mermaid(found, soon))
+            s.output(found, lambda f: gantt.renderables(f, soon))
         else:
-            _draw(drawn)
+            s.output(found)
 
 
-@app.command()
+def _save_svg(s, path: Path, found: dict, soon: int) -> None:
+    from ..output import gantt
+    from ..output.console import console
+    from ..registry import store
+
+    text = gantt.svg(gantt.renderables(found, soon), console().width)
+    if str(path) == "-":
+        write_stdout(text)
+        return
+    store.write_text(store.Source(path), text)
+    s.note(f"wrote {path}")
+
+
+@command(APPS, "network")
 def network(
     ctx: typer.Context,
     fmt: Annotated[str | None, _format(("table", "json", "dot"), "table")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Pairs of clusters that share partners, and the partners in the most clusters."""
-    from .. import network as networks
+    from ..views import network as networks
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "table")
         found = networks.build(s.read().data)
-        if chosen == "table":
-            from ..chart import network_tables
-
-            _draw(network_tables(found))
+        if chosen == "dot":
+            s.output(found, networks.dot)
         else:
-            write_stdout(networks.dot(found) if chosen == "dot" else jsonout.dumps(found))
+            s.output(found, tables.network_tables if chosen == "table" else None)
 
 
-@app.command()
+@command(APPS, "export")
 def export(
     ctx: typer.Context,
     fmt: Annotated[str | None, _format(EXPORT_FORMATS, "json")] = None,
@@ -114,19 +119,22 @@ def export(
     as_json: JsonOpt = False,
 ) -> None:
     """The registry for other tools: JSON, CSV (spreadsheets) or a Markdown table."""
-    from .. import exporting
+    from ..views import exports
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "json")
-        found = exporting.export(s.read().data, what, chosen)
-        write_stdout(jsonout.dumps(found) if chosen == "json" else found)
+        found = exports.export(s.read().data, what, chosen)
+        if chosen == "json":
+            s.output(found)
+        else:
+            write_stdout(str(found))
 
 
-@app.command()
+@command(APPS, "stats")
 def stats(ctx: typer.Context, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """Counts by type and status, current members by kind, support per year."""
-    from .. import stats as statistics
+    from ..views import stats as statistics
 
     with session(ctx, as_json) as s:
         found = statistics.build(s.read().data, s.today(on))
-        s.output(found, "chart:stats_tables")
+        s.output(found, tables.stats_tables)

@@ -1,4 +1,4 @@
-"""``validate`` and ``rules``: the eligibility rules of SPEC §6."""
+"""``validate`` and ``rules``: the rule catalogue (docs/rules.md) applied to the registry."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from typing import Annotated
 
 import typer
 
-from .. import domain
 from ..errors import EXIT_FINDINGS
-from .app import JsonOpt, OnOpt, choice, output_format, session
+from ..registry.words import PROFILES
+from .options import JsonOpt, OnOpt, choice, command
+from .session import output_format, session
 
-app = typer.Typer()
-
+APPS: dict[str, typer.Typer] = {}
 FORMATS = ("text", "json", "github")
 
 
 def _known_codes(values: list[str] | None) -> list[str]:
-    from ..rules import unknown_codes
+    from ..programme.rules import unknown_codes
 
     codes = [value.upper() for value in values or ()]
     unknown = unknown_codes(codes)
@@ -25,15 +25,26 @@ def _known_codes(values: list[str] | None) -> list[str]:
     return codes
 
 
-@app.command()
+@command(APPS, "validate")
 def validate(
     ctx: typer.Context,
     rule: Annotated[
         list[str] | None,
         typer.Option(
-            "--rule", metavar="CODE", callback=_known_codes, help="Run only this rule (repeatable)."
+            "--rule",
+            metavar="CODE",
+            callback=_known_codes,
+            help="Run only this rule, or those starting so (FC1: FC101-FC1xx); repeatable.",
         ),
     ] = None,
+    profile: Annotated[
+        str,
+        choice(
+            "--profile",
+            (*PROFILES, "all"),
+            "The rules of this profile (default decree).",
+        ),
+    ] = "decree",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     on: OnOpt = None,
     format_: Annotated[
@@ -41,39 +52,38 @@ def validate(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check the registry against the eligibility rules; exit 1 on errors."""
-    from .. import rules
+    """Check the registry against the rules; exit 1 on errors."""
+    from ..output import findings as drawn
+    from ..programme import rules
 
     with session(ctx, as_json or format_ == "json") as s:
         chosen = output_format(format_, as_json, "text")
         document = s.read(strict=False)
-        findings = rules.run(
+        found = rules.run(
             document.data,
             s.today(on),
             problems=document.problems,
             only=rule or (),
             line=document.line,
+            profile=profile,
         )
-        result = rules.report(document.source.display, findings, strict=strict)
+        result = rules.report(document.source.display, found, strict=strict)
         for warning in rules.warnings(document):
             s.note(f"warning: {warning}", "yellow")
-        s.output(result, lambda r: _text(chosen, r, findings))
+        if chosen == "github":
+            s.output(result, lambda r: drawn.github(r["registry"], found))
+        else:
+            s.output(result, lambda r: drawn.findings_text(r["registry"], found, r["counts"]))
         if not result["valid"]:
             raise typer.Exit(EXIT_FINDINGS)
 
 
-def _text(chosen: str, result: dict, findings: list):
-    from ..render_rules import findings_text, github
-
-    if chosen == "github":
-        return github(result["registry"], findings)
-    return findings_text(result["registry"], findings, result["counts"])
-
-
-@app.command("rules")
+@command(APPS, "rules")
 def rules_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The rule catalogue with the thresholds in effect for the registry's policy."""
-    from .. import rules
+    from ..output.findings import catalogue_table
+    from ..programme import rules
+    from ..programme.policy import policy
 
     with session(ctx, as_json) as s:
-        s.output(rules.catalogue(domain.policy(s.read().data)), "render_rules:catalogue_table")
+        s.output(rules.catalogue(policy(s.read().data)), catalogue_table)

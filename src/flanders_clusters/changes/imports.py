@@ -1,0 +1,225 @@
+"""``import-members``: read a members CSV and add its rows to one cluster.
+
+``read_rows`` checks the whole file — encoding, delimiter, header, every cell — before the
+registry is touched; ``apply`` adds the rows in one pass (one read and one write for the
+whole file, by ``transaction.transact``). Any bad row stops the import with its line.
+The columns are those of ``views.cells`` (docs/registry-format.md, "CSV").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadCsv, ClustersError
+from ..programme import identity
+from ..registry.fields import field as declared
+from ..registry.records import Member, Partner
+from ..registry.words import SLUG_PATTERN
+from ..views.cells import EXPORT_MEMBER_COLUMNS, MEMBERSHIP_COLUMNS, PARTNER_COLUMNS, restore
+from .edits import Members
+
+MEMBER_COLUMNS = MEMBERSHIP_COLUMNS
+ALLOWED = EXPORT_MEMBER_COLUMNS
+MAX_REPORTED = 20
+_SLUG = re.compile(SLUG_PATTERN)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+@dataclass
+class Row:
+    line: int
+    partner: str
+    cluster: str | None
+    membership: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_day(text: str) -> dt.date:
+    """``2026-11-27``, or the day-first forms Belgian spreadsheets write: ``27/11/2026``."""
+    match = _DAY_FIRST.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(text)
+
+
+def _cell(column: str, text: str) -> Any:
+    """The value of one non-empty cell, or ValueError with the reason."""
+    if column in ("since", "until"):
+        try:
+            return parse_day(text)
+        except ValueError:
+            raise ValueError(
+                f"{column} {text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+            ) from None
+    found = declared(Member, column) if column in MEMBER_COLUMNS else None
+    if found is None and column in PARTNER_COLUMNS:
+        found = declared(Partner, column)
+    choices = found.choices if found is not None else None
+    if choices and text not in choices:
+        raise ValueError(f"{column} {text!r} is not one of: {', '.join(choices)}")
+    if column == "enterprise_number":
+        normal = identity.normalise_enterprise_number(text)
+        if normal is None:
+            raise ValueError(f"enterprise_number {text!r} is not of the form 0123.456.789")
+        if not identity.enterprise_number_valid(normal):
+            raise ValueError(f"enterprise_number {text!r} has wrong check digits")
+        return normal
+    if column == "country":
+        code = identity.normalise_country(text)
+        if code is None:
+            raise ValueError(f"country {text!r} is not an ISO 3166 alpha-2 code such as BE")
+        return code
+    if column == "partner" and not _SLUG.match(text):
+        raise ValueError(f"partner id {text!r} is not a slug (lowercase letters, digits, '-')")
+    if identity.one_line(text) is None:
+        raise ValueError(f"{column} {text!r} spans lines; write it on one line")
+    return text
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise BadCsv(f"{path}: cannot read: {exc.strerror or exc}", "check the path") from None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise BadCsv(f"{path}:{line}: not UTF-8", "save the CSV as UTF-8") from None
+
+
+def _header(path: Path, names: list[str]) -> list[str]:
+    header = [name.strip().lower().removeprefix("\ufeff") for name in names]
+    unknown = [name for name in header if name not in ALLOWED]
+    if unknown:
+        raise BadCsv(
+            f"{path}:1: unknown column {', '.join(map(repr, unknown))}",
+            f"use the columns {', '.join(ALLOWED)}",
+        )
+    doubled = sorted({name for name in header if header.count(name) > 1})
+    if doubled:
+        raise BadCsv(f"{path}:1: column {', '.join(doubled)} appears twice", "keep one")
+    if "partner" not in header:
+        raise BadCsv(f"{path}:1: no 'partner' column", "name the column of partner ids")
+    return header
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Every row of the CSV, checked; ``BadCsv`` lists the bad lines (up to 20)."""
+    text = _decode(_read(path), path)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = _header(path, next(reader))
+    except StopIteration:
+        raise BadCsv(f"{path}: the file is empty", "add a header line") from None
+    rows: list[Row] = []
+    problems: list[str] = []
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            row_line, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            try:
+                rows.append(_row(row_line, header, cells))
+            except ValueError as exc:
+                problems.append(f"{path}:{row_line}: {exc}")
+    except csv.Error as exc:
+        problems.append(f"{path}:{reader.line_num}: {exc}")
+    _raise(path, problems)
+    return rows
+
+
+def _row(line: int, header: list[str], cells: list[str]) -> Row:
+    if len(cells) != len(header):
+        raise ValueError(f"{len(cells)} cells, but the header has {len(header)} columns")
+    values = {}
+    for column, cell in zip(header, cells, strict=True):
+        text = restore(cell.strip())
+        if text:
+            values[column] = _cell(column, text)
+    if "partner" not in values:
+        raise ValueError("the partner cell is empty")
+    return Row(
+        line,
+        values["partner"],
+        values.get("cluster"),
+        {k: values[k] for k in MEMBER_COLUMNS if k in values},
+        {k: values[k] for k in PARTNER_COLUMNS if k in values},
+    )
+
+
+def _raise(path: Path, problems: list[str]) -> None:
+    if not problems:
+        return
+    fix = "correct the rows named, then import the file again"
+    if len(problems) == 1:
+        raise BadCsv(f"{problems[0]}; nothing imported", fix)
+    shown = problems[:MAX_REPORTED]
+    more = [f"… and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else []
+    raise BadCsv(f"{path}: {len(problems)} bad rows; nothing imported", fix, details=shown + more)
+
+
+def apply(
+    data: dict[str, Any],
+    cluster_id: str,
+    rows: list[Row],
+    progress: Callable[[int], None] | None = None,
+    path: Path | str = "CSV",
+) -> dict[str, Any]:
+    """Add every row's membership to ``cluster_id``; any conflict stops it all."""
+    members = Members(data, cluster_id)
+    counts = {"added": 0, "unchanged": 0, "created_partners": 0, "skipped": 0}
+    problems: list[str] = []
+    for done, row in enumerate(rows, 1):
+        if row.cluster not in (None, cluster_id):
+            counts["skipped"] += 1
+            continue
+        if row.partner not in members.partners:
+            missing = [column for column in ("name", "kind") if column not in row.fields]
+            if missing:
+                cells = " and ".join(missing)
+                problems.append(
+                    f"{path}:{row.line}: partner {row.partner!r} is not in the registry, so "
+                    f"the row must give its {cells}, but the {cells} "
+                    f"{'cell is' if len(missing) == 1 else 'cells are'} empty"
+                )
+                continue
+        try:
+            outcome = members.add(row.partner, row.membership, row.fields or None)
+        except ClustersError as exc:  # unknown partner, conflict: the row's own problem
+            problems.append(f"{path}:{row.line}: {exc}")
+            continue
+        counts["created_partners"] += outcome["created_partner"]
+        counts["added" if outcome["changed"] else "unchanged"] += 1
+        if progress is not None:
+            progress(done)
+    _raise(Path(str(path)), problems)
+    return {
+        "cluster": cluster_id,
+        "changed": counts["added"] > 0,
+        "rows": len(rows),
+        **counts,
+    }
+
+
+def summary(outcome: dict[str, Any]) -> str:
+    parts = [f"{outcome['added']} added", f"{outcome['unchanged']} already there"]
+    if outcome["created_partners"]:
+        parts.append(f"{outcome['created_partners']} new partners")
+    if outcome["skipped"]:
+        parts.append(f"{outcome['skipped']} rows of other clusters skipped")
+    return f"{outcome['cluster']}: " + ", ".join(parts)

@@ -1,0 +1,134 @@
+"""The edit transaction: the one way a command changes a registry.
+
+Take the lock, re-read the file, let a pure function change the data, refuse a change
+that adds an error-level finding, write the canonical text atomically. A refused change
+writes nothing; a dry run writes nothing and returns the diff of the bytes it would write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import RuleViolation
+from ..programme import rules
+from ..registry import canonical, store
+from ..registry.check import check_records
+from ..registry.lines import has_comments
+from ..registry.words import SEVERITIES
+
+MAX_WARNINGS = 5  # an import of 10,000 rows should not print 10,000 lines
+COMMENTS_DROPPED = (
+    "{path} held comments, which the canonical form does not keep; put remarks in a cluster's notes"
+)
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def _lines(text: str) -> list[str]:
+    """Lines ending in ``\n`` only: str.splitlines would also break inside a TOML string
+    at U+2028, U+2029 or U+0085, which tomli-w writes raw, and the diff would not apply."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """The unified diff from ``before`` to ``after``, as ``diff -u`` writes it: carriage
+    returns and a byte-order mark kept, and a last line without a newline marked, so
+    that ``patch`` and ``git apply`` take it on the file as it is."""
+    out = []
+    for line in difflib.unified_diff(_lines(before), _lines(after), fromfile=path, tofile=path):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n" + NO_NEWLINE)
+    return "".join(out)
+
+
+def transact(
+    source: store.Source,
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    scope: Any,
+    timeout: float,
+    dry_run: bool = False,
+    on: dt.date | None = None,
+) -> dict[str, Any]:
+    """Apply ``change`` — a pure edit of the data returning its JSON — to the registry.
+
+    Under the lock: re-read, change, refuse (``RuleViolation``) when the result has an
+    error-level finding the file did not have, write canonically. ``change`` returning
+    ``"changed": False`` writes nothing; neither does ``dry_run``, which adds the diff.
+    ``scope`` (a ``rules.Scope``) names the records the change touches: only those, and
+    what they reach, are judged — the file was judged whole when it was read.
+    """
+    if dry_run:
+        return _apply(source, change, on or dt.date.today(), scope, write=False)
+    store.ensure_writable(source)
+    with store.locked(source, timeout):
+        return _apply(source, change, on or dt.date.today(), scope, write=True)
+
+
+def _apply(source, change, on: dt.date, scope, *, write: bool) -> dict[str, Any]:
+    document = store.read(source)
+    before = document.text
+    baseline = _findings(document.data, on, scope=scope)
+    outcome = change(document.data)
+    if outcome.get("changed"):
+        warnings = _judge(document, baseline, on, scope)
+        after = canonical.dumps(document.data)
+        if write:
+            if has_comments(before):
+                warnings.append(COMMENTS_DROPPED.format(path=source.path))
+            store.write_text(source, after)
+        else:
+            outcome["diff"] = unified_diff(before, after, str(source.path))
+        if warnings:
+            outcome["warnings"] = warnings
+    elif not write:
+        outcome["diff"] = ""
+    return outcome
+
+
+def _findings(data: dict[str, Any], on: dt.date, problems=None, scope=None) -> dict[tuple, Any]:
+    found = rules.run(data, on, problems=problems, scope=scope)
+    return {finding.identity: finding for finding in found}
+
+
+def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, scope) -> list[str]:
+    """Refuse the change if it adds an error-level finding; name the warnings it adds."""
+    data = document.data
+    problems = check_records(data, scope.tables())
+    found = _findings(data, on, problems=problems, scope=scope)
+    # New: a finding the file did not have, or one it had at a milder severity (a partial
+    # member list made complete turns an info into the error it was hiding).
+    new = [
+        finding
+        for key, finding in found.items()
+        if key not in baseline or _graver(finding.severity, baseline[key].severity)
+    ]
+    errors = [f for f in new if f.severity == "error"]
+    if errors:
+        count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+        fixes = list(dict.fromkeys(f.fix for f in errors))
+        raise RuleViolation(
+            f"{document.source.display}: refused, the edit would add {count}: "
+            + "; ".join(_said(f) for f in errors)
+            + "; nothing was written",
+            " ".join(fixes),
+        )
+    warned = [f"the edit adds {_said(f)}" for f in new if f.severity == "warning"]
+    if len(warned) > MAX_WARNINGS:
+        more = len(warned) - MAX_WARNINGS + 1
+        warned[MAX_WARNINGS - 1 :] = [f"… and {more} more new warnings: see `clusters validate`"]
+    return warned
+
+
+def _graver(severity: str, than: str) -> bool:
+    return SEVERITIES.index(severity) < SEVERITIES.index(than)
+
+
+def _said(finding: Any) -> str:
+    where = finding.cluster or finding.partner or finding.event or "registry"
+    return f"{finding.code} {finding.rule}: {where}: {finding.message}"

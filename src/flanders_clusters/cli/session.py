@@ -1,0 +1,164 @@
+"""The session a command runs in: its registry, its date, and its one way out.
+
+Data goes to stdout (JSON, text, or tables drawn by the output layer); messages go to
+stderr. Every typed failure becomes its exit code and one message — ``error: …; fix: …``
+on stderr, or the JSON error object on stdout with ``--json`` — and a closed output pipe
+ends the command quietly with exit 141, as a process stopped by SIGPIPE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+from ..errors import EXIT_PIPE, ClustersError, UsageError
+from ..registry import store
+from .options import global_settings
+
+
+def write_stdout(text: str) -> None:
+    """Write data to stdout, with a final newline."""
+    stream = sys.stdout
+    stream.write(text if text.endswith("\n") else text + "\n")
+    stream.flush()
+
+
+def write_bytes(text: str) -> None:
+    """Write text to stdout exactly as its UTF-8 bytes (a patch: ``\\r`` kept, no newline
+    translation), through the binary buffer when there is one."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        write_stdout(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def wants_json(args: list[str]) -> bool:
+    return "--json" in args or "--format=json" in args or _pair(args, "--format") == "json"
+
+
+def _pair(args: list[str], name: str) -> str | None:
+    for index, token in enumerate(args[:-1]):
+        if token == name:
+            return args[index + 1]
+    return None
+
+
+def output_format(chosen: str | None, as_json: bool, default: str) -> str:
+    """``--json`` means ``--format json``; the two disagreeing is a usage error."""
+    if as_json and chosen not in (None, "json"):
+        raise UsageError(f"--json and --format {chosen} disagree", "pass only one of them")
+    return "json" if as_json else (chosen or default)
+
+
+class Session:
+    """What a command needs from the world: its registry, its date, its streams."""
+
+    def __init__(self, ctx: typer.Context, as_json: bool) -> None:
+        self.registry, self.lock_timeout = global_settings(ctx)
+        self.as_json = as_json
+
+    def source(self) -> store.Source:
+        return store.locate(self.registry)
+
+    def read(self, *, strict: bool = True) -> store.Document:
+        return store.read(self.source(), strict=strict)
+
+    @staticmethod
+    def today(on: dt.date | None) -> dt.date:
+        return on or dt.date.today()
+
+    def output(self, value: Any, draw: Callable[[Any], Any] | None = None) -> None:
+        """JSON with ``--json`` (or without ``draw``), else what ``draw(value)`` makes:
+        text (printed as it is) or rich renderables (printed by the output layer)."""
+        if self.as_json or draw is None:
+            from ..output.json import dumps
+
+            write_stdout(dumps(value))
+            return
+        drawn = draw(value)
+        if isinstance(drawn, str):
+            if drawn:
+                write_stdout(drawn)
+            return
+        from ..output.console import emit
+
+        emit(*(drawn if isinstance(drawn, list) else [drawn]))
+
+    def result(self, outcome: dict[str, Any]) -> None:
+        """An action's outcome: its JSON with ``--json``, else its message on stderr.
+
+        ``outcome["message"]`` is for people and not part of the JSON; warnings (such as
+        dropped comments) go to stderr either way.
+        """
+        outcome = dict(outcome)
+        message = outcome.pop("message", None)
+        for warning in outcome.pop("warnings", ()):
+            self.note(f"warning: {warning}", "yellow")
+        if self.as_json:
+            from ..output.json import dumps
+
+            write_stdout(dumps(outcome))
+        elif message:
+            self.note(message)
+
+    @staticmethod
+    def note(message: str, style: str = "") -> None:
+        from ..output.console import message as say
+
+        say(message, style=style)
+
+
+def report(error: ClustersError, as_json: bool) -> None:
+    if as_json:
+        from ..output.json import error as json_error
+
+        extra = {"details": error.details} if error.details else {}
+        write_stdout(json_error(error.code, error.message, error.fix, **extra))
+        return
+    from ..output.console import message
+
+    message(f"error: {error}", style="bold red")
+    for line in error.details:
+        message(f"  {line}")
+
+
+def _pipe_closed(exc: BaseException) -> bool:
+    if isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE:
+        return True
+    # Windows says "invalid argument" when the reader of a pipe has gone.
+    return sys.platform == "win32" and getattr(exc, "errno", None) == errno.EINVAL
+
+
+def silence_stdout() -> None:
+    """After the reader closed the pipe: point stdout at the null device, so that the
+    interpreter's last flush does not fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test's stream)
+        pass
+
+
+@contextmanager
+def session(ctx: typer.Context, as_json: bool = False) -> Iterator[Session]:
+    """Run a command body; a typed failure becomes its message and exit code."""
+    try:
+        yield Session(ctx, as_json)
+    except ClustersError as error:
+        report(error, as_json)
+        raise typer.Exit(error.exit_code) from None
+    except OSError as exc:
+        if not _pipe_closed(exc):
+            raise
+        silence_stdout()
+        raise typer.Exit(EXIT_PIPE) from None

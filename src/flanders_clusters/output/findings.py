@@ -1,0 +1,84 @@
+"""How findings and the rule catalogue are shown: text for people, GitHub annotations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..programme.rules import Finding
+from .console import SEVERITY_STYLE, cell, clean, new_table
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``; ``info`` is uncountable (``3 info``)."""
+    return f"{count} {noun}{'' if count == 1 or noun == 'info' else 's'}"
+
+
+def summary(counts: dict[str, int]) -> str:
+    return ", ".join(plural(counts[s], s) for s in ("error", "warning", "info"))
+
+
+def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
+    """Findings grouped by cluster (then partners, then the registry), and a summary."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = []
+    group = object()
+    for finding in findings:
+        heading = finding.cluster or ("partners" if finding.partner else "registry")
+        if heading != group:
+            if parts:
+                parts.append(Text(""))
+            parts.append(cell(heading, "bold"))
+            group = heading
+        where = f"{file}:{finding.line}" if finding.line else file
+        line = Text("  ")
+        line.append(f"{finding.severity:<7}", SEVERITY_STYLE[finding.severity])
+        line.append(f" {finding.code} {finding.rule}  ")
+        line.append(clean(where), "dim")
+        parts.append(line)
+        parts.append(cell(f"          {finding.message}"))
+        parts.append(cell(f"          fix: {finding.fix}", "dim"))
+    if parts:
+        parts.append(Text(""))
+    worst = "error" if counts["error"] else "warning" if counts["warning"] else ""
+    parts.append(cell(summary(counts), SEVERITY_STYLE.get(worst, "green")))
+    return Group(*parts)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def github(file: str, findings: list[Finding]) -> str:
+    """One workflow command per finding: ``::error file=…,line=…,title=…::message``."""
+    lines = []
+    for finding in findings:
+        props = [f"file={_escape_property(file)}"]
+        if finding.line:
+            props.append(f"line={finding.line}")
+        props.append(f"title={_escape_property(f'{finding.code} {finding.rule}')}")
+        message = _escape_data(clean(f"{finding.message} (fix: {finding.fix})"))
+        lines.append(f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{message}")
+    return "\n".join(lines)
+
+
+def catalogue_table(rows: list[dict[str, Any]]):
+    table = new_table("code", "name", "severity", "threshold", "summary")
+    for row in rows:
+        style = SEVERITY_STYLE[row["severity"]] if row["enabled"] else "dim"
+        table.add_row(
+            cell(row["code"]),
+            cell(row["name"]),
+            cell(row["severity"] if row["enabled"] else "off", style),
+            cell(row["threshold"] or "-"),
+            cell(row["summary"]),
+        )
+    return table

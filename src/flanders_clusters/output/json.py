@@ -1,0 +1,29 @@
+"""JSON for scripts (docs/json.md): UTF-8, ISO 8601 dates, no envelope, no terminal escapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from ..registry.words import UNSAFE_CODE_POINTS
+
+# json.dumps escapes the C0 controls itself; the other unsafe characters (DEL, the C1
+# controls, bidi and format controls) it would pass through raw.
+_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x20}
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=_default)
+    return text.translate(_ESCAPES)
+
+
+def error(code: str, message: str, fix: str | None = None, **extra: Any) -> str:
+    """The JSON of a failure: ``{"error": {"code", "message", "fix"}}``."""
+    return dumps({"error": {"code": code, "message": message, "fix": fix, **extra}})

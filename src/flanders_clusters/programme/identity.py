@@ -1,0 +1,67 @@
+"""Who and where: Belgian enterprise numbers, countries, regions, one-line text."""
+
+from __future__ import annotations
+
+import re
+
+from ..registry.fields import defaults
+from ..registry.records import Partner
+
+_COUNTRY = defaults(Partner)["country"]
+_ENTERPRISE = (  # a pattern, compiled on first use (and cached) by re
+    r"^(?:BE)?\s*(\d{4})\.?(\d{3})\.?(\d{3})$|^(?:BE)?\s*(\d{3})\.?(\d{3})\.?(\d{3})$"
+)
+
+
+def normalise_enterprise_number(text: str) -> str | None:
+    """``BE0123456749``, ``0123456749``, ``0123.456.749`` (or 9 digits) → ``0123.456.749``.
+
+    None when the text is not of one of the accepted forms; check digits are not checked.
+    """
+    compact = text.strip().upper().replace(" ", "")
+    match = re.match(_ENTERPRISE, compact)
+    if not match:
+        return None
+    digits = "".join(g for g in match.groups() if g)
+    if len(digits) == 9:
+        digits = "0" + digits
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def enterprise_number_valid(number: str) -> bool:
+    """A stored number ``0123.456.749`` whose check digits are 97 − (first eight mod 97)."""
+    digits = number.replace(".", "")
+    if len(number) != 12 or number[4] != "." or number[8] != ".":
+        return False
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+        return False
+    return int(digits[8:]) == 97 - int(digits[:8]) % 97
+
+
+def normalise_country(text: str) -> str | None:
+    """An ISO 3166 alpha-2 code in capitals (``be`` → ``BE``), or None."""
+    code = text.strip()
+    return code.upper() if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def country(partner: Partner) -> str:
+    return partner.get("country", _COUNTRY)
+
+
+def one_line(text: str) -> str | None:
+    """Text without spaces at either end, or None when it is empty or spans lines."""
+    trimmed = text.strip()
+    return trimmed if trimmed and "\n" not in trimmed and "\r" not in trimmed else None
+
+
+def region(postal_code: str) -> str | None:
+    """``flanders``, ``brussels`` or ``wallonia`` for a Belgian postal code, else None."""
+    code = postal_code.strip()
+    if not re.fullmatch(r"\d{4}", code):
+        return None
+    number = int(code)
+    if 1000 <= number <= 1299:
+        return "brussels"
+    if 1500 <= number <= 3999 or 8000 <= number <= 9999:
+        return "flanders"
+    return "wallonia"

@@ -1,0 +1,29 @@
+"""The rules: a catalogue of checks of the registry on a date (docs/rules.md).
+
+Importing this package registers every rule; ``run`` judges a registry with them.
+"""
+
+from . import consistency, decree  # noqa: F401  (each module registers its rules)
+from .engine import (
+    CATALOGUE,
+    Finding,
+    Scope,
+    catalogue,
+    counts,
+    report,
+    run,
+    unknown_codes,
+    warnings,
+)
+
+__all__ = [
+    "CATALOGUE",
+    "Finding",
+    "Scope",
+    "catalogue",
+    "counts",
+    "report",
+    "run",
+    "unknown_codes",
+    "warnings",
+]

@@ -1,0 +1,5 @@
+"""The registry file: its records, schema check, canonical form, line index and store.
+
+``store`` is the only code that reads or writes the file; everything above this layer
+works on the parsed data (plain dicts described by ``records``).
+"""

@@ -1,0 +1,157 @@
+"""The pydantic model of the registry file, derived from the records of ``records.py``.
+
+Two artefacts are generated from it and kept in sync by tests:
+
+- ``data/clusters.schema.json`` (``clusters schema``), for editors;
+- ``_core_schema.py``, the compiled validator's schema, so that a command can check a
+  registry without paying for pydantic's schema generation at every start
+  (see ``check.py``).
+
+Building the model costs tens of milliseconds, so this module is imported only by
+``clusters schema``, by the generator, and by the check when the stored schema is refused.
+"""
+
+from __future__ import annotations
+
+import typing
+from functools import cache
+from typing import Annotated, Any, NotRequired
+
+from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
+from typing_extensions import TypedDict
+
+from . import records
+from .fields import Value, fields, is_record
+from .words import SCHEMA_VERSION
+
+
+def _constraints(base: Any, value: Value | None) -> list[Any]:
+    if value is None:
+        return []
+    if base is str:
+        if value.pattern is None and value.min_length is None:
+            return []
+        return [StringConstraints(pattern=value.pattern, min_length=value.min_length)]
+    bounds = {"ge": value.ge, "le": value.le}
+    if value.finite:
+        bounds["allow_inf_nan"] = False
+    return [Field(**{k: v for k, v in bounds.items() if v is not None})]
+
+
+def _convert(annotation: Any) -> Any:
+    """A record annotation as pydantic reads it: our metadata made pydantic's."""
+    base, value, help_text = annotation, None, None
+    while True:
+        origin = typing.get_origin(base)
+        if origin is Annotated:
+            base, *extras = typing.get_args(base)
+            for extra in extras:
+                if isinstance(extra, Value):
+                    value = value or extra
+                elif hasattr(extra, "help"):
+                    help_text = help_text or extra.help
+        elif origin in (typing.NotRequired, typing.Required):
+            base = typing.get_args(base)[0]
+        else:
+            break
+    origin = typing.get_origin(base)
+    if is_record(base):
+        converted: Any = model(base)
+    elif origin is list:
+        converted = list[_convert(typing.get_args(base)[0])]
+    elif origin is dict:
+        key, item = typing.get_args(base)
+        converted = dict[_convert(key), _convert(item)]
+    else:
+        converted = base
+    extras = _constraints(base, value)
+    if help_text:
+        extras.append(Field(description=help_text))
+    return Annotated[(converted, *extras)] if extras else converted
+
+
+@cache
+def model(record: type) -> type:
+    """The pydantic TypedDict of a record: strict, unknown keys forbidden."""
+    hints = typing.get_type_hints(record, include_extras=True)
+    body = {}
+    for field in fields(record):
+        converted = _convert(hints[field.key])
+        body[field.key] = converted if field.required else NotRequired[converted]
+    typed = TypedDict(record.__name__, body)  # type: ignore[misc]
+    typed.__doc__ = record.__doc__
+    typed.__pydantic_config__ = ConfigDict(  # type: ignore[attr-defined]
+        extra="forbid", strict=True, title=record.__name__
+    )
+    return typed
+
+
+def adapter() -> TypeAdapter:
+    """The pydantic adapter of the whole registry (slow to build: call it rarely)."""
+    return TypeAdapter(model(records.Registry))
+
+
+def schema_json() -> dict:
+    """The JSON Schema of the registry file (``clusters schema``)."""
+    schema = adapter().json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # The model spells "the integer 1" as 1 <= int <= 1 (Literal[1] would match true);
+    # editors understand const better.
+    version = schema["properties"]["schema_version"]
+    for bound in ("minimum", "maximum"):
+        version.pop(bound, None)
+    version["const"] = SCHEMA_VERSION
+    for table in records.TABLES:
+        # pydantic writes the id pattern as patternProperties; without this an id that is
+        # not a slug would not be flagged by an editor at all.
+        schema["properties"][table]["additionalProperties"] = False
+    return schema
+
+
+def core_schema_data() -> dict:
+    """The adapter's core schema as plain data, the content of ``_core_schema.py``.
+
+    Classes, callables and metadata (used only for JSON Schema and error titles) are
+    dropped, and references renamed after their type, so the data is deterministic.
+    """
+    refs: dict[str, str] = {}
+
+    def rename(ref: str) -> str:
+        return refs.setdefault(ref, ref.split(":")[0].rsplit(".", 1)[-1])
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key in ("metadata", "cls", "cls_name", "title") or callable(value):
+                    continue
+                if key in ("ref", "schema_ref"):
+                    value = rename(value)
+                out[key] = strip(value)
+            return out
+        if isinstance(node, list | tuple):
+            return [strip(item) for item in node]
+        return node
+
+    return strip(adapter().core_schema)
+
+
+def core_schema_source() -> str:
+    """The text of ``_core_schema.py`` (``ruff format`` may reflow it)."""
+    import pprint
+
+    body = pprint.pformat(core_schema_data(), width=96, sort_dicts=False)
+    return (
+        '"""Generated by ``python -m flanders_clusters.registry.model``: do not edit.\n\n'
+        "The core schema pydantic builds from ``records.Registry``, stored as data.\n"
+        '"""\n\n'
+        f"SCHEMA = {body}\n"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's generator
+    from pathlib import Path
+
+    target = Path(__file__).with_name("_core_schema.py")
+    target.write_text(core_schema_source(), encoding="utf-8")
+    print(f"wrote {target}")

@@ -1,0 +1,375 @@
+"""The only code that touches the registry file: find it, read it, lock it, write it.
+
+Reads: bytes → UTF-8 text → ``tomllib`` → schema check, each failure a typed error that
+names the file and, where known, the line (exit 3).
+
+Writes: under an exclusive ``filelock`` on ``<registry>.lock`` (the target's, when the
+registry is a symbolic link), re-read, change, then write the canonical text to a
+temporary file in the same folder, fsync it, give it the file's mode and ``os.replace``
+it over the registry — so a reader sees the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    AlreadyExists,
+    Locked,
+    PermissionDenied,
+    Problem,
+    ReadOnly,
+    RegistryNotFound,
+    SchemaError,
+    TomlSyntaxError,
+    UnreadablePermission,
+    WriteFailed,
+)
+
+ENV_VAR = "CLUSTERS_REGISTRY"
+DEFAULT_RELATIVE = Path("data") / "clusters.toml"
+SHIPPED = Path(__file__).parent.parent / "data" / "clusters.toml"
+DEFAULT_LOCK_TIMEOUT = 10.0
+_SYNTAX_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_AT_END = "(at end of document)"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Which registry a command works on, and why that one."""
+
+    path: Path
+    shipped: bool = False
+    how: str = "option"
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+def locate(
+    option: str | os.PathLike[str] | None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Source:
+    """Which file: ``--registry``, ``$CLUSTERS_REGISTRY``, ./data, the shipped copy."""
+    environ = os.environ if environ is None else environ
+    if option is not None:
+        if not os.fspath(option):
+            raise RegistryNotFound("--registry is empty", "pass the path of a registry file")
+        return _named(Path(option), "option")
+    if environ.get(ENV_VAR):
+        return _named(Path(environ[ENV_VAR]), "env")
+    local = (cwd or Path.cwd()) / DEFAULT_RELATIVE
+    if local.is_file():
+        return _named(DEFAULT_RELATIVE if cwd is None else local, "cwd")
+    return Source(SHIPPED, shipped=True, how="shipped")
+
+
+def _named(path: Path, how: str) -> Source:
+    """A registry named by the user; the shipped copy stays read-only however it is named."""
+    shipped = os.path.realpath(path) == os.path.realpath(SHIPPED)
+    return Source(path, shipped=shipped, how=how)
+
+
+@dataclass
+class Document:
+    """A registry as read: its source, text and parsed data, and schema problems."""
+
+    source: Source
+    text: str
+    data: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def _index(self):
+        from .lines import LineIndex
+
+        return LineIndex(self.text)
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """The line where ``path`` is written, or its nearest written ancestor's."""
+        return self._index.line(path) if path else None
+
+
+def read_text(source: Source) -> str:
+    path = source.path
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        hint = "clusters init PATH" if source.how != "shipped" else "reinstall clusters"
+        via = {"env": f" (from ${ENV_VAR})"}.get(source.how, "")
+        raise RegistryNotFound(
+            f"{path}{via}: registry not found", f"check the path, or create one with {hint}"
+        ) from None
+    except IsADirectoryError:
+        raise RegistryNotFound(
+            f"{path}: is a folder, not a registry file", "name the registry file itself"
+        ) from None
+    except PermissionError as exc:
+        raise UnreadablePermission(
+            f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
+        ) from None
+    except OSError as exc:
+        raise RegistryNotFound(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """UTF-8 text of a registry (a byte-order mark is kept: ``fmt`` removes it)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise TomlSyntaxError(
+            f"{path}:{line}: not UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            "save the file as UTF-8",
+        ) from None
+    return text
+
+
+def parse(text: str, path: Path) -> dict[str, Any]:
+    import tomllib
+
+    from .lines import MAX_KEY_PARTS, too_deep
+
+    # tomllib's memory grows with the square of a dotted key's depth: refuse hostile ones.
+    if too_deep(text):
+        raise TomlSyntaxError(
+            f"{path}: a key has more than {MAX_KEY_PARTS} dotted parts",
+            "a registry's keys are a few levels deep (clusters.ID.FIELD)",
+        )
+
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _SYNTAX_POSITION.search(message)
+        if position:
+            where = f"{path}:{position[1]}:{position[2]}"
+        elif _AT_END in message:  # the position is the end of the text
+            line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+            where = f"{path}:{line}:{column}"
+        else:
+            where = str(path)
+        reason = _SYNTAX_POSITION.sub("", message.replace(_AT_END, "at the end of the file"))
+        raise TomlSyntaxError(
+            f"{where}: TOML syntax error: {reason.strip()}", "correct the TOML at that position"
+        ) from None
+    except ValueError as exc:  # an integer too long for Python to convert, …
+        raise TomlSyntaxError(f"{path}: cannot read a value: {exc}", "shorten it") from None
+    except RecursionError:
+        raise TomlSyntaxError(
+            f"{path}: arrays or tables nested too deeply to read", "flatten the TOML"
+        ) from None
+
+
+def read(source: Source, *, strict: bool = True) -> Document:
+    """Read and check a registry; with ``strict`` a schema problem raises ``SchemaError``."""
+    from .check import check
+
+    text = read_text(source)
+    document = Document(source, text, parse(text, source.path))
+    problems = check(document.data)
+    if problems:
+        document.problems = sorted(
+            (Problem(p.path, p.message, p.fix, document.line(p.path)) for p in problems),
+            key=lambda p: (p.line or 0, p.dotted),
+        )
+        if strict:
+            raise SchemaError(source.display, document.problems)
+    return document
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def target_of(source: Source) -> Path:
+    """The file a write lands in: a symbolic link's target, so the link stays a link."""
+    return Path(os.path.realpath(source.path))
+
+
+def ensure_writable(source: Source) -> None:
+    if source.shipped:
+        raise ReadOnly(
+            f"{source.path}: the registry shipped with clusters is read-only",
+            f"run `clusters init PATH --from-shipped` and pass --registry PATH (or set {ENV_VAR})",
+        )
+    if not source.path.exists():
+        read_text(source)  # raises the not-found error
+    target = target_of(source)
+    if not os.access(target, os.W_OK):
+        raise ReadOnly(
+            f"{source.path}: the file is read-only", "make it writable if it should change"
+        )
+    folder = target.parent
+    if not os.access(folder, os.W_OK):
+        raise ReadOnly(
+            f"{source.path}: its folder {folder} is not writable, so it cannot be replaced safely",
+            "make the folder writable",
+        )
+
+
+@contextmanager
+def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the registry's exclusive lock (``<registry>.lock``) or raise ``Locked``."""
+    from filelock import FileLock, Timeout
+
+    lock_path = f"{target_of(source)}.lock"
+    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(
+            f"{source.path}: locked by another writer for more than {timeout:g} s "
+            f"(lock file {lock_path})",
+            "retry, or raise --lock-timeout",
+        ) from None
+    except PermissionError as exc:
+        raise PermissionDenied(
+            f"{lock_path}: cannot create the lock file: {exc.strerror}",
+            "make the registry's folder writable",
+        ) from None
+    except OSError as exc:  # a folder in its place, a name too long, …
+        raise WriteFailed(
+            f"{lock_path}: cannot use the lock file: {exc.strerror or exc}",
+            "remove what is at that path, or use a shorter registry name",
+        ) from None
+    try:
+        _remove_stale_temps(target_of(source))
+        yield
+    finally:
+        lock.release()
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Delete temp files of writers killed mid-write (only a lock holder writes them)."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp$")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if pattern.match(name):
+            _discard(str(target.parent / name))
+
+
+def write_text(source: Source, text: str) -> None:
+    """Replace the registry's content atomically, keeping its mode (and symbolic link)."""
+    import tempfile
+
+    target = target_of(source)
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = _new_file_mode()
+    payload = text.encode("utf-8")
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except PermissionError as exc:
+        raise PermissionDenied(
+            f"{target.parent}: cannot write here: {exc.strerror}", "make the folder writable"
+        ) from None
+    except OSError as exc:
+        raise WriteFailed(
+            f"{target}: cannot write: {exc.strerror or exc}", "check the path and free space"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        _replace(temp, target)
+    except BaseException as exc:
+        _discard(temp)
+        if isinstance(exc, OSError):
+            raise WriteFailed(
+                f"{target}: write failed: {exc.strerror or exc}; the file is unchanged",
+                "check the free space and the permissions, then retry",
+            ) from None
+        raise
+    _sync_folder(target.parent)
+
+
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file (``mkstemp`` makes it owner-only)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def create(path: Path, text: str, beside: dict[Path, str] | None = None) -> None:
+    """Write a new file atomically (``init``), and the files ``beside`` it, creating the
+    folder. Never replaces a file: everything is checked before anything is written (a
+    file beside that already holds the same text is left as it is)."""
+    if path.exists():
+        raise AlreadyExists(f"{path}: already exists", "choose another path or remove it")
+    companions = dict(beside or {})
+    for other, content in list(companions.items()):
+        if other.is_file() and _same_text(other, content):
+            del companions[other]
+        elif other.exists():
+            raise AlreadyExists(
+                f"{other}: already exists with other content",
+                "remove it, or create the registry in another folder",
+            )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise WriteFailed(
+            f"{path.parent}: cannot create the folder: {reason}", "check the path"
+        ) from None
+    for other, content in companions.items():
+        write_text(Source(other), content)
+    write_text(Source(path), text)
+
+
+def _same_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _replace(temp: str, target: Path, attempts: int = 50) -> None:
+    # Windows refuses to replace a file that another process holds open; such readers
+    # are brief, so retry for about a second before giving up.
+    for attempt in range(attempts):
+        try:
+            os.replace(temp, target)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == attempts - 1:
+                raise
+            time.sleep(0.02)
+
+
+def _discard(temp: str) -> None:
+    with suppress(OSError):
+        os.unlink(temp)
+
+
+def _sync_folder(folder: Path) -> None:
+    if sys.platform == "win32":  # pragma: no cover - no directory handles on Windows
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - a folder we just wrote into
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on folders
+        pass
+    finally:
+        os.close(fd)

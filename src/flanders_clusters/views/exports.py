@@ -1,0 +1,202 @@
+"""``clusters export``: the registry as JSON, CSV or a Markdown table, for other tools.
+
+Pure: a registry in, records or text out. An export carries what the file says: an
+absent field is ``null`` in JSON and an empty cell in CSV and Markdown (the defaults are
+not filled in), so the members CSV imports back unchanged. Columns that summarise a
+cluster (``start``, ``end``, ``end_basis``, ``funding_periods``, ``members``) are derived;
+the others come from the records' declarations. Every CSV cell goes through
+``cells.neutralise`` (formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from typing import Any
+
+from ..programme import members, periods
+from ..registry.fields import defaults, fields, order
+from ..registry.records import Cluster, Funding, Label, Member, Partner, Registry
+from ..registry.words import UNSAFE_CLASS
+from .cells import EXPORT_MEMBER_COLUMNS, MEMBERSHIP_COLUMNS, neutralise
+
+Row = dict[str, Any]
+FORMATS = ("json", "csv", "markdown")
+WHATS = ("clusters", "members", "partners")
+
+_RECORD_LISTS = tuple(f.key for f in fields(Cluster) if f.option is None)  # labels, funding, …
+_LONG = ("sources", "notes")  # long text: the last columns of a spreadsheet
+CLUSTER_COLUMNS = (
+    "id",
+    *(key for key in order(Cluster) if key not in _RECORD_LISTS + _LONG),
+    "start",
+    "end",
+    "end_basis",
+    "funding_periods",
+    "members",
+    *_LONG,
+)
+CLUSTER_MARKDOWN_COLUMNS = (
+    "id",
+    "name",
+    "type",
+    "domain",
+    "recognised",
+    "start",
+    "end",
+    "end_basis",
+    "members",
+    "website",
+)
+PARTNER_COLUMNS = ("id", *order(Partner), "clusters")
+_END_BASIS = defaults(Funding)["end_basis"]
+
+
+def _sorted(mapping: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    return sorted((mapping or {}).items())
+
+
+# -- records (the JSON shapes) -----------------------------------------------------------
+
+
+def _all(record: Any, kind: type) -> Row:
+    """Every field of a record in canonical order, null when absent."""
+    return {key: record.get(key) for key in order(kind)}
+
+
+def cluster_records(data: Registry) -> list[Row]:
+    """Each cluster with every field (null when absent), its labels, funding and members."""
+    out = []
+    for cluster_id, cluster in _sorted(data.get("clusters")):
+        record: Row = {"id": cluster_id}
+        for key in order(Cluster):
+            if key not in _RECORD_LISTS:
+                record[key] = cluster.get(key)
+        record["labels"] = [
+            _all(label, Label)
+            for label in sorted(cluster.get("labels") or (), key=lambda x: x["awarded"])
+        ]
+        record["funding"] = [_all(period, Funding) for period in periods.periods(cluster)]
+        record["members"] = [
+            _all(member, Member)
+            for member in sorted(cluster.get("members") or (), key=lambda m: m["partner"])
+        ]
+        out.append(record)
+    return out
+
+
+def member_records(data: Registry) -> list[Row]:
+    """One record per membership, keyed by the export CSV header (``cluster`` first)."""
+    people = data.get("partners") or {}
+    out = []
+    for cluster_id, cluster in _sorted(data.get("clusters")):
+        for member in sorted(cluster.get("members") or (), key=lambda m: m["partner"]):
+            known = people.get(member["partner"]) or {}
+            record = {"cluster": cluster_id, "partner": member["partner"]}
+            for key in EXPORT_MEMBER_COLUMNS[2:]:
+                record[key] = member.get(key) if key in MEMBERSHIP_COLUMNS else known.get(key)
+            out.append(record)
+    return out
+
+
+def partner_records(data: Registry) -> list[Row]:
+    """Each partner with every field (null when absent) and the ids of its clusters."""
+    joined = members.memberships(data)
+    return [
+        {
+            "id": partner_id,
+            **_all(record, Partner),
+            "clusters": joined.get(partner_id, []),
+        }
+        for partner_id, record in _sorted(data.get("partners"))
+    ]
+
+
+def records(data: Registry, what: str) -> list[Row]:
+    return {"clusters": cluster_records, "members": member_records, "partners": partner_records}[
+        what
+    ](data)
+
+
+# -- flat rows (CSV and Markdown) --------------------------------------------------------
+
+
+def _flat_cluster(record: Row) -> Row:
+    funding = record["funding"]
+    start = funding[0]["start"] if funding else None
+    last = max(funding, key=lambda p: p["end"]) if funding else None
+    return {
+        **record,
+        "start": start,
+        "end": last["end"] if last else None,
+        "end_basis": (last["end_basis"] or _END_BASIS) if last else None,
+        "funding_periods": len(funding),
+        "members": len(record["members"]),
+    }
+
+
+def table(data: Registry, what: str, columns: tuple[str, ...] | None = None) -> list[list[Any]]:
+    """The rows of a flat table (header first) for CSV and Markdown."""
+    found = records(data, what)
+    if what == "clusters":
+        found = [_flat_cluster(record) for record in found]
+    if columns is None:
+        columns = {
+            "clusters": CLUSTER_COLUMNS,
+            "members": EXPORT_MEMBER_COLUMNS,
+            "partners": PARTNER_COLUMNS,
+        }[what]
+    return [list(columns), *([record[key] for key in columns] for record in found)]
+
+
+def cell(value: Any) -> str:
+    """A value as cell text: ISO dates, ``true``/``false``, lists space-separated."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return " ".join(cell(item) for item in value)
+    return str(value)
+
+
+def to_csv(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([neutralise(cell(value)) for value in row])
+    return buffer.getvalue()
+
+
+_MD_CONTROLS = re.compile(f"[{UNSAFE_CLASS}]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md_cell(value: Any) -> str:
+    """Cell text for a Markdown table: Markdown and HTML characters escaped, one line."""
+    text = _MD_CONTROLS.sub(" ", cell(value))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def to_markdown(rows: list[list[Any]]) -> str:
+    header, *body = rows
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
+    ]
+    lines += ["| " + " | ".join(md_cell(value) for value in row) + " |" for row in body]
+    return "\n".join(lines) + "\n"
+
+
+def export(data: Registry, what: str, fmt: str) -> str | list[Row]:
+    """The export: records for JSON (the caller dumps them), else CSV or Markdown text."""
+    if fmt == "json":
+        return records(data, what)
+    if fmt == "csv":
+        return to_csv(table(data, what))
+    columns = CLUSTER_MARKDOWN_COLUMNS if what == "clusters" else None
+    return to_markdown(table(data, what, columns))

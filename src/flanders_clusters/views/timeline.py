@@ -1,0 +1,180 @@
+"""The funding timeline: rows, periods, a per-year summary (``timeline --json``).
+
+Pure: a registry, a date and filters in, the JSON shape of docs/json.md out. The output
+layer draws the same dict in a terminal; ``mermaid`` writes it as a Mermaid ``gantt``
+block and ``chart_svg`` as a self-contained SVG picture (plain text, both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from fractions import Fraction
+from typing import Any
+
+from ..programme import money, periods
+from ..registry.records import Cluster, Registry
+from ..registry.words import CLUSTER_TYPES, UNSAFE_CLASS
+
+Row = dict[str, Any]
+
+
+def _row(cluster_id: str, cluster: Cluster, on: dt.date) -> Row:
+    start, end = periods.span(cluster)
+    return {
+        "cluster": cluster_id,
+        "name": cluster["name"],
+        "type": cluster["type"],
+        "start": start,
+        "end": end,
+        "status": periods.status(cluster, on),
+        "days_left": periods.days_left(cluster, on),
+        "periods": [
+            {
+                "start": period["start"],
+                "end": period["end"],
+                "end_basis": periods.end_basis(period),
+            }
+            for period in periods.periods(cluster)
+        ],
+    }
+
+
+def window(
+    funded: list[Cluster], from_year: int | None, to_year: int | None
+) -> tuple[int, int] | None:
+    """The years shown: ``--from``/``--to``, each defaulting to the span of the data
+    (``from_year`` after ``to_year`` shows nothing: the caller refuses it)."""
+    first = min((periods.span(c)[0].year for c in funded), default=None)  # type: ignore[union-attr]
+    last = max((periods.span(c)[1].year for c in funded), default=None)  # type: ignore[union-attr]
+    if from_year is None and to_year is None:
+        return None if first is None else (first, last)
+    if from_year is None:
+        low = to_year if first is None else min(first, to_year)
+        return low, to_year
+    high = to_year if to_year is not None else max(last or from_year, from_year)
+    return from_year, high
+
+
+def year_summary(clusters: list[Cluster], year: int) -> Row:
+    """Active clusters by type in a calendar year and their known yearly support."""
+    active = {kind: 0 for kind in CLUSTER_TYPES}
+    support: Fraction | None = None
+    unknown = 0
+    for cluster in clusters:
+        overlapping = [p for p in periods.periods(cluster) if periods.overlaps_year(p, year)]
+        if not overlapping:
+            continue
+        active[cluster["type"]] += 1
+        amounts = [money.support_in_year(p, year) for p in overlapping]
+        if any(amount is None for amount in amounts):
+            unknown += 1
+        known = [amount for amount in amounts if amount is not None]
+        if known:
+            support = (support or Fraction(0)) + sum(known, Fraction(0))
+    return {
+        "year": year,
+        "active_spearhead": active["spearhead"],
+        "active_icn": active["icn"],
+        "support_eur": None if support is None else money.euros(support),
+        "support_unknown": unknown,
+    }
+
+
+def build(
+    data: Registry,
+    on: dt.date,
+    *,
+    type_: str | None = None,
+    from_year: int | None = None,
+    to_year: int | None = None,
+) -> Row:
+    """``{"on", "rows", "years"}``: one row per funded cluster in the window (SPEC §5).
+
+    Rows are sorted by first start, then id (the order of a Gantt chart). A cluster is in
+    the window when one of its periods overlaps one of its years; rows keep all periods.
+    """
+    everything = data.get("clusters") or {}
+    funded = {
+        cluster_id: cluster
+        for cluster_id, cluster in everything.items()
+        if cluster.get("funding") and (type_ is None or cluster["type"] == type_)
+    }
+    years = window(list(funded.values()), from_year, to_year)
+    if years is None:
+        return {"on": on, "rows": [], "years": []}
+    low, high = years
+    shown = {
+        cluster_id: cluster
+        for cluster_id, cluster in funded.items()
+        if any(
+            p["start"] <= dt.date(high, 12, 31) and p["end"] >= dt.date(low, 1, 1)
+            for p in cluster["funding"]
+        )
+    }
+    order = sorted(shown, key=lambda cluster_id: (periods.span(shown[cluster_id])[0], cluster_id))
+    return {
+        "on": on,
+        "rows": [_row(cluster_id, shown[cluster_id], on) for cluster_id in order],
+        "years": [year_summary(list(shown.values()), year) for year in range(low, high + 1)],
+    }
+
+
+# -- Mermaid -----------------------------------------------------------------------------
+
+_MERMAID_UNSAFE = re.compile(f"[{UNSAFE_CLASS}:;#]+")
+SECTION = {"spearhead": "Spearhead clusters", "icn": "Innovative company networks (ICN)"}
+BASIS_NOTE = {
+    "published": "",
+    "policy-max": " (end = policy maximum)",
+    "estimate": " (end estimated)",
+}
+
+
+def _mermaid_text(value: Any) -> str:
+    """A Mermaid task name: one line without ``:``, ``;`` or ``#``, in typographic quotes.
+
+    Mermaid reads a line that starts with a keyword (``title``, ``section``, ``click``,
+    ``dateFormat``, ``excludes``, ``todayMarker``, even ``gantt`` or a date) as that
+    statement, whatever follows; a quote first makes every name a task's.
+    """
+    text = " ".join(_MERMAID_UNSAFE.sub(" ", str(value)).split()) or "?"
+    return f"“{text}”"
+
+
+def mermaid(timeline: Row, ending_soon_days: int) -> str:
+    """A Mermaid ``gantt`` block: a section per type, one task per funding period.
+
+    Tags: ``done`` for periods over on ``on``, ``active`` for the current one, ``crit`` when
+    it ends within ``ending_soon_days``. Dates are the recorded dates, inclusive of the
+    end (``inclusiveEndDates``), so a one-day period has a one-day bar.
+    """
+    on = timeline["on"]
+    lines = [
+        "gantt",
+        f"    title Funding timeline on {on.isoformat()}",
+        "    dateFormat YYYY-MM-DD",
+        "    inclusiveEndDates",
+        "    axisFormat %Y",
+        "    todayMarker off",
+    ]
+    for kind in CLUSTER_TYPES:
+        rows = [row for row in timeline["rows"] if row["type"] == kind]
+        if not rows:
+            continue
+        lines.append(f"    section {SECTION[kind]}")
+        for row in rows:
+            for number, period in enumerate(row["periods"], start=1):
+                tags = []
+                if period["end"] < on or row["status"] == "ended":
+                    tags.append("done")
+                elif period["start"] <= on:
+                    tags.append("active")
+                    left = row["days_left"]
+                    if left is not None and left <= ending_soon_days:
+                        tags.append("crit")
+                name = _mermaid_text(row["name"]) + BASIS_NOTE.get(period["end_basis"], "")
+                fields = [*tags, f"{row['cluster']}-{number}"]
+                fields += [period["start"].isoformat(), period["end"].isoformat()]
+                lines.append(f"    {name} :{', '.join(fields)}")
+    return "\n".join(lines) + "\n"
