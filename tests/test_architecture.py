@@ -61,7 +61,7 @@ def imports_of(module: str, path: Path) -> list[tuple[int, str]]:
                 target = ".".join([*base, *([node.module] if node.module else [])])
             else:
                 target = node.module or ""
-            if node.module is None or node.level and not node.module:
+            if node.module is None or (node.level and not node.module):
                 # ``from . import x`` names submodules: check each one
                 out += [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
             else:

@@ -540,6 +540,7 @@ def test_show_json_exact(registry: Path) -> None:
                 "until": None,
             },
         ],
+        "events": [],
     }
 
 
@@ -766,6 +767,7 @@ def test_partner_show_json(registry: Path) -> None:
                 "until": None,
             },
         ],
+        "events": [],
     }
 
 

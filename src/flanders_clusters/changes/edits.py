@@ -10,13 +10,14 @@ Values an absent field stands for (its declared default) match the absence.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Conflict, UnknownPartner, shown
-from ..programme import members
+from ..programme import events, members
 from ..registry import lookup
 from ..registry.fields import defaults
-from ..registry.records import Cluster, Funding, Member, Partner
+from ..registry.records import Cluster, Funding, Member, Participant, Partner
 
 Record = dict[str, Any]  # a record being edited: any of the records' TypedDicts
 Outcome = dict[str, Any]  # an edit's JSON
@@ -101,6 +102,12 @@ def update_cluster(data: Any, cluster_id: str, fields: Record, unset: Iterable[s
 
 def remove_cluster(data: Any, cluster_id: str) -> Outcome:
     lookup.cluster(data, cluster_id)
+    naming = events.naming(data, "clusters", cluster_id)
+    if naming:
+        raise Conflict(
+            f"cluster {cluster_id!r} is named by the events {', '.join(naming)}",
+            f"`clusters update-event EVENT --drop-cluster {cluster_id}` first",
+        )
     del data["clusters"][cluster_id]
     return {"cluster": cluster_id, "changed": True}
 
@@ -125,29 +132,65 @@ def remove_partner(data: Any, partner_id: str) -> Outcome:
             f"partner {partner_id!r} is still a member of {', '.join(holding)}",
             f"`clusters remove-member CLUSTER {partner_id}` first",
         )
+    naming = events.naming(data, "partners", partner_id)
+    if naming:
+        raise Conflict(
+            f"partner {partner_id!r} takes part in the events {', '.join(naming)}",
+            f"`clusters remove-participant EVENT {partner_id}` (or `update-event EVENT "
+            "--unset organiser`) first",
+        )
     del data["partners"][partner_id]
     return {"partner": partner_id, "changed": True}
 
 
-# -- memberships -------------------------------------------------------------------------
+# -- memberships and participations ------------------------------------------------------
 
 
-class Members:
-    """The memberships of one cluster, indexed by partner (one pass, then O(1) each)."""
+@dataclass(frozen=True)
+class RosterKind:
+    """A list of partners within a record: a cluster's members, an event's participants."""
 
-    def __init__(self, data: Any, cluster_id: str) -> None:
-        self.data = data
-        self.cluster_id = cluster_id
-        self.cluster: Any = lookup.cluster(data, cluster_id)
+    table: str  # where the owning records are: clusters, events
+    noun: str  # the owner: cluster, event
+    key: str  # the list: members, participants
+    record: type  # one entry: Member, Participant
+    what: str  # an entry: membership, participation
+    being: str  # a partner that has an entry is …: "a member of", "a participant in"
+    command: str  # the edit commands' noun: member, participant
+
+
+MEMBERS = RosterKind(
+    "clusters", "cluster", "members", Member, "membership", "a member of", "member"
+)
+PARTICIPANTS = RosterKind(
+    "events", "event", "participants", Participant, "participation", "a participant in",
+    "participant",
+)  # fmt: skip
+
+
+def _owner(data: Any, kind: RosterKind, owner_id: str) -> Any:
+    return (
+        lookup.cluster(data, owner_id) if kind.table == "clusters" else lookup.event(data, owner_id)
+    )
+
+
+class Roster:
+    """The entries of one record's list, indexed by partner (one pass, then O(1) each)."""
+
+    def __init__(self, data: Any, kind: RosterKind, owner_id: str) -> None:
+        self.kind = kind
+        self.owner_id = owner_id
+        self.owner = _owner(data, kind, owner_id)
         self.partners = lookup.table(data, "partners")
-        self.members = self.cluster.setdefault("members", [])
-        self.index = {m["partner"]: m for m in self.members}
+        self.entries = self.owner.setdefault(kind.key, [])
+        self.index = {entry["partner"]: entry for entry in self.entries}
 
-    def add(self, partner_id: str, membership: Record, partner: Record | None) -> Record:
-        """Add ``partner_id`` (created from ``partner`` when new) with ``membership``."""
+    def add(self, partner_id: str, entry: Record, partner: Record | None) -> Outcome:
+        """Add ``partner_id`` (created from ``partner`` when new) with ``entry``."""
+        kind = self.kind
         created = self._partner(partner_id, partner)
         outcome = {
-            "cluster": self.cluster_id,
+            kind.noun: self.owner_id,
             "partner": partner_id,
             "changed": created,
             "created_partner": created,
@@ -155,15 +198,15 @@ class Members:
         existing = self.index.get(partner_id)
         if existing is not None:
             _same(
-                f"membership of {partner_id!r} in {self.cluster_id!r}",
-                defaults(Member) | existing,
-                membership,
-                f"`clusters update-member {self.cluster_id} {partner_id}`",
+                f"{kind.what} of {partner_id!r} in {self.owner_id!r}",
+                defaults(kind.record) | existing,
+                entry,
+                f"`clusters update-{kind.command} {self.owner_id} {partner_id}`",
             )
             return outcome
-        member = {"partner": partner_id, **membership}
-        self.members.append(member)
-        self.index[partner_id] = member
+        new = {"partner": partner_id, **entry}
+        self.entries.append(new)
+        self.index[partner_id] = new
         return outcome | {"changed": True}
 
     def _partner(self, partner_id: str, partner: Record | None) -> bool:
@@ -185,39 +228,66 @@ class Members:
         return False
 
 
+def _entry(data: Any, kind: RosterKind, owner_id: str, partner_id: str) -> tuple[Any, Any]:
+    owner = _owner(data, kind, owner_id)
+    found = next((e for e in owner.get(kind.key) or () if e["partner"] == partner_id), None)
+    if found is None and partner_id not in lookup.partners(data):
+        lookup.partner(data, partner_id)  # raises, with suggestions
+    return owner, found
+
+
+def add_entry(
+    data: Any,
+    kind: RosterKind,
+    owner_id: str,
+    partner_id: str,
+    entry: Record,
+    partner: Record | None,
+) -> Outcome:
+    return Roster(data, kind, owner_id).add(partner_id, entry, partner)
+
+
+def update_entry(
+    data: Any,
+    kind: RosterKind,
+    owner_id: str,
+    partner_id: str,
+    fields: Record,
+    unset: Iterable[str],
+) -> Outcome:
+    _, entry = _entry(data, kind, owner_id, partner_id)
+    if entry is None:
+        raise UnknownPartner(
+            f"{partner_id!r} is not {kind.being} {owner_id!r}",
+            f"`clusters add-{kind.command} {owner_id} {partner_id}`",
+        )
+    changed = update_record(entry, fields, unset)
+    return {kind.noun: owner_id, "partner": partner_id, "changed": changed}
+
+
+def remove_entry(data: Any, kind: RosterKind, owner_id: str, partner_id: str) -> Outcome:
+    owner, entry = _entry(data, kind, owner_id, partner_id)
+    outcome = {kind.noun: owner_id, "partner": partner_id, "changed": entry is not None}
+    if entry is not None:
+        kept = [e for e in owner[kind.key] if e["partner"] != partner_id]
+        _set_list(owner, kind.key, kept)
+    return outcome
+
+
 def add_member(
     data: Any, cluster_id: str, partner_id: str, membership: Record, partner: Record | None
 ) -> Outcome:
-    return Members(data, cluster_id).add(partner_id, membership, partner)
-
-
-def _membership(data: Any, cluster_id: str, partner_id: str) -> tuple[Any, Any]:
-    cluster = lookup.cluster(data, cluster_id)
-    found = next((m for m in cluster.get("members") or () if m["partner"] == partner_id), None)
-    if found is None and partner_id not in lookup.partners(data):
-        lookup.partner(data, partner_id)  # raises, with suggestions
-    return cluster, found
+    return add_entry(data, MEMBERS, cluster_id, partner_id, membership, partner)
 
 
 def update_member(
     data: Any, cluster_id: str, partner_id: str, fields: Record, unset: Iterable[str]
 ) -> Outcome:
-    _, member = _membership(data, cluster_id, partner_id)
-    if member is None:
-        raise UnknownPartner(
-            f"{partner_id!r} is not a member of {cluster_id!r}",
-            f"`clusters add-member {cluster_id} {partner_id}`",
-        )
-    changed = update_record(member, fields, unset)
-    return {"cluster": cluster_id, "partner": partner_id, "changed": changed}
+    return update_entry(data, MEMBERS, cluster_id, partner_id, fields, unset)
 
 
 def remove_member(data: Any, cluster_id: str, partner_id: str) -> Outcome:
-    cluster, member = _membership(data, cluster_id, partner_id)
-    outcome = {"cluster": cluster_id, "partner": partner_id, "changed": member is not None}
-    if member is not None:
-        _set_list(cluster, "members", [m for m in cluster["members"] if m["partner"] != partner_id])
-    return outcome
+    return remove_entry(data, MEMBERS, cluster_id, partner_id)
 
 
 # -- funding -----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""``import-members``: read a members CSV and add its rows to one cluster.
+"""``import-members`` and ``import-participants``: read a CSV and add its rows to one
+cluster's members or one event's participants.
 
 ``read_rows`` checks the whole file — encoding, delimiter, header, every cell — before the
 registry is touched; ``apply`` adds the rows in one pass (one read and one write for the
 whole file, by ``transaction.transact``). Any bad row stops the import with its line.
-The columns are those of ``views.cells`` (docs/registry-format.md, "CSV").
+The columns are those of ``views.cells`` (docs/registry-format.md, "CSV"): a partner's,
+then the membership's (or the participation's ``role``).
 """
 
 from __future__ import annotations
@@ -20,24 +22,46 @@ from typing import Any
 from ..errors import BadCsv, ClustersError
 from ..programme import identity
 from ..registry.fields import field as declared
-from ..registry.records import Member, Partner
+from ..registry.fields import fields
+from ..registry.records import Partner
 from ..registry.words import SLUG_PATTERN
-from ..views.cells import EXPORT_MEMBER_COLUMNS, MEMBERSHIP_COLUMNS, PARTNER_COLUMNS, restore
-from .edits import Members
+from ..views.cells import PARTNER_COLUMNS, restore
+from .edits import MEMBERS, PARTICIPANTS, Roster, RosterKind
 
-MEMBER_COLUMNS = MEMBERSHIP_COLUMNS
-ALLOWED = EXPORT_MEMBER_COLUMNS
 MAX_REPORTED = 20
 _SLUG = re.compile(SLUG_PATTERN)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The columns of one kind of CSV: the partner's, then the entry's (membership or
+    participation); ``group`` names the optional first column of an export that holds
+    several owners' rows (``cluster`` in ``export --what members``)."""
+
+    kind: RosterKind
+    group: str | None
+
+    @property
+    def entry_columns(self) -> tuple[str, ...]:
+        return tuple(f.key for f in fields(self.kind.record) if f.meta.csv and f.key != "partner")
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        columns = ("partner", *PARTNER_COLUMNS, *self.entry_columns)
+        return (self.group, *columns) if self.group else columns
+
+
+MEMBER_CSV = Dialect(MEMBERS, "cluster")
+PARTICIPANT_CSV = Dialect(PARTICIPANTS, None)
 
 
 @dataclass
 class Row:
     line: int
     partner: str
-    cluster: str | None
-    membership: dict[str, Any] = field(default_factory=dict)
+    group: str | None
+    entry: dict[str, Any] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
 
 
@@ -50,7 +74,7 @@ def parse_day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _cell(column: str, text: str) -> Any:
+def _cell(dialect: Dialect, column: str, text: str) -> Any:
     """The value of one non-empty cell, or ValueError with the reason."""
     if column in ("since", "until"):
         try:
@@ -59,7 +83,7 @@ def _cell(column: str, text: str) -> Any:
             raise ValueError(
                 f"{column} {text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
             ) from None
-    found = declared(Member, column) if column in MEMBER_COLUMNS else None
+    found = declared(dialect.kind.record, column) if column in dialect.entry_columns else None
     if found is None and column in PARTNER_COLUMNS:
         found = declared(Partner, column)
     choices = found.choices if found is not None else None
@@ -99,13 +123,13 @@ def _decode(raw: bytes, path: Path) -> str:
         raise BadCsv(f"{path}:{line}: not UTF-8", "save the CSV as UTF-8") from None
 
 
-def _header(path: Path, names: list[str]) -> list[str]:
+def _header(dialect: Dialect, path: Path, names: list[str]) -> list[str]:
     header = [name.strip().lower().removeprefix("\ufeff") for name in names]
-    unknown = [name for name in header if name not in ALLOWED]
+    unknown = [name for name in header if name not in dialect.allowed]
     if unknown:
         raise BadCsv(
             f"{path}:1: unknown column {', '.join(map(repr, unknown))}",
-            f"use the columns {', '.join(ALLOWED)}",
+            f"use the columns {', '.join(dialect.allowed)}",
         )
     doubled = sorted({name for name in header if header.count(name) > 1})
     if doubled:
@@ -115,14 +139,14 @@ def _header(path: Path, names: list[str]) -> list[str]:
     return header
 
 
-def read_rows(path: Path) -> list[Row]:
+def read_rows(path: Path, dialect: Dialect = MEMBER_CSV) -> list[Row]:
     """Every row of the CSV, checked; ``BadCsv`` lists the bad lines (up to 20)."""
     text = _decode(_read(path), path)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = _header(path, next(reader))
+        header = _header(dialect, path, next(reader))
     except StopIteration:
         raise BadCsv(f"{path}: the file is empty", "add a header line") from None
     rows: list[Row] = []
@@ -134,7 +158,7 @@ def read_rows(path: Path) -> list[Row]:
             if not any(cell.strip() for cell in cells):
                 continue
             try:
-                rows.append(_row(row_line, header, cells))
+                rows.append(_row(dialect, row_line, header, cells))
             except ValueError as exc:
                 problems.append(f"{path}:{row_line}: {exc}")
     except csv.Error as exc:
@@ -143,21 +167,21 @@ def read_rows(path: Path) -> list[Row]:
     return rows
 
 
-def _row(line: int, header: list[str], cells: list[str]) -> Row:
+def _row(dialect: Dialect, line: int, header: list[str], cells: list[str]) -> Row:
     if len(cells) != len(header):
         raise ValueError(f"{len(cells)} cells, but the header has {len(header)} columns")
     values = {}
     for column, cell in zip(header, cells, strict=True):
         text = restore(cell.strip())
         if text:
-            values[column] = _cell(column, text)
+            values[column] = _cell(dialect, column, text)
     if "partner" not in values:
         raise ValueError("the partner cell is empty")
     return Row(
         line,
         values["partner"],
-        values.get("cluster"),
-        {k: values[k] for k in MEMBER_COLUMNS if k in values},
+        values.get(dialect.group) if dialect.group else None,
+        {k: values[k] for k in dialect.entry_columns if k in values},
         {k: values[k] for k in PARTNER_COLUMNS if k in values},
     )
 
@@ -175,20 +199,22 @@ def _raise(path: Path, problems: list[str]) -> None:
 
 def apply(
     data: dict[str, Any],
-    cluster_id: str,
+    owner_id: str,
     rows: list[Row],
     progress: Callable[[int], None] | None = None,
     path: Path | str = "CSV",
+    dialect: Dialect = MEMBER_CSV,
 ) -> dict[str, Any]:
-    """Add every row's membership to ``cluster_id``; any conflict stops it all."""
-    members = Members(data, cluster_id)
+    """Add every row's entry to ``owner_id`` (a cluster's members, an event's
+    participants); any problem stops it all."""
+    roster = Roster(data, dialect.kind, owner_id)
     counts = {"added": 0, "unchanged": 0, "created_partners": 0, "skipped": 0}
     problems: list[str] = []
     for done, row in enumerate(rows, 1):
-        if row.cluster not in (None, cluster_id):
+        if row.group not in (None, owner_id):
             counts["skipped"] += 1
             continue
-        if row.partner not in members.partners:
+        if row.partner not in roster.partners:
             missing = [column for column in ("name", "kind") if column not in row.fields]
             if missing:
                 cells = " and ".join(missing)
@@ -199,7 +225,7 @@ def apply(
                 )
                 continue
         try:
-            outcome = members.add(row.partner, row.membership, row.fields or None)
+            outcome = roster.add(row.partner, row.entry, row.fields or None)
         except ClustersError as exc:  # unknown partner, conflict: the row's own problem
             problems.append(f"{path}:{row.line}: {exc}")
             continue
@@ -209,7 +235,7 @@ def apply(
             progress(done)
     _raise(Path(str(path)), problems)
     return {
-        "cluster": cluster_id,
+        dialect.kind.noun: owner_id,
         "changed": counts["added"] > 0,
         "rows": len(rows),
         **counts,
@@ -217,9 +243,10 @@ def apply(
 
 
 def summary(outcome: dict[str, Any]) -> str:
+    owner = outcome.get("cluster") or outcome.get("event")
     parts = [f"{outcome['added']} added", f"{outcome['unchanged']} already there"]
     if outcome["created_partners"]:
         parts.append(f"{outcome['created_partners']} new partners")
     if outcome["skipped"]:
         parts.append(f"{outcome['skipped']} rows of other clusters skipped")
-    return f"{outcome['cluster']}: " + ", ".join(parts)
+    return f"{owner}: " + ", ".join(parts)

@@ -48,41 +48,39 @@ def _fields_table(pairs: list[tuple[str, Any]], title: str | None = None):
     return table
 
 
+def rows_table(rows: list[Row], columns: dict[str, str], title: str | None = None):
+    """A table of ``rows``: ``columns`` maps each key to its header."""
+    table = new_table(*columns.values(), title=title)
+    for row in rows:
+        table.add_row(*(cell(row[key]) for key in columns))
+    return table
+
+
+FUNDING_COLUMNS = {
+    "start": "start",
+    "end": "end",
+    "end_basis": "end basis",
+    "annual_support_eur": "EUR / year",
+    "total_support_eur": "EUR total",
+    "support_rate": "rate",
+    "reference": "reference",
+}
+MEMBER_COLUMNS = {k: k for k in ("partner", "name", "kind", "role", "since", "until")}
+MEMBERSHIP_COLUMNS = {k: k for k in ("cluster", "name", "type", "role", "since", "until")}
+BRIEF_EVENT_COLUMNS = {k: k for k in ("event", "title", "kind", "start", "end")}
+_LISTS = {"funding", "members", "events", "labels", "clusters"}
+
+
 def show_tables(detail: dict[str, Any]) -> list[Any]:
-    skip = {"funding", "members"}
-    fields = _fields_table([(k, v) for k, v in detail.items() if k not in skip])
-    funding = new_table(
-        "start", "end", "end basis", "EUR / year", "EUR total", "rate", "reference", title="funding"
-    )
-    for period in detail["funding"]:
-        funding.add_row(
-            *(
-                cell(period[k])
-                for k in (
-                    "start",
-                    "end",
-                    "end_basis",
-                    "annual_support_eur",
-                    "total_support_eur",
-                    "support_rate",
-                    "reference",
-                )
-            )
+    fields = _fields_table([(k, v) for k, v in detail.items() if k not in _LISTS])
+    funding = rows_table(detail["funding"], FUNDING_COLUMNS, "funding")
+    members = rows_table(detail["members"], MEMBER_COLUMNS, f"members ({len(detail['members'])})")
+    drawn = [fields, funding, members]
+    if detail.get("events"):
+        drawn.append(
+            rows_table(detail["events"], BRIEF_EVENT_COLUMNS, f"events ({len(detail['events'])})")
         )
-    members = new_table(
-        "partner",
-        "name",
-        "kind",
-        "role",
-        "since",
-        "until",
-        title=f"members ({len(detail['members'])})",
-    )
-    for member in detail["members"]:
-        members.add_row(
-            *(cell(member[k]) for k in ("partner", "name", "kind", "role", "since", "until"))
-        )
-    return [fields, funding, members]
+    return drawn
 
 
 def partners_table(rows: list[dict[str, Any]]):
@@ -96,21 +94,42 @@ def partners_table(rows: list[dict[str, Any]]):
 
 
 def partner_tables(detail: dict[str, Any]) -> list[Any]:
-    fields = _fields_table([(k, v) for k, v in detail.items() if k != "clusters"])
-    memberships = new_table(
-        "cluster",
-        "name",
-        "type",
-        "role",
-        "since",
-        "until",
-        title=f"clusters ({len(detail['clusters'])})",
+    fields = _fields_table([(k, v) for k, v in detail.items() if k not in _LISTS])
+    memberships = rows_table(
+        detail["clusters"], MEMBERSHIP_COLUMNS, f"clusters ({len(detail['clusters'])})"
     )
-    for row in detail["clusters"]:
-        memberships.add_row(
-            *(cell(row[k]) for k in ("cluster", "name", "type", "role", "since", "until"))
-        )
-    return [fields, memberships]
+    drawn = [fields, memberships]
+    if detail.get("events"):
+        columns = {**BRIEF_EVENT_COLUMNS, "role": "role"}
+        drawn.append(rows_table(detail["events"], columns, f"events ({len(detail['events'])})"))
+    return drawn
+
+
+EVENT_COLUMNS = {
+    "id": "id",
+    "start": "start",
+    "end": "end",
+    "kind": "kind",
+    "title": "title",
+    "place": "place",
+    "participants": "participants",
+}
+
+
+def events_table(rows: list[Row]):
+    table = rows_table(rows, EVENT_COLUMNS)
+    table.columns[-1].justify = "right"
+    return table
+
+
+def event_tables(detail: dict[str, Any]) -> list[Any]:
+    fields = _fields_table([(k, v) for k, v in detail.items() if k != "participants"])
+    people = rows_table(
+        detail["participants"],
+        {k: k for k in ("partner", "name", "kind", "role")},
+        f"participants ({len(detail['participants'])})",
+    )
+    return [fields, people]
 
 
 def _names(partners: list[Row]) -> str:
@@ -182,4 +201,30 @@ def stats_tables(stats: Row) -> list[Any]:
         cell(stats["members"]["total"], "bold"),
         cell(stats["partners"]["total"], "bold"),
     )
-    return [clusters, kinds, summary({"years": stats["support"]})]
+    drawn = [clusters, kinds, summary({"years": stats["support"]})]
+    taking_part = stats["participation"]
+    if taking_part["events"]:
+        drawn.extend(participation_tables(taking_part))
+    return drawn
+
+
+def participation_tables(taking_part: Row) -> list[Any]:
+    """Events per year and kind, organisations per year (each once), events per cluster."""
+    kinds = [k for k in taking_part["years"][0]["by_kind"]] if taking_part["years"] else []
+    years = new_table(
+        "year", "events", *kinds, "organisations", title="Events and organisations per year"
+    )
+    for column in years.columns[1:]:
+        column.justify = "right"
+    for year in taking_part["years"]:
+        years.add_row(
+            cell(str(year["year"])),
+            cell(year["events"]),
+            *(cell(year["by_kind"][kind]) for kind in kinds),
+            cell(year["organisations"]),
+        )
+    clusters = rows_table(
+        taking_part["clusters"], {"cluster": "cluster", "events": "events"}, "Events per cluster"
+    )
+    clusters.columns[-1].justify = "right"
+    return [years, clusters]

@@ -502,6 +502,11 @@ SCHEMA = {
                 "values_schema": {
                     "type": "typed-dict",
                     "fields": {
+                        "title": {
+                            "type": "typed-dict-field",
+                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "required": True,
+                        },
                         "kind": {
                             "type": "typed-dict-field",
                             "schema": {

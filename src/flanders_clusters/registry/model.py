@@ -119,15 +119,18 @@ def core_schema_data() -> dict:
     def rename(ref: str) -> str:
         return refs.setdefault(ref, ref.split(":")[0].rsplit(".", 1)[-1])
 
-    def strip(node: Any) -> Any:
+    def strip(node: Any, names: bool = False) -> Any:
+        """``names``: the keys of ``node`` are field names (a field may be called title)."""
         if isinstance(node, dict):
             out = {}
             for key, value in node.items():
-                if key in ("metadata", "cls", "cls_name", "title") or callable(value):
+                if callable(value):
                     continue
-                if key in ("ref", "schema_ref"):
+                if not names and key in ("metadata", "cls", "cls_name", "title"):
+                    continue
+                if not names and key in ("ref", "schema_ref"):
                     value = rename(value)
-                out[key] = strip(value)
+                out[key] = strip(value, names=not names and key == "fields")
             return out
         if isinstance(node, list | tuple):
             return [strip(item) for item in node]

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..programme import identity, members, periods
+from ..programme import events, identity, members, periods
 from ..registry import lookup
 from ..registry.fields import order
 from ..registry.records import Cluster, Partner, Registry
+from .events import brief
 
 Row = dict[str, Any]  # a row of a view: the JSON object it is printed as
 _LISTS = ("labels", "funding", "members")
@@ -104,6 +105,7 @@ def show(data: Registry, cluster_id: str, on: dt.date) -> Row:
     out["days_left"] = periods.days_left(record, on)
     out["funding"] = funding_rows(record)
     out["members"] = member_rows(data, record)
+    out["events"] = brief(data, events.of_clusters(data).get(cluster_id, []))
     return out
 
 
@@ -151,4 +153,5 @@ def partner_detail(data: Registry, partner_id: str) -> Row:
             members.clusters_of(data, partner_id), key=lambda item: item[0]
         )
     ]
+    out["events"] = brief(data, events.of_partners(data).get(partner_id, []), partner_id)
     return out

@@ -13,6 +13,7 @@ from ..programme import periods
 from ..programme.members import current_members
 from ..registry.records import Registry
 from ..registry.words import CLUSTER_TYPES, PARTNER_KINDS, STATUSES
+from .events import participation
 from .timeline import window, year_summary
 
 Row = dict[str, Any]
@@ -50,4 +51,5 @@ def build(data: Registry, on: dt.date) -> Row:
         "support": [year_summary(funded, year) for year in range(years[0], years[1] + 1)]
         if years
         else [],
+        "participation": participation(data),
     }

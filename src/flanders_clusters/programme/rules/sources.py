@@ -18,4 +18,8 @@ VLAIO_SPEARHEAD = (
     "innovation-clusters-flanders/spearhead"
 )
 FIT_POLICY = "http://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
+VLAIO_NETWORK = (
+    "https://www.vlaio.be/nl/vlaio-netwerk/clusterorganisaties/lerend-netwerk/"
+    "lerend-netwerk-voor-clusterorganisaties"
+)
 FORMAT = "docs/registry-format.md"
