@@ -95,6 +95,7 @@ def new_table(*columns: str, title: str | None = None):
         title_justify="left",
         header_style="bold",
         pad_edge=False,
+        min_width=len(title) if title else None,  # a title is not folded into a narrow table
     )
     for column in table.columns:
         column.overflow = "fold"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..programme.rules import Finding
+from ..programme.rules.engine import group_of
 from .console import SEVERITY_STYLE, cell, clean, new_table
 
 
@@ -25,7 +26,8 @@ def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
     parts: list[Any] = []
     group = object()
     for finding in findings:
-        heading = finding.cluster or ("partners" if finding.partner else "registry")
+        rank, name = group_of(finding)
+        heading = f"event {name}" if rank == 1 else name
         if heading != group:
             if parts:
                 parts.append(Text(""))

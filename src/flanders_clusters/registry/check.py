@@ -264,13 +264,32 @@ def _bad_choice(path: Path, value: Any, ctx: dict[str, Any]) -> Problem:
     return Problem(path, f"{value!r} is not allowed", f"use one of {expected}")
 
 
+def _kind_at(path: Path) -> str | None:
+    """The declared value kind (``text``, ``url``, ``id``, …) of the field at ``path``."""
+    parent = path[:-2] if isinstance(path[-1], int) else path[:-1]
+    key = path[-2] if isinstance(path[-1], int) else path[-1]
+    record = record_at(records.Registry, parent) if key != "[key]" else None
+    if record is None:
+        return None
+    found = next((f for f in fields(record) if f.key == key), None)
+    return found.value.kind if found is not None and found.value is not None else None
+
+
 def _bad_pattern(path: Path, value: Any) -> Problem:
-    field = path[-2] if isinstance(path[-1], int) else path[-1]
-    if field == "country":
+    kind = _kind_at(path)
+    if kind == "country":
         return Problem(path, f"{value!r} is not a country code", "use an ISO 3166 code, e.g. BE")
-    if field == "ignore":
+    if kind == "rule":
         return Problem(path, f"{value!r} is not a rule code", "use a code like FC109")
-    if field not in ("partner", "[key]") and isinstance(value, str):
+    if kind == "url":
+        return Problem(
+            path, f"{value!r} is not an http or https URL", "write the address in full: https://…"
+        )
+    if kind == "nace":
+        return Problem(
+            path, f"{value!r} is not a NACE code", "write the code's 5 or 7 digits, without dots"
+        )
+    if kind != "id" and isinstance(value, str):
         if not value:
             return Problem(path, "must not be empty", "write a value or remove the key")
         if "\n" in value or "\r" in value:

@@ -320,13 +320,19 @@ def run(
     return sorted(findings, key=_order)
 
 
+def group_of(finding: Finding) -> tuple[int, str]:
+    """Where a finding is reported: its cluster, else its event, else with the partners'
+    findings, else the registry's — in that order, by id."""
+    if finding.cluster:
+        return (0, finding.cluster)
+    if finding.event:
+        return (1, finding.event)
+    return (2, "partners") if finding.partner else (3, "registry")
+
+
 def _order(finding: Finding) -> tuple:
-    # Clusters by id, then partners' findings, events', the registry's: one group each.
-    group = finding.cluster or (
-        "~partners" if finding.partner else "~~events" if finding.event else "~~~registry"
-    )
     return (
-        group,
+        group_of(finding),
         SEVERITIES.index(finding.severity),
         finding.code,
         finding.line or 0,
