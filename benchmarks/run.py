@@ -39,6 +39,8 @@ CLUSTERS = [PYTHON, "-c", "from flanders_clusters.cli import main; main()"]
 
 GOALS = {
     "start-up": 1.2,
+    "events": 1.3,
+    "read+ev": 1.3,
     "bulk/add": 1.5,
     "read": 1.3,
     "write": 1.3,
@@ -110,14 +112,15 @@ def _enterprise_number(rng: random.Random) -> str:
     return f"{ten[:4]}.{ten[4:7]}.{ten[7:]}"
 
 
-def generate(memberships: int, seed: int = 2026) -> str:
+def generate(memberships: int, seed: int = 2026, events: int = 0, per_event: int = 10) -> str:
     """A registry text with about ``memberships`` memberships, clean under the rules.
 
     Seven active spearhead clusters (triple helix, company majority), ICNs with action
     plans and three-year periods, partners shared across clusters (a pool of a fifth of
-    the memberships), Flemish postal codes, valid enterprise numbers.
+    the memberships), Flemish postal codes, valid enterprise numbers; and ``events``
+    events of the network, each with ``per_event`` participants and one to three clusters.
     """
-    from flanders_clusters import canonical
+    from flanders_clusters.registry import canonical
 
     rng = random.Random(seed)
     per_cluster = 10
@@ -170,6 +173,23 @@ def generate(memberships: int, seed: int = 2026) -> str:
             cluster["action_plan"] = f"https://example.org/clusters/{index}/plan"
         clusters[f"cluster-{index:06d}"] = cluster
     data = {"schema_version": 1, "clusters": clusters, "partners": partners}
+    if events:
+        cluster_ids = sorted(clusters)
+        kinds = ["learning", "networking", "workshop", "info-session", "conference", "other"]
+        data["events"] = {}
+        for index in range(events):
+            start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(0, 8 * 365))
+            data["events"][f"event-{index:06d}"] = {
+                "title": f"Network event {index}",
+                "kind": rng.choice(kinds),
+                "start": start,
+                "place": rng.choice(["Brussel", "Gent", "Antwerpen", "Leuven"]),
+                "clusters": sorted(rng.sample(cluster_ids, rng.randint(1, 3))),
+                "sources": [f"https://example.org/events/{index}"],
+                "participants": [
+                    {"partner": p} for p in sorted(rng.sample(company_ids, per_event))
+                ],
+            }
     return canonical.dumps(data)
 
 
@@ -238,11 +258,28 @@ def fmt(value: float, unit: str) -> str:
     return f"{value * 1000:.0f} ms" if unit == "s" else f"{value / 1024:.0f} MiB"
 
 
+def event_checks(work: Path, size: int, runs: int, read_floor: Path) -> list[dict]:
+    """``validate`` and ``events --json`` on the largest registry with 10,000 events and
+    100,000 participations, each against one ``tomllib.load`` of the same file."""
+    registry = work / f"registry-{size}-events.toml"
+    text = generate(size, events=10_000, per_event=10)
+    registry.write_text(text, encoding="utf-8")
+    label = f"{size:,} + 10,000 events ({len(text.encode()) / 1e6:.1f} MB)"
+    floor = median([PYTHON, str(read_floor), str(registry)], runs)
+    base = [*CLUSTERS, "--registry", str(registry)]
+    validate = median([*base, "validate", "--json", "--on", "2026-11-27"], runs)
+    listed = median([*base, "events", "--json", "--on", "2026-11-27"], runs)
+    return [row("read+ev", label, validate, floor), row("events", label, listed, floor)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement")
     parser.add_argument("--sizes", default="1000,10000,100000", help="memberships per registry")
     parser.add_argument("--quick", action="store_true", help="3 runs, sizes 1000,10000")
+    parser.add_argument(
+        "--events", action="store_true", help="measure the events checks at the largest size too"
+    )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
     sizes = [1000, 10_000] if args.quick else [int(s) for s in args.sizes.split(",")]
@@ -353,6 +390,8 @@ def main() -> int:
                     peak_rss([str(read_floor), str(registry)]) for _ in range(3)
                 )
                 results.append(row("memory", label, ours_kib, floor_kib, unit="KiB", judged=judged))
+        if max(sizes) >= 100_000 or args.events:
+            results.extend(event_checks(work, max(sizes), runs, read_floor))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -21,9 +21,12 @@ from conftest import Result
 from hypothesis import strategies as st
 
 from flanders_clusters.registry.words import (
+    AUDIENCES,
     CLUSTER_TYPES,
     END_BASES,
+    EVENT_KINDS,
     NETWORK_ROLES,
+    PARTICIPANT_ROLES,
     PARTNER_KINDS,
     PARTNER_SIZES,
     ROLES,
@@ -152,16 +155,38 @@ def registries(
             "ignore": st.lists(st.from_regex(r"FC[0-9]{3}", fullmatch=True), max_size=3),
         },
     )
+    participant = st.fixed_dictionaries(
+        {"partner": ids}, optional={"role": st.sampled_from(PARTICIPANT_ROLES)}
+    )
+    event = st.fixed_dictionaries(
+        {"title": texts, "kind": st.sampled_from(EVENT_KINDS), "start": dates},
+        optional={
+            "end": dates,
+            "place": texts,
+            "audience": st.sampled_from(AUDIENCES),
+            "clusters": st.lists(ids, max_size=3),
+            "organiser": ids,
+            "url": texts.map(
+                lambda text: "https://x.example/" + "".join("-" if c.isspace() else c for c in text)
+            ),
+            "reported_participants": days,
+            "sources": st.lists(texts, max_size=2),
+            "notes": prose,
+            "participants": st.lists(participant, max_size=4),
+        },
+    )
     tables = {
         "clusters": st.dictionaries(ids, cluster, min_size=min_records, max_size=max_records),
         "partners": st.dictionaries(ids, partner, min_size=min_records, max_size=max_records),
     }
+    optional_tables = {"events": st.dictionaries(ids, event, max_size=max_records)}
     if min_records:  # both tables present, with records in them
         return st.fixed_dictionaries(
-            {"schema_version": st.just(1), **tables}, optional={"policy": policy}
+            {"schema_version": st.just(1), **tables},
+            optional={"policy": policy, **optional_tables},
         )
     return st.fixed_dictionaries(
-        {"schema_version": st.just(1)}, optional={"policy": policy, **tables}
+        {"schema_version": st.just(1)}, optional={"policy": policy, **tables, **optional_tables}
     )
 
 
@@ -216,13 +241,15 @@ def normalised(data: dict[str, Any]) -> dict[str, Any]:
     """Registry data with lists of records in one order and empty tables dropped (an
     empty table says nothing, and the canonical form leaves it out)."""
     data = json.loads(json.dumps(data, default=str))
-    for name in ("policy", "clusters", "partners"):
+    for name in ("policy", "clusters", "partners", "events"):
         if name in data and not data[name]:
             del data[name]
-    for cluster in (data.get("clusters") or {}).values():
-        for name in ("funding", "members"):
-            if name in cluster:
-                cluster[name].sort(key=lambda item: json.dumps(item, sort_keys=True))
+    lists = {"clusters": ("labels", "funding", "members"), "events": ("clusters", "participants")}
+    for table, names in lists.items():
+        for record in (data.get(table) or {}).values():
+            for name in names:
+                if name in record:
+                    record[name].sort(key=lambda item: json.dumps(item, sort_keys=True))
     return data
 
 

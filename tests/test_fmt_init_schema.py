@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SHIPPED_DATA, SMALL, digest, run, run_subprocess, write_registry
+from hardening_support import normalised
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_tomlindex import REGISTRIES, HandWriter
@@ -343,20 +344,6 @@ def test_fmt_on_the_shipped_copy_in_process(tmp_path: Path, monkeypatch) -> None
 
 
 # -- the property: fmt of any hand-written registry -----------------------------------------
-
-
-def normalised(data: dict) -> dict:
-    """The registry with its lists of records in one order (fmt sorts them) and no empty
-    top-level tables (fmt drops them: an empty table says nothing)."""
-    data = json.loads(json.dumps(data, default=str))
-    for table in ("policy", "clusters", "partners"):
-        if data.get(table) == {}:
-            del data[table]
-    for cluster in (data.get("clusters") or {}).values():
-        for name in ("funding", "members"):
-            if name in cluster:
-                cluster[name].sort(key=lambda item: json.dumps(item, sort_keys=True))
-    return data
 
 
 @pytest.mark.slow

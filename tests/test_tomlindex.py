@@ -580,34 +580,39 @@ class HandWriter:
             self.pair("", name, value, (name,))
         if "policy" in data:
             self.table_record("[policy]", data["policy"], ("policy",))
-        sections = [s for s in ("clusters", "partners") if s in data]
+        sections = [s for s in ("clusters", "partners", "events") if s in data]
         self.rnd.shuffle(sections)
         for name in sections:
-            arrays = ("funding", "members") if name == "clusters" else ()
-            self.section(name, data[name], arrays)
+            self.section(name, data[name], ARRAYS.get(name, ()))
         return "\n".join(self.lines) + "\n"
+
+
+# The lists of records that the hand writer may write as arrays of tables.
+ARRAYS = {"clusters": ("funding", "members"), "events": ("participants",)}
 
 
 def date_paths(data: dict) -> list[KeyPath]:
     out: list[KeyPath] = []
-    for ident, cluster in (data.get("clusters") or {}).items():
-        out.extend(("clusters", ident, k) for k in ("recognised", "ended") if k in cluster)
-        for name in ("funding", "members"):
-            for index, item in enumerate(cluster.get(name) or ()):
-                out.extend(
-                    ("clusters", ident, name, index, k)
-                    for k, v in item.items()
-                    if isinstance(v, dt.date)
-                )
+    for table in ("clusters", "events"):
+        for ident, record in (data.get(table) or {}).items():
+            out.extend((table, ident, k) for k, v in record.items() if isinstance(v, dt.date))
+            for name in ARRAYS[table]:
+                for index, item in enumerate(record.get(name) or ()):
+                    out.extend(
+                        (table, ident, name, index, k)
+                        for k, v in item.items()
+                        if isinstance(v, dt.date)
+                    )
     return out
 
 
 def table_paths(data: dict) -> list[KeyPath]:
     out: list[KeyPath] = [()]
-    for ident, cluster in (data.get("clusters") or {}).items():
-        out.append(("clusters", ident))
-        for name in ("funding", "members"):
-            out.extend(("clusters", ident, name, i) for i in range(len(cluster.get(name) or ())))
+    for table in ("clusters", "events"):
+        for ident, record in (data.get(table) or {}).items():
+            out.append((table, ident))
+            for name in ARRAYS[table]:
+                out.extend((table, ident, name, i) for i in range(len(record.get(name) or ())))
     out.extend(("partners", ident) for ident in data.get("partners") or {})
     return out
 
