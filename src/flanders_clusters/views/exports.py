@@ -173,13 +173,13 @@ def to_csv(rows: list[list[Any]]) -> str:
 
 
 _MD_CONTROLS = re.compile(f"[{UNSAFE_CLASS}]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_MARKUP = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def md_cell(value: Any) -> str:
     """Cell text for a Markdown table: Markdown and HTML characters escaped, one line."""
     text = _MD_CONTROLS.sub(" ", cell(value))
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_MARKUP.sub(r"\\\1", " ".join(text.split()))
 
 
 def to_markdown(rows: list[list[Any]]) -> str:

@@ -89,7 +89,7 @@ def build(
     from_year: int | None = None,
     to_year: int | None = None,
 ) -> Row:
-    """``{"on", "rows", "years"}``: one row per funded cluster in the window (SPEC §5).
+    """``{"on", "rows", "years"}``: one row per funded cluster in the window.
 
     Rows are sorted by first start, then id (the order of a Gantt chart). A cluster is in
     the window when one of its periods overlaps one of its years; rows keep all periods.

@@ -1,0 +1,65 @@
+"""The project documents itself: generated parts in sync, every code documented, every
+reference inside the repository."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import REPO
+
+from flanders_clusters import errors
+from flanders_clusters.cli.app import COMMANDS
+from flanders_clusters.views import reference
+
+DOCS = REPO / "docs"
+FIX = "python -m flanders_clusters.views.reference docs"
+
+
+@pytest.mark.parametrize(("name", "make"), list(reference.DOCUMENTS.items()))
+def test_generated_parts_are_in_sync(name: str, make) -> None:
+    text = (DOCS / name).read_text(encoding="utf-8")
+    assert reference.replace_generated(text, make()) == text, f"out of date; fix: {FIX}"
+
+
+def test_replace_generated_needs_its_markers() -> None:
+    with pytest.raises(ValueError):
+        reference.replace_generated("no markers here", "x")
+
+
+def test_every_error_code_and_exit_code_is_documented() -> None:
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    classes = [c for c in vars(errors).values() if isinstance(c, type)]
+    codes = {c.code for c in classes if issubclass(c, errors.ClustersError)} - {"error"}
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", text, re.M))
+    assert codes == documented
+    for code in (0, 1, 2, 3, 4, 5, errors.EXIT_PIPE):
+        assert re.search(rf"^\| {code} \|", text, re.M), code
+
+
+def test_json_shapes_name_every_command_that_prints_data() -> None:
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    silent = {"schema"}  # prints the JSON Schema itself
+    missing = [name for name in COMMANDS if name not in silent and f"`{name}" not in text]
+    assert missing == []
+
+
+def test_every_reference_resolves_inside_the_repository() -> None:
+    places = [REPO / "README.md", *DOCS.rglob("*.md"), *(REPO / "src").rglob("*.py")]
+    places += [REPO / "data" / "README.md"] if (REPO / "data" / "README.md").exists() else []
+    outside = []
+    for path in places:
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"shared/|SPEC\b|§\s?\d", text):
+            line = text.count("\n", 0, match.start()) + 1
+            outside.append(f"{path.relative_to(REPO)}:{line}")
+    assert outside == []
+
+
+def test_relative_links_in_the_docs_exist() -> None:
+    broken = []
+    for path in [REPO / "README.md", *DOCS.rglob("*.md")]:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
+            if not (path.parent / target).exists():
+                broken.append(f"{path.relative_to(REPO)} -> {target}")
+    assert broken == []
