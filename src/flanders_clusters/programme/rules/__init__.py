@@ -3,13 +3,15 @@
 Importing this package registers every rule; ``run`` judges a registry with them.
 """
 
-from . import consistency, decree, events  # noqa: F401  (each module registers its rules)
+from . import consistency, decree, eccp, events, labels  # noqa: F401  (each module registers its rules)
 from .engine import (
     CATALOGUE,
     Finding,
     Scope,
     catalogue,
     counts,
+    describe,
+    find,
     report,
     run,
     unknown_codes,
@@ -22,6 +24,8 @@ __all__ = [
     "Scope",
     "catalogue",
     "counts",
+    "describe",
+    "find",
     "report",
     "run",
     "unknown_codes",

@@ -154,3 +154,39 @@ def membership_period(ctx: Context) -> Iterator[Hit]:
                     cluster_id,
                     member["partner"],
                 )
+
+
+@rule(
+    "FC010",
+    "label-dates",
+    "error",
+    summary="A label expires before it is awarded, or two labels of a scheme share a date.",
+    reason=(
+        "A label is identified by its cluster, scheme and award date, and is valid from "
+        f"that date through its expiry ({FORMAT})."
+    ),
+    fix="Correct awarded or expires; remove a label recorded twice (`clusters remove-label`).",
+)
+def label_dates(ctx: Context) -> Iterator[Hit]:
+    for cluster_id, cluster in ctx.each_cluster():
+        seen: set[tuple[str, dt.date]] = set()
+        for index, label in enumerate(cluster.get("labels") or ()):
+            awarded, expires = label["awarded"], label.get("expires")
+            path = ("clusters", cluster_id, "labels", index)
+            key = (label["scheme"], awarded)
+            if key in seen:
+                yield Hit(
+                    f"two {label['scheme']} labels are awarded on {awarded}",
+                    path,
+                    cluster_id,
+                    start=awarded,
+                )
+            seen.add(key)
+            if expires is not None and expires < awarded:
+                yield Hit(
+                    f"the {label['scheme']} label awarded on {awarded} expires before, on "
+                    f"{expires}",
+                    (*path, "expires"),
+                    cluster_id,
+                    start=awarded,
+                )

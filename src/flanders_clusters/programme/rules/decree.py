@@ -127,8 +127,10 @@ def partial_list(cluster: dict[str, Any]) -> str | None:
             return f"0 of {reported} reported members are listed"
         return "no members are listed"
     if cluster.get("members_complete") is False:
-        of = f" of {reported} reported" if reported else ""
-        return f"{listed}{of} members are listed (members_complete = false)"
+        if reported:
+            return f"{listed} of {reported} reported members are listed (members_complete = false)"
+        are = "member is" if listed == 1 else "members are"
+        return f"{listed} {are} listed (members_complete = false)"
     if reported is not None and listed < reported:
         return f"{listed} of {reported} reported members are listed"
     return None

@@ -17,13 +17,15 @@ by its position in a list, so that an edit that shifts positions makes no old fi
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
-from ...errors import Problem, dotted_path
+from ...errors import Problem, UnknownRule, dotted_path
 from ...registry.words import SEVERITIES
 from .. import periods
 from ..policy import policy as effective_policy
@@ -372,20 +374,55 @@ def report(registry: str, findings: list[Finding], *, strict: bool) -> dict[str,
     }
 
 
+_URL = re.compile(r"https?://[^\s;)]+")
+
+
+def describe(entry: Rule, policy: dict[str, Any]) -> dict[str, Any]:
+    """One rule as ``rules --json`` gives it: its threshold in effect, whether it is on, and
+    the URLs of the sources its reason cites."""
+    return {
+        "code": entry.code,
+        "name": entry.name,
+        "profile": entry.profile,
+        "severity": entry.severity,
+        "summary": entry.summary,
+        "reason": entry.reason,
+        "sources": [url.rstrip(".,") for url in _URL.findall(entry.reason)],
+        "fix": entry.fix,
+        "threshold": entry.threshold(policy),
+        "enabled": entry.code not in set(policy.get("ignore") or ()) or entry.code == "FC001",
+    }
+
+
 def catalogue(policy: dict[str, Any]) -> list[dict[str, Any]]:
     """``rules --json``: every rule with its effective threshold and whether it is on."""
-    ignored = set(policy.get("ignore") or ())
-    return [
-        {
-            "code": entry.code,
-            "name": entry.name,
-            "profile": entry.profile,
-            "severity": entry.severity,
-            "summary": entry.summary,
-            "reason": entry.reason,
-            "fix": entry.fix,
-            "threshold": entry.threshold(policy),
-            "enabled": entry.code not in ignored or entry.code == "FC001",
-        }
-        for entry in sorted(CATALOGUE.values(), key=lambda entry: entry.code)
-    ]
+    return [describe(CATALOGUE[code], policy) for code in sorted(CATALOGUE)]
+
+
+def find(wanted: str) -> Rule:
+    """``rules CODE``: one rule by its code (any case) or its name; else ``UnknownRule``
+    naming the closest rules."""
+    code = wanted.upper()
+    found = CATALOGUE.get(code) or next(
+        (entry for entry in CATALOGUE.values() if entry.name == wanted.lower()), None
+    )
+    if found is None:
+        close = ", ".join(f"{c} {CATALOGUE[c].name}" for c in _close(wanted))
+        raise UnknownRule(
+            f"no rule {wanted!r}" + (f" (did you mean {close}?)" if close else ""),
+            "see `clusters rules` for the codes",
+        )
+    return found
+
+
+def _close(wanted: str) -> list[str]:
+    """The codes a mistyped rule may mean: those it starts (``FC2``), else similar codes
+    and names."""
+    code = wanted.upper()
+    started = [c for c in sorted(CATALOGUE) if len(code) > 2 and c.startswith(code)]
+    if started:
+        return started[:5]
+    names = {entry.name: entry.code for entry in CATALOGUE.values()}
+    close = difflib.get_close_matches(code, sorted(CATALOGUE), n=3, cutoff=0.75)
+    close += [names[n] for n in difflib.get_close_matches(wanted.lower(), sorted(names), n=3)]
+    return list(dict.fromkeys(close))

@@ -23,3 +23,19 @@ VLAIO_NETWORK = (
     "lerend-netwerk-voor-clusterorganisaties"
 )
 FORMAT = "docs/registry-format.md"
+
+# The European Cluster Collaboration Platform's criteria for a cluster-organisation profile
+# (the platform's "Register your profile" page; the criteria were read on the ECCP's copy).
+ECCP_REGISTER = (
+    "ECCP, Register your profile: https://clustercollaboration.eu/register-your-profile "
+    "(criteria as read at https://impr-0001-1260-partners.eccp.hosted-temp.com/register-your-profile)"
+)
+# ESCA's labels of cluster management excellence.
+ESCA = "https://www.cluster-analysis.org"
+ESCA_BRONZE = "https://www.cluster-analysis.org/benchmarked-clusters"
+ESCA_SILVER = "https://www.cluster-analysis.org/silver-label"
+ESCA_GOLD_EXAMPLE = "https://www.gceocean.no/about-us/cluster-management-excellence/"
+ESCA_NEEDS_ECCP = (
+    "https://clustercollaboration.eu/news/esca-new-eligibility-criteria-cluster-management-"
+    "excellence-labels"
+)
