@@ -79,11 +79,28 @@ def validate(
 
 
 @command(APPS, "rules")
-def rules_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """The rule catalogue with the thresholds in effect for the registry's policy."""
-    from ..output.findings import catalogue_table
+def rules_(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[CODE]",
+            help="Explain this rule (a code such as FC105, or a name such as triple-helix).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The rule catalogue with the thresholds in effect for the registry's policy; with a
+    CODE, that rule explained: reason and source, threshold, fix."""
+    from ..output import findings as drawn
     from ..programme import rules
     from ..programme.policy import policy
 
     with session(ctx, as_json) as s:
-        s.output(rules.catalogue(policy(s.read().data)), catalogue_table)
+        entry = None if code is None else rules.find(code)  # an unknown code before the file
+        effective = policy(s.read().data)
+        if entry is None:
+            s.output(rules.catalogue(effective), drawn.catalogue_table)
+        else:
+            s.output(rules.describe(entry, effective), drawn.rule_text)

@@ -73,14 +73,44 @@ def github(file: str, findings: list[Finding]) -> str:
 
 
 def catalogue_table(rows: list[dict[str, Any]]):
-    table = new_table("code", "name", "severity", "threshold", "summary")
+    table = new_table("code", "name", "severity", "profile", "threshold", "summary")
     for row in rows:
         style = SEVERITY_STYLE[row["severity"]] if row["enabled"] else "dim"
         table.add_row(
             cell(row["code"]),
             cell(row["name"]),
             cell(row["severity"] if row["enabled"] else "off", style),
+            cell(row["profile"]),
             cell(row["threshold"] or "-"),
             cell(row["summary"]),
         )
     return table
+
+
+def _paragraph(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(clean(text), width=88, break_long_words=False, break_on_hyphens=False)
+
+
+def rule_text(row: dict[str, Any]) -> str:
+    """One rule explained, as ``ruff rule`` does: what it finds, why, where from, the fix."""
+    enabled = "yes" if row["enabled"] else "no (policy.ignore names it)"
+    lines = [
+        f"# {row['name']} ({row['code']})",
+        "",
+        f"Profile: {row['profile']}",
+        f"Severity: {row['severity']}",
+        f"Threshold in effect: {clean(row['threshold'] or 'none')}",
+        f"Enabled: {enabled}",
+        "",
+        _paragraph(row["summary"]),
+        "",
+        "## Why",
+        "",
+        _paragraph(row["reason"]),
+    ]
+    if row["sources"]:
+        lines += ["", "## Sources", "", *(f"- {clean(url)}" for url in row["sources"])]
+    lines += ["", "## Fix", "", _paragraph(row["fix"])]
+    return "\n".join(lines)
