@@ -103,6 +103,12 @@ class UnknownEvent(ClustersError):
     code = "unknown-event"
 
 
+class UnknownLabel(ClustersError):
+    """A cluster has no label of that scheme awarded on that date."""
+
+    code = "unknown-label"
+
+
 class UnknownRule(ClustersError):
     code = "unknown-rule"
     exit_code = EXIT_USAGE
