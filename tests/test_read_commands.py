@@ -503,6 +503,7 @@ def test_show_json_exact(registry: Path) -> None:
         "start": "2018-01-01",
         "end": "2027-12-31",
         "days_left": 2769,
+        "labels": [],
         "funding": [
             {
                 "start": "2018-01-01",

@@ -69,13 +69,36 @@ MEMBER_COLUMNS = {k: k for k in ("partner", "name", "kind", "role", "since", "un
 MEMBERSHIP_COLUMNS = {k: k for k in ("cluster", "name", "type", "role", "since", "until")}
 BRIEF_EVENT_COLUMNS = {k: k for k in ("event", "title", "kind", "start", "end")}
 _LISTS = {"funding", "members", "events", "labels", "clusters"}
+LABEL_STYLE = {"valid": "green", "expiring": "yellow", "expired": "red", "future": "cyan"}
+
+
+def labels_table(rows: list[Row]):
+    """A cluster's labels: the expiry in effect (``(policy)`` when not recorded) and the
+    state on the date of the view."""
+    table = new_table(
+        "scheme", "level", "awarded", "expires", "state", "days left", "reference", title="labels"
+    )
+    table.columns[5].justify = "right"
+    for label in rows:
+        basis = "" if label["expires"] else " (policy)"
+        table.add_row(
+            cell(label["scheme"]),
+            cell(label["level"]),
+            cell(label["awarded"]),
+            cell(f"{label['expiry']}{basis}"),
+            cell(label["state"], LABEL_STYLE[label["state"]]),
+            cell(label["days_left"]),
+            cell(label["reference"]),
+        )
+    return table
 
 
 def show_tables(detail: dict[str, Any]) -> list[Any]:
     fields = _fields_table([(k, v) for k, v in detail.items() if k not in _LISTS])
     funding = rows_table(detail["funding"], FUNDING_COLUMNS, "funding")
     members = rows_table(detail["members"], MEMBER_COLUMNS, f"members ({len(detail['members'])})")
-    drawn = [fields, funding, members]
+    found = [labels_table(detail["labels"])] if detail["labels"] else []
+    drawn = [fields, *found, funding, members]
     if detail.get("events"):
         drawn.append(
             rows_table(detail["events"], BRIEF_EVENT_COLUMNS, f"events ({len(detail['events'])})")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..programme import events, identity, members, periods
+from ..programme import events, identity, labels, members, periods
+from ..programme.policy import policy
 from ..registry import lookup
 from ..registry.fields import order
 from ..registry.records import Cluster, Partner, Registry
@@ -89,8 +90,28 @@ def funding_rows(record: Cluster) -> list[Row]:
     ]
 
 
+def label_rows(data: Registry, record: Cluster, on: dt.date) -> list[Row]:
+    """The labels in canonical order (scheme, awarded), each with its expiry in effect
+    (``expires`` or awarded + the policy's months) and its state on ``on``."""
+    effective = policy(data)
+    found = sorted(record.get("labels") or (), key=lambda x: (x["scheme"], x["awarded"]))
+    return [
+        {
+            "scheme": label["scheme"],
+            "level": label["level"],
+            "awarded": label["awarded"],
+            "expires": label.get("expires"),
+            "reference": label.get("reference"),
+            "expiry": labels.expiry(label, effective),
+            "state": labels.state(label, on, effective),
+            "days_left": labels.days_left(label, on, effective),
+        }
+        for label in found
+    ]
+
+
 def show(data: Registry, cluster_id: str, on: dt.date) -> Row:
-    """One cluster with every field (null when absent), its funding and its members."""
+    """One cluster with every field (null when absent), its labels, funding and members."""
     record = lookup.cluster(data, cluster_id)
     given: dict[str, Any] = dict(record)
     out: Row = {"id": cluster_id}
@@ -103,6 +124,7 @@ def show(data: Registry, cluster_id: str, on: dt.date) -> Row:
     out["status"] = periods.status(record, on)
     out["start"], out["end"] = start, end
     out["days_left"] = periods.days_left(record, on)
+    out["labels"] = label_rows(data, record, on)
     out["funding"] = funding_rows(record)
     out["members"] = member_rows(data, record)
     out["events"] = brief(data, events.of_clusters(data).get(cluster_id, []))
