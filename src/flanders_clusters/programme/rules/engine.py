@@ -4,8 +4,10 @@ A rule is one function under one ``@rule(...)`` entry: the decorator is its cata
 record (code, name, profile, severity, summary, reason with source, fix hint,
 threshold). Each function receives a ``Context`` and yields ``Hit``s; ``run`` turns them
 into ``Finding``s, applies ``[policy] ignore``, the profile and ``--rule``, and sorts them.
-The rules themselves live in ``consistency.py`` (FC0xx: the file is consistent) and
-``decree.py`` (FC1xx: the programme's rules); docs/rules.md lists them.
+The rules themselves live in ``consistency.py`` (FC0xx: the file is consistent),
+``decree.py`` (FC1xx: the programme's rules), ``events.py``, ``labels.py`` (FC114-FC116:
+quality labels) and ``eccp.py`` (FC2xx: the ECCP's profile criteria, profile ``eccp``);
+docs/rules.md lists them.
 
 Every rule is linear in the registry's size: one pass over clusters, members, partners or
 periods, with dictionary look-ups (no pairs of members compared).
