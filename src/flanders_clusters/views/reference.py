@@ -56,9 +56,11 @@ def _type(field: Field) -> str:
         return " \\| ".join(f"`{c}`" for c in field.choices)
     if field.base is list:
         item = field.item
-        inner = f"`{item.__name__}` tables" if is_record(item) else _KINDS.get(
-            field.value.kind if field.value else "text", "text"
-        ) + "s"
+        inner = (
+            f"`{item.__name__}` tables"
+            if is_record(item)
+            else _KINDS.get(field.value.kind if field.value else "text", "text") + "s"
+        )
         return f"list of {inner}"
     if field.base is dict:
         return f"`{field.item.__name__}` tables by id"
