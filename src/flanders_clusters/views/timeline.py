@@ -2,7 +2,7 @@
 
 Pure: a registry, a date and filters in, the JSON shape of docs/json.md out. The output
 layer draws the same dict in a terminal; ``mermaid`` writes it as a Mermaid ``gantt``
-block and ``chart_svg`` as a self-contained SVG picture (plain text, both).
+block and ``views.timeline_svg`` as a self-contained SVG picture (plain text, both).
 """
 
 from __future__ import annotations
@@ -132,13 +132,17 @@ BASIS_NOTE = {
 
 
 def _mermaid_text(value: Any) -> str:
-    """A Mermaid task name: one line without ``:``, ``;`` or ``#``, in typographic quotes.
+    """A Mermaid task name: one line without ``:``, ``;``, ``#`` or ``%``, in typographic
+    quotes.
 
     Mermaid reads a line that starts with a keyword (``title``, ``section``, ``click``,
     ``dateFormat``, ``excludes``, ``todayMarker``, even ``gantt`` or a date) as that
-    statement, whatever follows; a quote first makes every name a task's.
+    statement, whatever follows; a quote first makes every name a task's. A ``%`` after
+    the quote starts a comment and ``%%{`` a directive anywhere, so ``%`` is written as
+    the full-width ``％``.
     """
-    text = " ".join(_MERMAID_UNSAFE.sub(" ", str(value)).split()) or "?"
+    text = str(value).replace("%", "％")
+    text = " ".join(_MERMAID_UNSAFE.sub(" ", text).split()) or "?"
     return f"“{text}”"
 
 
