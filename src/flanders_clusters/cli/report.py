@@ -1,7 +1,7 @@
 """Commands that report on the registry: timeline, network, stats, export.
 
-JSON, Mermaid, DOT, CSV and Markdown are plain text from the views; only the tables and
-the terminal chart load rich (in the output layer, when drawn).
+JSON, Mermaid, SVG, DOT, CSV and Markdown are plain text from the views; only the tables
+and the terminal chart load rich (in the output layer, when drawn).
 """
 
 from __future__ import annotations
@@ -79,11 +79,10 @@ def timeline(
 
 
 def _save_svg(s, path: Path, found: dict, soon: int) -> None:
-    from ..output import gantt
-    from ..output.console import console
     from ..registry import store
+    from ..views.timeline_svg import svg
 
-    text = gantt.svg(gantt.renderables(found, soon), console().width)
+    text = svg(found, soon)
     if str(path) == "-":
         write_stdout(text)
         return

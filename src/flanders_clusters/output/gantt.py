@@ -11,7 +11,6 @@ up). rich is imported only inside functions; user text goes through ``console.cl
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from .console import STATUS_STYLE, clean
@@ -270,26 +269,3 @@ def renderables(timeline: Record, ending_soon_days: int) -> list[Any]:
     if timeline["years"] and timeline["rows"]:
         drawn.append(summary(timeline))
     return drawn
-
-
-def svg(drawn: list[Any], width: int, title: str = "clusters timeline") -> str:
-    """The same renderables as an SVG picture (rich's ``export_svg``), in colour."""
-    from rich.console import Console
-
-    out = Console(
-        record=True,
-        width=width,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        no_color=False,
-        markup=False,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
-    for position, renderable in enumerate(drawn):
-        if position:
-            out.print()
-        out.print(renderable)
-    return out.export_svg(title=title)
