@@ -129,14 +129,13 @@ def _append_runs(line: Any, cells: list[tuple[str, str]]) -> None:
         line.append(run, style)
 
 
-def _bar(layout: Layout, row: Record) -> tuple[list[tuple[str, str]], bool]:
-    """The cells of one row's bar area; and whether a period runs past the axis."""
+def _bar(layout: Layout, row: Record) -> list[tuple[str, str]]:
+    """The cells of one row's bar area."""
     cells = [(" ", "")] * layout.bar_width
     style = STYLE.get(row["type"], "")
     if row["status"] == "ended":
         style += " dim"
     fill = FILL.get(row["type"], "■")
-    clipped = False
     marks: set[int] = set()
     for period in row["periods"]:
         if period["end"] < layout.first or period["start"] > layout.last:
@@ -146,29 +145,30 @@ def _bar(layout: Layout, row: Record) -> tuple[list[tuple[str, str]], bool]:
             cells[index] = (fill, style)
         mark = END_MARK.get(period["end_basis"])
         if period["end"] > layout.last:
-            cells[end], clipped = ("▸", style), True
+            cells[end] = ("▸", style)
             marks.add(end)
         elif mark:
             cells[end] = (mark, style)
             marks.add(end)
         if period["start"] < layout.first:
-            cells[begin], clipped = ("◂", style), True
+            cells[begin] = ("◂", style)
             marks.add(begin)
     at = layout.on_column
     if at is not None and at not in marks:
         char, cell_style = cells[at]
         cells[at] = (ON_MARK, ON_STYLE) if char == " " else (ON_MARK, cell_style)
-    return cells, clipped
+    return cells
 
 
-def _legend(layout: Layout, seen: dict[str, bool]) -> list[Any]:
-    items = [(FILL[kind], STYLE[kind], TYPE_LABEL[kind]) for kind in FILL if seen.get(kind)]
-    items += [(END_MARK[b], "", END_LABEL[b]) for b in END_MARK if seen.get(b)]
-    if seen.get("clipped"):
+def _legend(layout: Layout, drawn: set[str]) -> list[Any]:
+    """What the chart draws, and only that (a mark cut off by the window is not listed)."""
+    items = [(FILL[kind], STYLE[kind], TYPE_LABEL[kind]) for kind in FILL if FILL[kind] in drawn]
+    items += [(END_MARK[b], "", END_LABEL[b]) for b in END_MARK if END_MARK[b] in drawn]
+    if drawn & {"◂", "▸"}:
         items.append(("◂▸", "", "runs past the axis"))
     if layout.on_column is not None:
         items.append((ON_MARK, ON_STYLE, f"on {layout.on.isoformat()}"))
-    if seen.get("soon"):
+    if SOON_MARK in drawn:
         items.append((SOON_MARK, SOON_STYLE, f"ends within {layout.soon} days"))
     lines: list[Any] = []
     line = _text()
@@ -208,7 +208,7 @@ class Chart:
             return
         layout = Layout(timeline, options.max_width, self.ending_soon_days)
         yield from _axis(layout)
-        seen: dict[str, bool] = {}
+        drawn: set[str] = set()
         for row, name, (note, note_style) in zip(
             layout.rows, layout.names, layout.notes, strict=True
         ):
@@ -217,19 +217,17 @@ class Chart:
             label.truncate(layout.label_width, overflow="ellipsis", pad=True)
             line.append_text(label)
             line.append(" " * GAP)
-            cells, clipped = _bar(layout, row)
+            cells = _bar(layout, row)
             _append_runs(line, cells)
             if layout.note_width:
                 line.append(" " * GAP + note.ljust(layout.note_width), note_style)
             line.rstrip()
             yield line
-            seen[row["type"]] = True
-            seen["clipped"] = seen.get("clipped") or clipped
-            seen["soon"] = seen.get("soon") or note.endswith(SOON_MARK)
-            for period in row["periods"]:
-                seen[period["end_basis"]] = True
+            drawn.update(char for char, _ in cells)
+            if note.endswith(SOON_MARK):
+                drawn.add(SOON_MARK)
         yield _text()
-        yield from _legend(layout, seen)
+        yield from _legend(layout, drawn)
 
 
 def _money(year: Record) -> str:
