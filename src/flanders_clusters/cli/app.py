@@ -20,7 +20,7 @@ import typer.main
 from .. import __version__
 from ..errors import EXIT_USAGE
 from .options import CONTEXT, _lock_option, _registry_option, remember
-from .session import wants_json, write_stdout
+from .session import closed_pipe_ends_quietly, wants_json, write_stdout
 
 # Which module defines each command, in the order of `clusters --help`.
 COMMANDS = {
@@ -108,11 +108,12 @@ class LazyGroup(typer.core.TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["clusters.args"] = list(args)
-        with _usage_errors_as_json(args):
+        # Help and --version are written here, outside any command's session.
+        with closed_pipe_ends_quietly(), _usage_errors_as_json(args):
             return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
-        with _usage_errors_as_json(ctx.meta.get("clusters.args", [])):
+        with closed_pipe_ends_quietly(), _usage_errors_as_json(ctx.meta.get("clusters.args", [])):
             return super().invoke(ctx)
 
 

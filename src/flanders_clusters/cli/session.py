@@ -150,15 +150,24 @@ def silence_stdout() -> None:
 
 
 @contextmanager
-def session(ctx: typer.Context, as_json: bool = False) -> Iterator[Session]:
-    """Run a command body; a typed failure becomes its message and exit code."""
+def closed_pipe_ends_quietly() -> Iterator[None]:
+    """A write to a pipe whose reader has gone (``clusters show vil | head -1``) ends the
+    command with exit 141, as a process stopped by SIGPIPE, and nothing on stderr."""
     try:
-        yield Session(ctx, as_json)
-    except ClustersError as error:
-        report(error, as_json)
-        raise typer.Exit(error.exit_code) from None
+        yield
     except OSError as exc:
         if not _pipe_closed(exc):
             raise
         silence_stdout()
         raise typer.Exit(EXIT_PIPE) from None
+
+
+@contextmanager
+def session(ctx: typer.Context, as_json: bool = False) -> Iterator[Session]:
+    """Run a command body; a typed failure becomes its message and exit code."""
+    with closed_pipe_ends_quietly():
+        try:
+            yield Session(ctx, as_json)
+        except ClustersError as error:
+            report(error, as_json)
+            raise typer.Exit(error.exit_code) from None

@@ -10,6 +10,7 @@ and tables are as wide as their data, so a pipe never cuts a cell.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import sys
@@ -79,7 +80,13 @@ def console(stream: IO[str] | None = None):
             no_color=bool(os.environ.get("NO_COLOR")) or None,
             soft_wrap=False,
         )
+        # rich would exit 1 on a closed pipe; the command's session makes it exit 141.
+        found.on_broken_pipe = _pipe_closed
     return found
+
+
+def _pipe_closed() -> None:
+    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def new_table(*columns: str, title: str | None = None):
