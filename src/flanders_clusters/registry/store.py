@@ -112,9 +112,7 @@ def read_text(source: Source) -> str:
             f"{path}{via}: registry not found", f"check the path, or create one with {hint}"
         ) from None
     except IsADirectoryError:
-        raise RegistryNotFound(
-            f"{path}: is a folder, not a registry file", "name the registry file itself"
-        ) from None
+        raise _a_folder(path) from None
     except PermissionError as exc:
         raise UnreadablePermission(
             f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
@@ -122,6 +120,12 @@ def read_text(source: Source) -> str:
     except OSError as exc:
         raise RegistryNotFound(f"{path}: cannot read: {exc.strerror or exc}") from None
     return decode(raw, path)
+
+
+def _a_folder(path: Path) -> RegistryNotFound:
+    return RegistryNotFound(
+        f"{path}: is a folder, not a registry file", "name the registry file itself"
+    )
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -206,6 +210,8 @@ def ensure_writable(source: Source) -> None:
         )
     if not source.path.exists():
         read_text(source)  # raises the not-found error
+    if source.path.is_dir():  # before the lock, which would leave FOLDER.lock behind
+        raise _a_folder(source.path)
     target = target_of(source)
     if not os.access(target, os.W_OK):
         raise ReadOnly(
