@@ -35,18 +35,7 @@ def umask() -> int:
 # -- fmt --check ---------------------------------------------------------------------------
 
 
-def test_shipped_file_is_canonical() -> None:
-    result = run("--registry", str(SHIPPED_DATA), "fmt", "--check")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout == ""
-    assert "is in canonical form" in result.stderr
-
-
-def test_package_copy_is_the_repository_file_byte_for_byte() -> None:
-    assert (PACKAGE_DATA / "clusters.toml").read_bytes() == SHIPPED_DATA.read_bytes()
-    result = run("--registry", str(PACKAGE_DATA / "clusters.toml"), "fmt", "--check", "--json")
-    assert result.exit_code == 0
-    assert result.json()["canonical"] is True
+# The shipped file's own checks (canonical, copied byte for byte) are in test_shipped_data.py.
 
 
 @pytest.mark.slow

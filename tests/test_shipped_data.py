@@ -1,0 +1,239 @@
+"""The shipped registry: its sources, its references, its validity, and facts its sources give.
+
+``data/clusters.toml`` holds the real programme as public sources show it, and nothing
+invented (``data/README.md``). These tests hold it to that: every cluster and event cites
+a web page; every partner is there because it is a member of a cluster or took part in
+an event; the file validates, is canonical and is shipped unchanged; and a few facts are
+pinned to what their sources say, so that an edit that loses one fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import SHIPPED_DATA, run
+
+PACKAGE_DATA = Path(__file__).resolve().parent.parent / "src" / "flanders_clusters" / "data"
+SHIPPED = str(SHIPPED_DATA)
+
+
+@cache
+def shipped() -> dict:
+    with SHIPPED_DATA.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def show(cluster: str) -> dict:
+    done = run("--registry", SHIPPED, "show", cluster, "--json")
+    assert done.exit_code == 0, done.stdout
+    return done.json()
+
+
+def members(cluster: str) -> dict[str, str]:
+    """Partner id → role of each membership of ``cluster``, as ``show --json`` lists them."""
+    return {member["partner"]: member["role"] for member in show(cluster)["members"]}
+
+
+def is_web_page(source: str) -> bool:
+    return source.startswith(("https://", "http://")) and " " not in source
+
+
+# -- sources and references --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["clusters", "events"])
+def test_every_cluster_and_event_cites_a_web_page(table: str) -> None:
+    records = shipped()[table]
+    assert records, f"no {table} in the shipped registry"
+    for record_id, record in records.items():
+        sources = record.get("sources", [])
+        assert sources, f"{table}.{record_id} has no sources"
+        assert all(is_web_page(source) for source in sources), (record_id, sources)
+        assert len(sources) == len(set(sources)), f"{table}.{record_id} repeats a source"
+
+
+def test_every_partner_is_a_member_of_a_cluster_or_took_part_in_an_event() -> None:
+    data = shipped()
+    members_ = {m["partner"] for c in data["clusters"].values() for m in c.get("members", [])}
+    took_part = {p["partner"] for e in data["events"].values() for p in e.get("participants", [])}
+    organisers = {e["organiser"] for e in data["events"].values() if "organiser" in e}
+    unused = set(data["partners"]) - members_ - took_part - organisers
+    assert unused == set(), f"partners with no membership and no event: {sorted(unused)}"
+
+
+def test_events_name_known_clusters_and_partners_and_are_dated_in_order() -> None:
+    data = shipped()
+    for event_id, event in data["events"].items():
+        assert set(event.get("clusters", [])) <= set(data["clusters"]), event_id
+        named = [p["partner"] for p in event.get("participants", [])]
+        named += [event["organiser"]] if "organiser" in event else []
+        assert set(named) <= set(data["partners"]), event_id
+        assert len(named) == len(set(named)), f"{event_id} names an organisation twice"
+        assert event.get("end", event["start"]) >= event["start"], event_id
+
+
+def test_no_member_list_claims_to_be_complete() -> None:
+    # No source lists every member of a cluster: a list that claimed to be complete would
+    # turn the composition rules' partial-list info into errors the sources cannot back.
+    for cluster_id, cluster in shipped()["clusters"].items():
+        assert cluster.get("members_complete") is False, cluster_id
+
+
+def test_every_end_that_is_not_published_says_so_in_the_notes() -> None:
+    said = {"policy-max": "policy maximum", "estimate": "estimate"}
+    for cluster_id, cluster in shipped()["clusters"].items():
+        for period in cluster.get("funding", []):
+            basis = period.get("end_basis", "published")
+            if basis in said:
+                assert said[basis] in cluster["notes"], (cluster_id, basis)
+
+
+# -- valid, canonical, shipped unchanged ------------------------------------------------
+
+
+def assert_valid(on: str | None) -> None:
+    """``validate`` exits 0 and finds no error on ``on`` (today when None)."""
+    done = run("--registry", SHIPPED, "validate", "--json", *(("--on", on) if on else ()))
+    assert done.exit_code == 0, (on, done.stdout)
+    report = done.json()
+    assert report["valid"] is True and report["counts"]["error"] == 0, on
+
+
+@pytest.mark.parametrize("on", ["2026-11-30", None], ids=["2026-11-30", "today"])
+def test_validate_exits_0(on: str | None) -> None:
+    assert_valid(on)
+
+
+@pytest.mark.slow
+def test_validate_exits_0_every_half_year_of_the_programme() -> None:
+    for year in range(2015, 2034):
+        for month in ("01", "07"):
+            assert_valid(f"{year}-{month}-01")
+
+
+def test_shipped_file_is_canonical() -> None:
+    result = run("--registry", SHIPPED, "fmt", "--check")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "is in canonical form" in result.stderr
+
+
+def test_package_copy_is_the_repository_file_byte_for_byte() -> None:
+    assert (PACKAGE_DATA / "clusters.toml").read_bytes() == SHIPPED_DATA.read_bytes()
+    result = run("--registry", str(PACKAGE_DATA / "clusters.toml"), "fmt", "--check", "--json")
+    assert result.exit_code == 0
+    assert result.json()["canonical"] is True
+
+
+# -- facts the sources give --------------------------------------------------------------
+
+
+def test_flanders_health_is_the_network_run_by_three_organisations_that_became_medvia() -> None:
+    network = show("flanders-health")
+    assert network["type"] == "icn"
+    # "een initiatief van een consortium bestaande uit flanders.bio, DSP Valley en Medtech
+    # Flanders" (flanders.bio, April 2019)
+    assert members("flanders-health") == {
+        "dsp-valley": "founder",
+        "flanders-bio": "founder",
+        "medtech-flanders": "founder",
+    }
+    assert network["successor"].startswith("MEDVIA")
+    # started in 2018 (year only: its first day); the end is the 3-year policy maximum
+    assert [(p["start"], p["end"], p["end_basis"]) for p in network["funding"]] == [
+        ("2018-01-01", "2020-12-31", "policy-max")
+    ]
+    assert network["recognised"] is None  # no decision date is published
+    assert "inference" in network["notes"]  # the second call is inferred from the start
+
+
+def test_power_to_gas_lists_the_twelve_companies_of_the_2017_annual_report() -> None:
+    twelve = {
+        "air-liquide", "aspiravi", "atlas-copco", "colruyt", "deme", "eandis",
+        "engie", "fluxys", "hyundai", "mbz", "toyota", "vdl-bus-coach",
+    }  # fmt: skip
+    listed = show("power-to-gas")
+    companies = {m["partner"] for m in listed["members"] if m["kind"] == "company"}
+    assert companies == twelve
+    assert members("power-to-gas") == (
+        {partner: "member" for partner in twelve}
+        | {"province-of-west-flanders": "member", "waterstofnet": "board"}
+    )
+    assert listed["reported_members"] == 25
+    assert listed["funding"] == []  # no source dates its funding
+    assert "inference" in listed["notes"]  # the first call is inferred
+
+
+def test_flux50_lists_its_founding_group_of_nine() -> None:
+    assert members("flux50") == {
+        partner: "founder"
+        for partner in (
+            "agoria", "energyville", "ghent-university", "imec", "living-tomorrow",
+            "pixii", "smart-grids-flanders", "vcb", "voka",
+        )
+    }  # fmt: skip
+    assert "iMinds is now part of imec" in show("flux50")["notes"]
+
+
+def test_vil_lists_its_board_and_the_observer_is_not_a_member() -> None:
+    board = {
+        "dhl", "katoen-natie", "h-essers", "ecs", "hospital-logistics",  # logistics
+        "nike", "basf", "pfizer", "umicore", "samsonite",  # shippers
+        "imec", "vito", "vlir",  # strategic partners
+    }  # fmt: skip
+    listed = members("vil")
+    assert {partner for partner, role in listed.items() if role == "board"} == board
+    assert listed["flemish-government"] == "clusterpact"
+    assert "vlaio" not in listed  # an observer on the board
+    assert show("vil")["recognised"] == "2016-10-27"  # the Hermes committee's approval
+
+
+def test_euka_funding_ends_in_december_2019_as_an_estimate_and_its_host_is_no_member() -> None:
+    euka = show("euka")
+    assert [(p["end"], p["end_basis"]) for p in euka["funding"]] == [("2019-12-31", "estimate")]
+    listed = members("euka")
+    assert listed["willemen-groep"] == "board"  # its CEO chaired the steering group
+    assert "flanders-make" not in listed
+    gone = run("--registry", SHIPPED, "partner", "show", "flanders-make", "--json")
+    assert gone.exit_code == 4
+
+
+def test_flanders_food_lists_no_company_the_sources_do_not_call_a_member() -> None:
+    listed = members("flanders-food")
+    assert listed == {
+        "fevia-vlaanderen": "founder",
+        "flemish-government": "clusterpact",
+        "vlaio": "clusterpact",
+    }
+    for company in ("barry-callebaut", "vandemoortele", "soubry"):
+        gone = run("--registry", SHIPPED, "partner", "show", company, "--json")
+        assert gone.json()["error"]["code"] == "unknown-partner"
+    notes = show("flanders-food")["notes"]
+    assert "since 1 January 2018" in notes and "end of April" in notes  # the conflict
+
+
+def test_the_blue_cluster_signed_its_clusterpact_on_15_february_2019() -> None:
+    pact = [m for m in show("blue-cluster")["members"] if m["role"] == "clusterpact"]
+    assert [(m["partner"], m["since"]) for m in pact] == [("flemish-government", "2019-02-15")]
+
+
+def test_innovfest_2022_and_2024_bring_the_spearheads_together_sim_only_in_2022() -> None:
+    events = shipped()["events"]
+    spearheads = {cid for cid, c in shipped()["clusters"].items() if c["type"] == "spearhead"}
+    first, second = events["innovfest-2022"], events["innovfest-2024"]
+    assert (first["start"], first["place"]) == (dt.date(2022, 10, 24), "Technopolis, Mechelen")
+    assert set(first["clusters"]) == spearheads
+    assert (second["start"], second["place"]) == (dt.date(2024, 2, 20), "Lamot, Mechelen")
+    assert set(second["clusters"]) == spearheads - {"sim"}
+
+
+def test_tci_2019_ran_three_days_with_tours_by_six_programme_clusters() -> None:
+    tci = shipped()["events"]["tci-2019"]
+    assert (tci["start"], tci["end"]) == (dt.date(2019, 10, 8), dt.date(2019, 10, 10))
+    assert set(tci["clusters"]) == {
+        "blue-cluster", "catalisti", "flanders-food", "flanders-health", "flux50", "vil",
+    }  # fmt: skip
