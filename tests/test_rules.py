@@ -77,7 +77,7 @@ postal_code = "3000"
 
 ALL_CODES = [
     *(f"FC0{n:02d}" for n in range(1, 11)),
-    *(f"FC1{n:02d}" for n in (*range(1, 13), 14, 15, 16)),
+    *(f"FC1{n:02d}" for n in range(1, 17)),
     *(f"FC20{n}" for n in range(1, 5)),
 ]
 # The rules of the decree profile; the eccp profile's FC2xx are planted in test_profiles.py.
@@ -250,6 +250,10 @@ PLANTED = [
         [(ACME_IN_BETA, '{ partner = "acme", since = 2024-01-01 }')],
         "FC110", "beta", "acme", "warning", id="FC110-after-funding",
     ),
+    pytest.param(
+        [after('postal_code = "2000"\n', 'kbo_status = "not-found"\nkbo_checked = 2026-11-07\n')],
+        "FC113", None, "acme", "warning", id="FC113",
+    ),
 ]  # fmt: skip
 
 
@@ -300,6 +304,9 @@ def test_planted_violation_messages(tmp_path):
     assert message("FC108", NO_ACTION_PLAN) == "active network without an action_plan"
     assert message("FC109", after(COGS, 'country = "NL"\n')) == (
         "'cogs' is seated in NL, not in Flanders"
+    )
+    assert message("FC113", after('postal_code = "2000"\n', 'kbo_status = "not-found"\n')) == (
+        "enterprise number 0123.456.749 is not among the active enterprises of the KBO/BCE extract"
     )
 
 
@@ -798,7 +805,9 @@ def test_rules_json_gives_every_rule_its_name_severity_and_reason(tmp_path):
     severities = {code: row["severity"] for code, row in rows.items()}
     assert severities == {
         **dict.fromkeys(ALL_CODES[:15], "error"),
-        **dict.fromkeys(["FC106", "FC107", "FC108", "FC109", "FC110", "FC115", "FC116"], "warning"),
+        **dict.fromkeys(
+            ["FC106", "FC107", "FC108", "FC109", "FC110", "FC113", "FC115", "FC116"], "warning"
+        ),
         **dict.fromkeys(["FC111", "FC112", "FC114"], "info"),
         **dict.fromkeys(["FC201", "FC202", "FC203", "FC204"], "warning"),
     }

@@ -39,3 +39,7 @@ ESCA_NEEDS_ECCP = (
     "https://clustercollaboration.eu/news/esca-new-eligibility-criteria-cluster-management-"
     "excellence-labels"
 )
+KBO_OPEN_DATA = (
+    "https://economie.fgov.be/en/themes/enterprises/crossroads-bank-enterprises/"
+    "services-everyone/public-data-available-reuse/cbe-open-data"
+)
