@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..registry.fields import defaults
 from ..registry.records import Partner
 
 _COUNTRY = defaults(Partner)["country"]
+_PUNCTUATION = re.compile(r"[\W_]+")
+# Legal forms dropped when names are compared (Belgian ones in Dutch, French and German,
+# and the usual foreign ones), written as ``fold`` leaves them (dots and accents gone).
+# fmt: off
+LEGAL_FORMS = frozenset((
+    "nv", "sa", "bv", "srl", "bvba", "sprl", "sprlu", "ebvba", "cv", "sc", "cvba",
+    "scrl", "scri", "cvoa", "vof", "snc", "commv", "scs", "gcv", "sca", "cva", "vzw",
+    "asbl", "ivzw", "aisbl", "esv", "se", "sce", "eesv", "geie", "ewiv", "lv", "ag",
+    "gmbh", "kg", "ohg", "ltd", "llc", "inc", "plc", "corp", "sarl", "sas", "ug",
+))
+# fmt: on
+_CLOSED_UP = str.maketrans("", "", ".'’")
+LEGAL_FORM_PHRASES = (
+    "naamloze vennootschap",
+    "besloten vennootschap",
+    "cooperatieve vennootschap",
+    "commanditaire vennootschap",
+    "vennootschap onder firma",
+    "vereniging zonder winstoogmerk",
+    "societe anonyme",
+    "societe a responsabilite limitee",
+    "societe cooperative",
+    "societe en commandite",
+    "association sans but lucratif",
+)
 _ENTERPRISE = (  # a pattern, compiled on first use (and cached) by re
     r"^(?:BE)?\s*(\d{4})\.?(\d{3})\.?(\d{3})$|^(?:BE)?\s*(\d{3})\.?(\d{3})\.?(\d{3})$"
 )
@@ -42,6 +68,24 @@ def normalise_country(text: str) -> str | None:
     """An ISO 3166 alpha-2 code in capitals (``be`` → ``BE``), or None."""
     code = text.strip()
     return code.upper() if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents, punctuation or repeated spaces: ``Côte d'Ivoire`` →
+    ``cote d ivoire``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_PUNCTUATION.sub(" ", bare).split())
+
+
+def name_key(name: str) -> str:
+    """A name as compared with another: folded, legal-form words dropped, dots and
+    apostrophes closed up (``N.V.``, ``d'Or``): ``Acme N.V.`` and ``ACME nv`` both give
+    ``acme``. Empty when nothing but a legal form is left."""
+    text = f" {fold(name.translate(_CLOSED_UP))} "
+    for phrase in LEGAL_FORM_PHRASES:
+        text = text.replace(f" {phrase} ", " ")
+    return " ".join(word for word in text.split() if word not in LEGAL_FORMS)
 
 
 def country(partner: Partner) -> str:
