@@ -58,6 +58,7 @@ COMMANDS = {
     "update-participant": "events",
     "remove-participant": "events",
     "import-participants": "events",
+    "enrich": "enrich",
     "fmt": "registry",
     "schema": "registry",
     "init": "registry",

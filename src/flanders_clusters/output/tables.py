@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..registry.words import KBO_FIELDS
 from .console import STATUS_STYLE, cell, clean, new_table
 from .gantt import TYPE_LABEL, summary
 
@@ -117,11 +118,16 @@ def partners_table(rows: list[dict[str, Any]]):
 
 
 def partner_tables(detail: dict[str, Any]) -> list[Any]:
-    fields = _fields_table([(k, v) for k, v in detail.items() if k not in _LISTS])
-    memberships = rows_table(
-        detail["clusters"], MEMBERSHIP_COLUMNS, f"clusters ({len(detail['clusters'])})"
+    """The partner's fields, those of the KBO/BCE extract (``enrich kbo``) apart, its
+    memberships and the events it took part in."""
+    own = [(k, v) for k, v in detail.items() if k not in _LISTS and k not in KBO_FIELDS]
+    drawn = [_fields_table(own)]
+    kbo = [(k, detail.get(k)) for k in KBO_FIELDS]
+    if any(value not in (None, []) for _, value in kbo):
+        drawn.append(_fields_table(kbo, title="KBO/BCE"))
+    drawn.append(
+        rows_table(detail["clusters"], MEMBERSHIP_COLUMNS, f"clusters ({len(detail['clusters'])})")
     )
-    drawn = [fields, memberships]
     if detail.get("events"):
         columns = {**BRIEF_EVENT_COLUMNS, "role": "role"}
         drawn.append(rows_table(detail["events"], columns, f"events ({len(detail['events'])})"))

@@ -38,6 +38,10 @@ LABEL_SCHEMES = ("esca",)
 LABEL_LEVELS = ("bronze", "silver", "gold")
 KBO_STATUSES = ("active", "not-found")
 NACE_VERSIONS = ("2003", "2008", "2025")
+# The partner fields that record the KBO/BCE extract (``enrich kbo``), and those of them
+# and of the seat that the extract fills.
+KBO_FIELDS = ("legal_name", "nace", "nace_version", "kbo_status", "kbo_checked")
+KBO_DATA_FIELDS = ("legal_name", "postal_code", "country", "nace", "nace_version")
 SEVERITIES = ("error", "warning", "info")
 PROFILES = ("decree", "eccp")
 

@@ -1,0 +1,196 @@
+"""``enrich kbo``: partner data from the KBO/BCE open-data extract, as one edit.
+
+``kbo_extract.read`` says what the extract holds for the registry's enterprise numbers;
+``apply`` — a pure change of the data, run in the transaction like every edit — records
+the check on each partner with a number (``kbo_status``, ``kbo_checked``) and fills what
+is missing: ``legal_name``, ``postal_code`` (or ``country``, for a seat abroad), ``nace``
+and ``nace_version``. A value already in the registry is kept and, when the extract
+says otherwise, reported as a difference; ``refresh`` names the fields for which the
+extract's value is taken instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import shown
+from ..programme import identity
+from ..registry.words import KBO_DATA_FIELDS
+from .kbo_extract import Enterprise, Extract
+
+FIELDS = KBO_DATA_FIELDS  # legal_name, postal_code, country, nace, nace_version
+
+
+def numbers(data: dict[str, Any]) -> set[str]:
+    """The enterprise numbers of the registry's partners."""
+    partners = data.get("partners") or {}
+    return {p["enterprise_number"] for p in partners.values() if p.get("enterprise_number")}
+
+
+def name_keys(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Name key → ids of the partners without an enterprise number that bear it (their
+    name and legal name), for ``--match-names``."""
+    out: dict[str, list[str]] = {}
+    for partner_id, partner in sorted((data.get("partners") or {}).items()):
+        if partner.get("enterprise_number"):
+            continue
+        for name in (partner.get("name"), partner.get("legal_name")):
+            key = identity.name_key(name) if name else ""
+            if key and partner_id not in out.setdefault(key, []):
+                out[key].append(partner_id)
+    return out
+
+
+def _values(partner: dict[str, Any], found: Enterprise) -> list[tuple[str, Any]]:
+    """(field, the extract's value) for each field the extract speaks of; None: the
+    extract says there is none (the postal code of a seat abroad)."""
+    out: list[tuple[str, Any]] = []
+    if found.legal_name is not None:
+        out.append(("legal_name", found.legal_name))
+    seat = found.seat
+    if seat is not None:
+        if seat.country == "BE":
+            if seat.postal_code is not None:
+                out.append(("postal_code", seat.postal_code))
+        else:
+            out.append(("postal_code", None))
+        out.append(("country", seat.country))
+    if found.nace is not None:
+        out.append(("nace", found.nace))
+        out.append(("nace_version", found.nace_version))
+    return out
+
+
+def _same(field: str, ours: Any, theirs: Any) -> bool:
+    if field == "nace":
+        return sorted(ours) == sorted(theirs)
+    return ours == theirs
+
+
+def apply(
+    data: dict[str, Any], extract: Extract, refresh: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Record the check on every partner whose number was looked up, fill what is
+    missing, take the extract's value for the ``refresh`` fields; return the summary."""
+    if "nace" in refresh:
+        refresh = refresh | {"nace_version"}  # codes and their version go together
+    partners = data.get("partners") or {}
+    filled = dict.fromkeys(FIELDS, 0)
+    refreshed = dict.fromkeys(FIELDS, 0)
+    differing: list[dict[str, Any]] = []
+    not_found: list[str] = []
+    checked = found_count = 0
+    changed = False
+
+    def put(partner: dict[str, Any], field: str, value: Any) -> None:
+        nonlocal changed
+        if value is None:
+            changed |= partner.pop(field, None) is not None
+        elif partner.get(field) != value:
+            partner[field] = value
+            changed = True
+
+    for partner_id in sorted(partners):
+        partner = partners[partner_id]
+        number = partner.get("enterprise_number")
+        if not number or number not in extract.looked_up:
+            continue  # no number, or one given while the extract was read
+        checked += 1
+        found = extract.found.get(number)
+        put(partner, "kbo_status", "active" if found else "not-found")
+        put(partner, "kbo_checked", extract.snapshot)
+        if found is None:
+            not_found.append(partner_id)
+            continue
+        found_count += 1
+        for field, theirs in _values(partner, found):
+            ours = partner.get(field)
+            if field == "country" and ours is None and theirs == "BE":
+                continue  # absent is the default, BE
+            if field == "nace_version" and not _same("nace", partner.get("nace") or [], found.nace):
+                continue  # a version describes codes: not the extract's for other codes
+            if ours is None:
+                if theirs is not None:
+                    put(partner, field, theirs)
+                    filled[field] += 1
+            elif theirs is None or not _same(field, ours, theirs):
+                if field in refresh:
+                    put(partner, field, theirs)
+                    refreshed[field] += 1
+                else:
+                    differing.append(
+                        {"partner": partner_id, "field": field, "registry": ours, "kbo": theirs}
+                    )
+    return {
+        "extract": extract.path,
+        "extract_number": extract.number,
+        "snapshot": extract.snapshot,
+        "checked": checked,
+        "found": found_count,
+        "filled": filled,
+        "refreshed": refreshed,
+        "differing": differing,
+        "not_found": not_found,
+        "malformed_rows": extract.malformed,
+        "suggestions": None,
+        "changed": changed,
+    }
+
+
+def suggestions(data: dict[str, Any], extract: Extract) -> list[dict[str, Any]]:
+    """The numbers ``--match-names`` suggests: one row per partner and enterprise."""
+    partners = data.get("partners") or {}
+    return [
+        {
+            "partner": partner_id,
+            "name": partners.get(partner_id, {}).get("name"),
+            "enterprise_number": number,
+            "kbo_name": kbo_name,
+        }
+        for partner_id in sorted(extract.suggestions)
+        for number, kbo_name in extract.suggestions[partner_id]
+    ]
+
+
+# -- the summary for people ---------------------------------------------------------------------
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{field} {n}" for field, n in counts.items() if n) or "nothing"
+
+
+def details(outcome: dict[str, Any]) -> list[str]:
+    """The lines of the summary before the last (``headline``)."""
+    number = f", extract no. {outcome['extract_number']}" if outcome["extract_number"] else ""
+    lines = [
+        f"KBO/BCE extract {outcome['extract']}{number}, snapshot of "
+        f"{outcome['snapshot'].isoformat()}",
+        f"checked {outcome['checked']} partners with an enterprise number: "
+        f"{outcome['found']} found, {len(outcome['not_found'])} not found",
+        f"filled: {_counts(outcome['filled'])}",
+    ]
+    if any(outcome["refreshed"].values()):
+        lines.append(f"refreshed: {_counts(outcome['refreshed'])}")
+    if outcome["not_found"]:
+        lines.append("not among the active enterprises (FC113): " + ", ".join(outcome["not_found"]))
+    for item in outcome["differing"]:
+        lines.append(
+            f"kept {item['partner']} {item['field']} {shown(item['registry'])}; "
+            f"the KBO/BCE has {shown(item['kbo'])} (--refresh {item['field']} takes it)"
+        )
+    for row in outcome["malformed_rows"]:
+        lines.append(f"malformed row skipped: {row['file']}:{row['line']}: {row['reason']}")
+    for row in outcome["suggestions"] or ():
+        lines.append(
+            f"suggestion (not applied): {row['partner']} ({row['name']}) may be "
+            f"{row['enterprise_number']}, {row['kbo_name']!r} in the KBO/BCE"
+        )
+    if outcome["suggestions"] == []:
+        lines.append("suggestions: no partner without a number has a name found in the extract")
+    return lines
+
+
+def headline(outcome: dict[str, Any]) -> str:
+    if not outcome["changed"]:
+        return "unchanged: the registry already holds what the extract says"
+    return f"recorded the check of {outcome['checked']} partners against the KBO/BCE extract"

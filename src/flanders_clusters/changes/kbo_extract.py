@@ -1,0 +1,526 @@
+"""Reading the KBO/BCE open-data extract: what it says about the registry's enterprises.
+
+The Crossroads Bank for Enterprises publishes its active enterprises every month as a ZIP
+of CSV files (``KboOpenData_<n>_<yyyy>_<mm>_Full.zip``, about 1.6 GB unpacked): comma
+separated, quoted, dates ``dd-mm-yyyy``. ``read`` takes the ZIP or its unpacked folder and
+the enterprise numbers wanted, and streams each file it needs row by row straight from
+the ZIP — ``meta.csv`` (snapshot date, extract number), ``code.csv`` (the language codes),
+``enterprise.csv``, ``denomination.csv``, ``address.csv``, ``activity.csv`` — keeping only
+the rows of those numbers, so its memory does not grow with the extract.
+
+A malformed row (a wrong number of cells, text that is not CSV, a value that cannot be
+read) is reported with its file and line and skipped. A file missing from the extract,
+or a ZIP that cannot be read, is a ``KboExtractError`` (exit 3) naming it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import KboExtractError
+from ..programme import countries
+from ..programme.identity import name_key
+from ..registry.words import NACE_PATTERN, NACE_VERSIONS
+
+# The columns each file must have (others are allowed and ignored); the first is the key.
+COLUMNS = {
+    "meta.csv": ("Variable", "Value"),
+    "code.csv": ("Category", "Code", "Language", "Description"),
+    "enterprise.csv": ("EnterpriseNumber",),
+    "denomination.csv": ("EntityNumber", "Language", "TypeOfDenomination", "Denomination"),
+    "address.csv": (
+        "EntityNumber",
+        "TypeOfAddress",
+        "CountryNL",
+        "CountryFR",
+        "Zipcode",
+        "DateStrikingOff",
+    ),
+    "activity.csv": (
+        "EntityNumber",
+        "ActivityGroup",
+        "NaceVersion",
+        "NaceCode",
+        "Classification",
+    ),
+}
+NAME = "001"  # TypeOfDenomination: the name (002 abbreviation, 003 commercial name)
+SEAT = "REGO"  # TypeOfAddress: the registered seat
+VAT = "001"  # ActivityGroup: the VAT activities
+MAIN = "MAIN"  # Classification: the main activity
+# Names are taken in this order of language; a name in another language comes last.
+LANGUAGES = ("nl", "fr", "de", "en")
+# The names of the four languages in the descriptions of code.csv, in each of them.
+LANGUAGE_NAMES = {
+    "nl": {"nederlands", "néerlandais", "niederländisch", "dutch"},
+    "fr": {"frans", "français", "französisch", "french"},
+    "de": {"duits", "allemand", "deutsch", "german"},
+    "en": {"engels", "anglais", "englisch", "english"},
+}
+# The codes the KBO documents (1 French, 2 Dutch, 3 German, 4 English), used only when
+# code.csv has no Language category.
+DOCUMENTED_LANGUAGES = {"1": "fr", "2": "nl", "3": "de", "4": "en"}
+MAX_SUGGESTIONS = 10  # per partner: a common name could match thousands of enterprises
+FIX = "download the full extract again (KboOpenData_<n>_<yyyy>_<mm>_Full.zip) and pass it whole"
+_DAY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
+_NACE = re.compile(NACE_PATTERN)
+_NACE_DIGITS = {"2003": 5, "2008": 5, "2025": 7}
+# What reading a damaged or unreadable member raises (RuntimeError: an encrypted one,
+# NotImplementedError: a compression method zipfile lacks).
+_OPEN_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+)
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """The registered seat: a Belgian postal code, or the country of a seat abroad."""
+
+    postal_code: str | None = None
+    country: str = "BE"
+
+
+@dataclass
+class Enterprise:
+    """What the extract says about one enterprise (None: the extract gives nothing)."""
+
+    legal_name: str | None = None
+    seat: Seat | None = None
+    nace: list[str] | None = None
+    nace_version: str | None = None
+
+
+@dataclass
+class Extract:
+    """The result of reading an extract for a set of enterprise numbers."""
+
+    path: str
+    snapshot: dt.date
+    number: str | None
+    looked_up: frozenset[str]
+    found: dict[str, Enterprise] = field(default_factory=dict)
+    malformed: list[dict[str, Any]] = field(default_factory=list)
+    # partner id → [(enterprise number, name in the extract)], with ``names``
+    suggestions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def parse_day(text: str) -> dt.date:
+    """``07-11-2026`` → 2026-11-07; ValueError for anything else."""
+    match = _DAY.match(text)
+    if not match:
+        raise ValueError(text)
+    day, month, year = (int(part) for part in match.groups())
+    return dt.date(year, month, day)
+
+
+# -- the files of an extract ------------------------------------------------------------------
+
+
+class _Files:
+    """The files of an extract: the members of its ZIP, or the files of its folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.zip: zipfile.ZipFile | None = None
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        if path.is_dir():
+            missing = [name for name in COLUMNS if not (path / name).is_file()]
+        else:
+            self.zip = _open_zip(path)
+            for info in sorted(self.zip.infolist(), key=lambda i: i.filename.count("/")):
+                base = info.filename.rsplit("/", 1)[-1]
+                if not info.is_dir():
+                    self.members.setdefault(base, info)
+            missing = [name for name in COLUMNS if name not in self.members]
+        if missing:
+            raise KboExtractError(
+                f"{path}: the extract has no {', '.join(missing)}",
+                "pass the whole KBO Open Data full extract (the ZIP or its unpacked "
+                "folder); if files were lost in unpacking, download it again",
+            )
+
+    def size(self, name: str) -> int:
+        if self.zip is not None:
+            return self.members[name].file_size
+        return (self.path / name).stat().st_size
+
+    def where(self, name: str) -> str:
+        return f"{self.path}!{self.members[name].filename}" if self.zip else str(self.path / name)
+
+    def _binary(self, name: str) -> IO[bytes]:
+        if self.zip is not None:
+            return self.zip.open(self.members[name])
+        return open(self.path / name, "rb")  # closed with its text stream
+
+    @contextmanager
+    def text(self, name: str, tick: Callable[[int], None] | None = None) -> Iterator[IO[str]]:
+        """The file as text, decoded as it is read (a byte-order mark dropped)."""
+        try:
+            raw = self._binary(name)
+        except _OPEN_ERRORS as exc:
+            raise KboExtractError(f"{self.where(name)}: cannot be read: {_why(exc)}", FIX) from None
+        if tick is not None:
+            raw = io.BufferedReader(_Counted(raw, tick), buffer_size=1 << 16)
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+        try:
+            yield stream
+        except _READ_ERRORS as exc:  # a damaged member: bad CRC, a cut stream
+            raise KboExtractError(f"{self.where(name)}: cannot be read: {_why(exc)}", FIX) from None
+        finally:
+            stream.close()
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise KboExtractError(
+            f"{path}: no such file or folder",
+            "give the path of the KBO Open Data full extract: the ZIP or its unpacked folder",
+        ) from None
+    except PermissionError:
+        raise KboExtractError(f"{path}: permission denied", "make the extract readable") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise KboExtractError(
+            f"{path}: not a ZIP file, or a damaged one ({_why(exc)})",
+            "pass the ZIP as downloaded, or its unpacked folder; "
+            "if the download was cut, download it again",
+        ) from None
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+class _Counted(io.RawIOBase):
+    """A binary stream that reports how many bytes were read (for the progress bar)."""
+
+    def __init__(self, raw: IO[bytes], tick: Callable[[int], None]) -> None:
+        self._raw, self._tick = raw, tick
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self._tick(count or 0)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+class _Reader:
+    """One pass over an extract: the files, the rows kept, the malformed rows."""
+
+    def __init__(self, files: _Files, wanted: frozenset[str], tick) -> None:
+        self.files = files
+        self.wanted = wanted
+        self.tick = tick
+        self.malformed: list[dict[str, Any]] = []
+        self.languages: dict[str, str] = {}
+        self.found: set[str] = set()
+        self.names: dict[str, tuple[int, str]] = {}
+        self.seats: dict[str, Seat] = {}
+        self.activities: dict[str, dict[str, list[str]]] = {}
+        self.suggestions: dict[str, list[tuple[str, str]]] = {}
+
+    def bad(self, name: str, line: int, reason: str) -> None:
+        self.malformed.append({"file": name, "line": line, "reason": reason})
+
+    def scan(
+        self,
+        name: str,
+        keep: Callable[[list[str], Callable[[], int]], None],
+        every_row: bool = False,
+    ) -> None:
+        """Call ``keep(cells, line)`` for each row of a wanted number (every row with
+        ``every_row``), with the cells of ``COLUMNS[name]`` in that order; ``line()``
+        gives the line the row starts on. Rows of the wrong width, and text that is not
+        CSV, are reported and skipped."""
+        with self.files.text(name, self.tick) as stream:
+            reader = csv.reader(stream)
+            order = self._header(name, reader)
+            width = self._width
+            key = order[0]
+            wanted = self.wanted
+            plain = order == list(range(width))  # the row is the cells, in order
+
+            while True:
+                try:
+                    for row in reader:
+                        if len(row) != width:
+                            self._wrong_width(name, reader.line_num, row, width)
+                        elif every_row or row[key] in wanted:
+                            cells = row if plain else [row[i] for i in order]
+                            keep(cells, lambda row=row: _first_line(reader.line_num, row))
+                    return
+                except csv.Error as exc:
+                    self.bad(name, reader.line_num, f"not CSV: {exc}")
+
+    def _header(self, name: str, reader: Any) -> list[int]:
+        try:
+            header = [cell.strip() for cell in next(reader)]
+        except StopIteration:
+            raise KboExtractError(f"{self.files.where(name)}: the file is empty", FIX) from None
+        except csv.Error as exc:
+            raise KboExtractError(f"{self.files.where(name)}:1: not CSV: {exc}", FIX) from None
+        missing = [column for column in COLUMNS[name] if column not in header]
+        if missing:
+            raise KboExtractError(
+                f"{self.files.where(name)}:1: no column {', '.join(missing)} in the header",
+                "pass the KBO Open Data full extract as published: " + FIX,
+            )
+        self._width = len(header)
+        return [header.index(column) for column in COLUMNS[name]]
+
+    def _wrong_width(self, name: str, end: int, row: list[str], width: int) -> None:
+        if row:  # an empty line holds nothing: skipped quietly
+            self.bad(
+                name,
+                _first_line(end, row),
+                f"{len(row)} cells where the header has {width}",
+            )
+
+
+def _first_line(end: int, row: list[str] | None) -> int:
+    """The line a row starts on, from the line it ends on and the line breaks inside
+    its quoted cells."""
+    if not row:
+        return end
+    breaks = sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in row)
+    return end - breaks
+
+
+def _text(value: str, column: str) -> str:
+    """A one-line text cell, trimmed; ValueError with the reason."""
+    text = value.strip()
+    if "\ufffd" in text:
+        raise ValueError(f"{column} is not UTF-8")
+    if "\n" in text or "\r" in text:
+        raise ValueError(f"{column} {text!r} spans lines")
+    return text
+
+
+def read(
+    path: Path,
+    numbers: Collection[str],
+    *,
+    names: Mapping[str, Collection[str]] | None = None,
+    progress: Callable[[int], AbstractContextManager[Callable[[int], Any] | None]] | None = None,
+) -> Extract:
+    """Read the extract at ``path`` (a ZIP or a folder) for the enterprise ``numbers``.
+
+    ``names`` (name key → partner ids, see ``identity.name_key``) asks for suggestions:
+    the enterprises whose name has one of those keys. ``progress(total)``, a context
+    manager, may give a ``tick(done)`` for a bar, counting the bytes of the files as they
+    are read.
+    """
+    files = _Files(Path(path))
+    try:
+        total = sum(files.size(name) for name in COLUMNS)
+        with progress(total) if progress is not None else nullcontext() as tick:
+            reader = _Reader(files, frozenset(numbers), _ticker(tick))
+            snapshot, number = _meta(reader)
+            reader.languages = _languages(reader)
+            reader.scan("enterprise.csv", lambda row, line: reader.found.add(row[0]))
+            _denominations(reader, names)
+            reader.scan("address.csv", lambda row, line: _address(reader, row, line))
+            reader.scan("activity.csv", lambda row, line: _activity(reader, row, line))
+    finally:
+        files.close()
+    return Extract(
+        path=str(path),
+        snapshot=snapshot,
+        number=number,
+        looked_up=reader.wanted,
+        found={number: _enterprise(reader, number) for number in sorted(reader.found)},
+        malformed=reader.malformed,
+        suggestions=reader.suggestions,
+    )
+
+
+def _ticker(tick: Callable[[int], Any] | None) -> Callable[[int], None] | None:
+    if tick is None:
+        return None
+    done = 0
+
+    def add(count: int) -> None:
+        nonlocal done
+        done += count
+        tick(done)
+
+    return add
+
+
+def _meta(reader: _Reader) -> tuple[dt.date, str | None]:
+    values: dict[str, tuple[str, int]] = {}
+    reader.scan(
+        "meta.csv",
+        lambda row, line: values.setdefault(row[0].strip(), (row[1].strip(), line())),
+        every_row=True,
+    )
+    where = reader.files.where("meta.csv")
+    if "SnapshotDate" not in values:
+        raise KboExtractError(f"{where}: no SnapshotDate", FIX)
+    text, line = values["SnapshotDate"]
+    try:
+        snapshot = parse_day(text)
+    except ValueError:
+        raise KboExtractError(
+            f"{where}:{line}: SnapshotDate {text!r} is not a date dd-mm-yyyy", FIX
+        ) from None
+    number = values.get("ExtractNumber", ("", 0))[0] or None
+    return snapshot, number
+
+
+def _languages(reader: _Reader) -> dict[str, str]:
+    """Language code → ``nl``, ``fr``, ``de`` or ``en``, from the descriptions of the
+    Language codes in code.csv (the code described as "Nederlands" in Dutch is Dutch)."""
+    described: dict[str, set[str]] = {}
+
+    def keep(row: list[str], line: Callable[[], int]) -> None:
+        if row[0].strip() == "Language":
+            described.setdefault(row[1].strip(), set()).add(row[3].strip().casefold())
+
+    reader.scan("code.csv", keep, every_row=True)
+    if not described:
+        return dict(DOCUMENTED_LANGUAGES)
+    out = {}
+    for code, descriptions in described.items():
+        for language, own in LANGUAGE_NAMES.items():
+            if descriptions & own:
+                out[code] = language
+                break
+    return out
+
+
+def _denominations(reader: _Reader, names: Mapping[str, Collection[str]] | None) -> None:
+    ranks = {code: LANGUAGES.index(language) for code, language in reader.languages.items()}
+    unknown = len(LANGUAGES)
+    kept = reader.names
+    wanted = reader.wanted
+
+    def keep(row: list[str], line: Callable[[], int]) -> None:
+        number, language, kind, text = row
+        if names is not None:
+            _suggest(reader, names, row)
+            if number not in wanted:
+                return
+        if kind != NAME:
+            return
+        try:
+            name = _text(text, "Denomination")
+        except ValueError as exc:
+            reader.bad("denomination.csv", line(), str(exc))
+            return
+        if not name:
+            reader.bad("denomination.csv", line(), "Denomination is empty")
+            return
+        rank = ranks.get(language.strip(), unknown)
+        if number not in kept or rank < kept[number][0]:
+            kept[number] = (rank, name)
+
+    reader.scan("denomination.csv", keep, every_row=names is not None)
+
+
+def _suggest(reader: _Reader, names: Mapping[str, Collection[str]], row: list[str]) -> None:
+    number = row[0]
+    if len(number) != 12 or number[4] != "." or number[8] != ".":
+        return  # an establishment unit: its number is not an enterprise number
+    key = name_key(row[3])
+    if not key or key not in names:
+        return
+    for partner in names[key]:
+        found = reader.suggestions.setdefault(partner, [])
+        if len(found) < MAX_SUGGESTIONS and all(number != known for known, _ in found):
+            found.append((number, row[3].strip()))
+
+
+def _address(reader: _Reader, row: list[str], line: Callable[[], int]) -> None:
+    number, kind, country_nl, country_fr, zipcode, struck = row
+    if kind.strip() != SEAT or number in reader.seats:
+        return
+    try:
+        if struck.strip():
+            parse_day(struck.strip())
+            return  # a struck-off address is not used
+    except ValueError:
+        reader.bad("address.csv", line(), f"DateStrikingOff {struck!r} is not a date dd-mm-yyyy")
+        return
+    try:
+        abroad = [_text(country_nl, "CountryNL"), _text(country_fr, "CountryFR")]
+        postal_code = _text(zipcode, "Zipcode")
+    except ValueError as exc:
+        reader.bad("address.csv", line(), str(exc))
+        return
+    if any(abroad):
+        code = countries.code_of(*filter(None, abroad))
+        if code is None:
+            shown = " / ".join(repr(name) for name in abroad if name)
+            reader.bad(
+                "address.csv", line(), f"country {shown} is not one this tool knows; seat not used"
+            )
+            return
+        reader.seats[number] = Seat(None, code)
+        return
+    reader.seats[number] = Seat(postal_code or None, "BE")
+
+
+def _activity(reader: _Reader, row: list[str], line: Callable[[], int]) -> None:
+    number, group, version, code, classification = row
+    if group.strip() != VAT or classification.strip() != MAIN:
+        return
+    version, code = version.strip(), code.strip()
+    if version not in NACE_VERSIONS:
+        reader.bad(
+            "activity.csv", line(), f"NaceVersion {version!r} is not {', '.join(NACE_VERSIONS)}"
+        )
+        return
+    digits = _NACE_DIGITS[version]
+    if not _NACE.match(code) or len(code) != digits:
+        reader.bad(
+            "activity.csv",
+            line(),
+            f"NaceCode {code!r} is not {digits} digits (NACE {version}, written without dots)",
+        )
+        return
+    codes = reader.activities.setdefault(number, {}).setdefault(version, [])
+    if code not in codes:
+        codes.append(code)
+
+
+def _enterprise(reader: _Reader, number: str) -> Enterprise:
+    name = reader.names.get(number)
+    by_version = reader.activities.get(number) or {}
+    newest = max(by_version, key=int) if by_version else None
+    return Enterprise(
+        legal_name=name[1] if name else None,
+        seat=reader.seats.get(number),
+        nace=sorted(by_version[newest]) if newest else None,
+        nace_version=newest,
+    )
