@@ -206,6 +206,14 @@ NACE_2008 = ("62010", "46900", "41201", "70220", "10711", "49410", "71121", "561
 NACE_2025 = ("6210001", "4690001", "4120101", "7020001", "1071101", "4941001")
 
 
+def mix(index: int) -> int:
+    """A hash of an index whose every bit varies (splitmix64's finaliser)."""
+    z = (index * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return z ^ (z >> 31)
+
+
 class Synthetic:
     """``count`` enterprises, each made from its index (the same every time)."""
 
@@ -222,64 +230,70 @@ class Synthetic:
             "contact.csv": self._contacts,
         }[name]
         for index in range(self.count):
-            yield from make(index, enterprise_number(index), (index * 2654435761) % 2**32)
+            yield from make(index, enterprise_number(index), mix(index))
 
     @staticmethod
     def _enterprise(index: int, number: str, h: int) -> Iterator[list[str]]:
-        legal = h % 5 < 3
-        start = f"{1 + h % 28:02d}-{1 + h % 12:02d}-{1950 + h % 75}"
+        legal = h % 5 < 3  # the same test in _addresses: natural persons have none
+        start = f"{1 + (h >> 8) % 28:02d}-{1 + (h >> 16) % 12:02d}-{1950 + (h >> 24) % 75}"
         yield [number, "AC", "000", "2" if legal else "1", "014" if legal else "", "", start]
 
     @staticmethod
     def _denominations(index: int, number: str, h: int) -> Iterator[list[str]]:
-        word = WORDS[h % len(WORDS)]
-        other = WORDS[(h >> 8) % len(WORDS)]
-        if h % 50 == 0:
+        word = WORDS[(h >> 8) % len(WORDS)]
+        other = WORDS[(h >> 16) % len(WORDS)]
+        french = (h >> 24) % 20 < 7
+        dutch = f"{word} {other} {index} NV"
+        if (h >> 32) % 50 == 0:
             yield [number, "2", "001", f'Bakkerij "{other}", {word} {index} BV']
-        elif h % 20 < 7:
-            yield [number, "1", "001", f"{FRENCH[h % len(FRENCH)]} {other} {index} SRL"]
+        elif french:
+            yield [number, "1", "001", f"{FRENCH[(h >> 8) % len(FRENCH)]} {other} {index} SRL"]
         else:
-            yield [number, "2", "001", f"{word} {other} {index} NV"]
-        if h % 10 == 1:  # bilingual: the same name in French too
-            yield [number, "1", "001", f"{FRENCH[(h >> 4) % len(FRENCH)]} {other} {index} SA"]
-        if h % 100 == 2:
+            yield [number, "2", "001", dutch]
+        extra = (h >> 40) % 100
+        if extra < 10:  # bilingual: its name in the other language too
+            if french:
+                yield [number, "2", "001", dutch]
+            else:
+                yield [number, "1", "001", f"{FRENCH[(h >> 8) % len(FRENCH)]} {other} {index} SA"]
+        elif extra == 10:
             yield [number, "3", "001", f"{word} {other} {index} GmbH"]
-        if h % 100 == 3:
+        elif extra == 11:
             yield [number, "4", "001", f"{word} {other} {index} Ltd"]
-        if h % 7 == 0:
+        if (h >> 48) % 7 == 0:
             yield [number, "2", "002", f"{word[:3].upper()}{index % 1000}"]
-        if h % 9 == 0:
+        if (h >> 52) % 9 == 0:
             yield [number, "2", "003", f"{other}, {word} & Co"]
 
     @staticmethod
     def _addresses(index: int, number: str, h: int) -> Iterator[list[str]]:
         if h % 5 >= 3:
             return  # natural persons: no address in the open data
-        struck = f"{1 + h % 28:02d}-0{1 + h % 9}-2024" if h % 97 == 5 else ""
-        if h % 100 == 7:
-            country_nl, country_fr, code, town_nl, town_fr = ABROAD[h % len(ABROAD)]
+        struck = f"{1 + (h >> 8) % 28:02d}-0{1 + (h >> 16) % 9}-2024" if (h >> 56) % 97 == 5 else ""
+        number_in_street = str(1 + (h >> 24) % 250)
+        if (h >> 32) % 100 == 7:
+            country_nl, country_fr, code, town_nl, town_fr = ABROAD[(h >> 40) % len(ABROAD)]
             street = "Rue de la Paix"
             yield [number, "REGO", country_nl, country_fr, code, town_nl, town_fr,
-                   street, street, str(1 + h % 200), "", "", struck]  # fmt: skip
+                   street, street, number_in_street, "", "", struck]  # fmt: skip
             return
-        code, town_nl, town_fr = TOWNS[h % len(TOWNS)]
-        street = f"{WORDS[(h >> 3) % len(WORDS)]}straat"
-        box = f"bus {h % 9}" if h % 6 == 0 else ""
+        code, town_nl, town_fr = TOWNS[(h >> 40) % len(TOWNS)]
+        street = f"{WORDS[(h >> 44) % len(WORDS)]}straat"
+        box = f"bus {(h >> 48) % 9}" if (h >> 50) % 6 == 0 else ""
         yield [number, "REGO", "", "", code, town_nl, town_fr, street, street,
-               str(1 + h % 250), box, "", struck]  # fmt: skip
+               number_in_street, box, "", struck]  # fmt: skip
 
     @staticmethod
     def _activities(index: int, number: str, h: int) -> Iterator[list[str]]:
-        count = 1 + h % 4  # 1 to 4 rows: 2.5 per enterprise
-        old = NACE_2008[h % len(NACE_2008)]
-        yield [number, "001", "2008", old, "MAIN"]
+        count = 1 + (h >> 8) % 4  # 1 to 4 rows: 2.5 per enterprise
+        yield [number, "001", "2008", NACE_2008[(h >> 16) % len(NACE_2008)], "MAIN"]
         if count > 1:
-            yield [number, "001", "2008", NACE_2008[(h >> 5) % len(NACE_2008)], "SECO"]
+            yield [number, "001", "2008", NACE_2008[(h >> 24) % len(NACE_2008)], "SECO"]
         if count > 2:
-            yield [number, "003", "2025", NACE_2025[(h >> 7) % len(NACE_2025)], "MAIN"]
+            yield [number, "003", "2025", NACE_2025[(h >> 32) % len(NACE_2025)], "MAIN"]
         if count > 3:
-            yield [number, "001", "2025", NACE_2025[h % len(NACE_2025)], "MAIN"]
-        if h % 17 == 0:
+            yield [number, "001", "2025", NACE_2025[(h >> 40) % len(NACE_2025)], "MAIN"]
+        if (h >> 48) % 17 == 0:
             yield [number, "001", "2003", "72220", "MAIN"]
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Benchmarks of `clusters` against floors measured in the same run.
 
     python benchmarks/run.py [--quick] [--runs N] [--sizes 1000,10000,100000]
+                             [--only start-up,registry,kbo] [--enterprises 2000000]
 
 Generates synthetic registries in the SPEC §3 format (1,000, 10,000 and 100,000
 memberships, partners shared across clusters, clean under the rules) and prints, for each
@@ -12,7 +13,11 @@ does the unavoidable work of the same job:
 - read: `clusters validate --json` vs `tomllib.load` of the same file;
 - write: `clusters add-member` vs `tomllib.load` + `tomli_w.dumps` + writing the file;
 - bulk: `clusters import-members` of 10,000 rows vs the write floor;
-- memory: peak RSS of `validate` vs peak RSS of the read floor (POSIX only).
+- memory: peak RSS of `validate` vs peak RSS of the read floor (POSIX only);
+- kbo: `clusters enrich kbo` of a registry of 2,000 partners on a KBO/BCE extract made
+  by `kbo_extract.py` (2,000,000 enterprises, about 5 million activity rows) vs a bare
+  `csv.reader` pass over the same ZIP members; and kbo/mem: its peak RSS on that
+  extract vs on one a tenth of its size (POSIX only), which should be about the same.
 
 Every measurement is a fresh process, as a script calls the tool. Nothing here is a test:
 the goals are printed beside the ratios, and the exit status is 1 when one is missed.
@@ -31,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +52,10 @@ GOALS = {
     "write": 1.3,
     "bulk": 1.5,
     "memory": 1.5,
+    "kbo": 1.5,
+    "kbo/mem": 1.2,
 }
+CHECKS = ("start-up", "registry", "kbo")
 
 FLOOR_TYPER = """
 import typer
@@ -80,6 +89,17 @@ with open(temp, "w", encoding="utf-8") as handle:
     handle.flush()
     os.fsync(handle.fileno())
 os.replace(temp, path)
+"""
+
+# A bare pass over the extract's members that `enrich kbo` reads.
+FLOOR_KBO = """
+import csv, io, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as archive:
+    for name in ("meta.csv", "code.csv", "enterprise.csv", "denomination.csv",
+                 "address.csv", "activity.csv"):
+        with io.TextIOWrapper(archive.open(name), encoding="utf-8-sig", newline="") as stream:
+            for row in csv.reader(stream):
+                pass
 """
 
 # Runs a command in-process and reports its own peak resident set size (KiB) on stderr.
@@ -227,6 +247,27 @@ def median(command: list[str], runs: int, **kwargs) -> float:
     return statistics.median(timed(command, **kwargs) for _ in range(runs))
 
 
+def medians(command: list[str], runs: int, **kwargs) -> tuple[float, float | None]:
+    """Median wall time and median CPU time (user + system; None off POSIX) of a command:
+    on a shared machine the CPU time says what the command itself cost."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return median(command, runs, **kwargs), None
+
+    def used() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    timed(command, **kwargs)
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = used()
+        walls.append(timed(command, **kwargs))
+        cpus.append(used() - before)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def peak_rss(arguments: list[str]) -> int:
     result = subprocess.run(
         [PYTHON, "-c", PEAK_RSS, *arguments], capture_output=True, text=True, check=False, env=ENV
@@ -254,6 +295,97 @@ def row(label: str, size: str, ours: float, floor: float, unit: str = "s", judge
     }
 
 
+# -- the KBO/BCE extract -----------------------------------------------------------------------
+
+
+def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], list[str]]:
+    """`enrich kbo` on a generated extract of ``enterprises`` vs a bare csv pass, and its
+    peak memory there vs on an extract a tenth of the size."""
+    sys.path.insert(0, str(HERE))
+    import kbo_extract
+
+    from flanders_clusters.registry import canonical
+
+    small_count = max(enterprises // 10, 1000)
+    malformed = {
+        "activity.csv": [f'"{kbo_extract.enterprise_number(0)}","001","2008"'],
+        "address.csv": ['"0200.000.043","REGO",,,"2000",,,,,,,,"31/02/2024"'],
+    }
+    started = time.perf_counter()
+    big = kbo_extract.write(
+        work / "KboOpenData_0140_2026_11_Full.zip",
+        kbo_extract.Synthetic(enterprises),
+        malformed=malformed,
+        level=1,
+    )
+    small = kbo_extract.write(
+        work / "KboOpenData_0140_2026_11_small.zip",
+        kbo_extract.Synthetic(small_count),
+        malformed=malformed,
+        level=1,
+    )
+    made = time.perf_counter() - started
+    # 2,000 partners found in both extracts, 50 in neither.
+    rng = random.Random(2026)
+    partners = {
+        f"company-{i:05d}": {
+            "name": f"Company {i}",
+            "kind": "company",
+            "enterprise_number": kbo_extract.enterprise_number(index),
+        }
+        for i, index in enumerate(sorted(rng.sample(range(small_count), 2000)))
+    }
+    for i in range(50):
+        number = kbo_extract.enterprise_number(enterprises + 1 + i)
+        partners[f"gone-{i:02d}"] = {"name": f"Gone {i}", "kind": "company",
+                                     "enterprise_number": number}  # fmt: skip
+    registry = work / "kbo.toml"
+    text = canonical.dumps({"schema_version": 1, "partners": partners})
+
+    def restore() -> None:
+        registry.write_text(text, encoding="utf-8")
+
+    floor_script = work / "floor_kbo.py"
+    floor_script.write_text(FLOOR_KBO)
+    enrich = ["--registry", str(registry), "enrich", "kbo", "--json", "--on", "2026-11-30"]
+    ours, ours_cpu = medians([*CLUSTERS, *enrich, str(big)], runs, setup=restore)
+    floor, floor_cpu = medians([PYTHON, str(floor_script), str(big)], runs)
+    with zipfile.ZipFile(big) as archive:
+        read = [i for i in archive.infolist() if i.filename in kbo_extract.HEADERS]
+        size = sum(
+            i.file_size for i in read if i.filename not in ("establishment.csv", "contact.csv")
+        )
+        activities = sum(1 for _ in archive.open("activity.csv")) - 1 - 1  # header, malformed
+    label = f"{enterprises:,} enterprises ({size / 1e6:.0f} MB)"
+    # Judged at a realistic size, where reading the extract dominates.
+    results = [row("kbo", label, ours, floor, judged=enterprises >= 1_000_000)]
+    notes = [
+        f"kbo: the extract holds {enterprises:,} enterprises and {activities:,} activity "
+        f"rows; {size / 1e6:.0f} MB of CSV read of {sum(i.file_size for i in read) / 1e6:.0f} "
+        f"MB ({big.stat().st_size / 1e6:.0f} MB zipped), made in {made:.0f} s",
+    ]
+    if ours_cpu is not None and floor_cpu is not None:
+        notes.append(
+            f"kbo: CPU time (user + system), median: clusters {ours_cpu:.1f} s, floor "
+            f"{floor_cpu:.1f} s, {ours_cpu / floor_cpu:.2f}x"
+        )
+    if sys.platform != "win32":
+        peaks = {}
+        for name, path in (("big", big), ("small", small)):
+            restore()
+            peaks[name] = peak_rss(["clusters", *enrich, str(path)])
+        results.append(
+            row(
+                "kbo/mem",
+                f"{enterprises:,} vs {small_count:,} enterprises",
+                peaks["big"],
+                peaks["small"],
+                unit="KiB",
+            )
+        )
+    return results, notes
+
+
 def fmt(value: float, unit: str) -> str:
     return f"{value * 1000:.0f} ms" if unit == "s" else f"{value / 1024:.0f} MiB"
 
@@ -276,13 +408,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement")
     parser.add_argument("--sizes", default="1000,10000,100000", help="memberships per registry")
-    parser.add_argument("--quick", action="store_true", help="3 runs, sizes 1000,10000")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 runs, sizes 1000,10000, 200,000 enterprises"
+    )
     parser.add_argument(
         "--events", action="store_true", help="measure the events checks at the largest size too"
+    )
+    parser.add_argument(
+        "--only", default=",".join(CHECKS), help="checks to run: " + ", ".join(CHECKS)
+    )
+    parser.add_argument(
+        "--enterprises", type=int, default=2_000_000, help="enterprises in the KBO/BCE extract"
     )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
     sizes = [1000, 10_000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    enterprises = 200_000 if args.quick else args.enterprises
+    checks = set(args.only.split(","))
+    if checks - set(CHECKS):
+        parser.error(f"--only takes {', '.join(CHECKS)}")
+    notes: list[str] = []
 
     work = Path(tempfile.mkdtemp(prefix="clusters-bench-"))
     results: list[dict] = []
@@ -295,12 +440,13 @@ def main() -> int:
         write_floor.write_text(FLOOR_WRITE)
         empty = work / "empty"
         empty.mkdir()
-        env_cmd = [*CLUSTERS, "list", "--type", "spearhead", "--json"]
-        ours = median(env_cmd, runs * 3, cwd=empty)
-        floor = median([PYTHON, str(floor_app)], runs * 3, cwd=empty)
-        results.append(row("start-up", "shipped", ours, floor))
+        if "start-up" in checks:
+            env_cmd = [*CLUSTERS, "list", "--type", "spearhead", "--json"]
+            ours = median(env_cmd, runs * 3, cwd=empty)
+            floor = median([PYTHON, str(floor_app)], runs * 3, cwd=empty)
+            results.append(row("start-up", "shipped", ours, floor))
 
-        for size in sizes:
+        for size in sizes if "registry" in checks else []:
             label = f"{size:,}"
             registry = work / f"registry-{size}.toml"
             text = generate(size)
@@ -390,8 +536,12 @@ def main() -> int:
                     peak_rss([str(read_floor), str(registry)]) for _ in range(3)
                 )
                 results.append(row("memory", label, ours_kib, floor_kib, unit="KiB", judged=judged))
-        if max(sizes) >= 100_000 or args.events:
+        if "registry" in checks and (max(sizes) >= 100_000 or args.events):
             results.extend(event_checks(work, max(sizes), runs, read_floor))
+
+        if "kbo" in checks:
+            found, notes = kbo_checks(work, enterprises, runs)
+            results.extend(found)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -413,6 +563,8 @@ def main() -> int:
             f"{item['check']:<9} {item['size']:<34} {fmt(item['ours'], item['unit']):>10} "
             f"{fmt(item['floor'], item['unit']):>10} {item['ratio']:>5.2f}x {goal}{mark}"
         )
+    for note in notes:
+        print(note)
     print()
     print("Goals are judged at start-up and at the largest registry; at smaller sizes the")
     print("ratios mostly measure Typer's start (~0.15 s) against a bare interpreter's.")

@@ -656,7 +656,7 @@ def test_the_reader_keeps_only_the_numbers_asked_for_and_counts_its_bytes(tmp_pa
 
 
 def test_the_generator_writes_the_layout_of_the_extract(tmp_path):
-    path = gen.write(tmp_path / "x.zip", gen.Synthetic(300), malformed={"activity.csv": ["x"]})
+    path = gen.write(tmp_path / "x.zip", gen.Synthetic(2000), malformed={"activity.csv": ["x"]})
     with zipfile.ZipFile(path) as archive:
         assert sorted(archive.namelist()) == sorted(gen.FILES)
         raw = archive.read("activity.csv")
@@ -664,14 +664,16 @@ def test_the_generator_writes_the_layout_of_the_extract(tmp_path):
         rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == list(gen.HEADERS["activity.csv"])
     assert {row[2] for row in rows[2:]} == {"2003", "2008", "2025"}
-    numbers = [gen.enterprise_number(i) for i in range(300)]
+    numbers = [gen.enterprise_number(i) for i in range(2000)]
     found = kbo_extract.read(path, numbers)
-    assert len(found.found) == 300
+    assert len(found.found) == 2000
     assert found.malformed == [
         {"file": "activity.csv", "line": 2, "reason": "1 cells where the header has 5"}
     ]
     seats = [e.seat for e in found.found.values() if e.seat is not None]
     assert {seat.country for seat in seats} > {"BE"}  # some seats abroad
+    assert {e.nace_version for e in found.found.values()} == {"2008", "2025"}
+    assert any(e.legal_name and e.legal_name.endswith(" SRL") for e in found.found.values())
     assert all(identity.enterprise_number_valid(n) for n in numbers)
 
 

@@ -270,16 +270,26 @@ class _Reader:
             wanted = self.wanted
             plain = order == list(range(width))  # the row is the cells, in order
 
+            def use(row: list[str]) -> None:
+                cells = row if plain else [row[i] for i in order]
+                keep(cells, lambda: _first_line(reader.line_num, row))
+
             while True:
-                try:
-                    for row in reader:
-                        if len(row) != width:
-                            self._wrong_width(name, reader.line_num, row, width)
-                        elif every_row or row[key] in wanted:
-                            cells = row if plain else [row[i] for i in order]
-                            keep(cells, lambda row=row: _first_line(reader.line_num, row))
+                try:  # the loops are the hot path: one test per row, then the set
+                    if every_row:
+                        for row in reader:
+                            if len(row) != width:
+                                self._wrong_width(name, reader.line_num, row, width)
+                            else:
+                                use(row)
+                    else:
+                        for row in reader:
+                            if len(row) != width:
+                                self._wrong_width(name, reader.line_num, row, width)
+                            elif row[key] in wanted:
+                                use(row)
                     return
-                except csv.Error as exc:
+                except csv.Error as exc:  # the reader goes on at the next line
                     self.bad(name, reader.line_num, f"not CSV: {exc}")
 
     def _header(self, name: str, reader: Any) -> list[int]:
