@@ -374,6 +374,10 @@ def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], lis
         for name, path in (("big", big), ("small", small)):
             restore()
             peaks[name] = peak_rss(["clusters", *enrich, str(path)])
+        notes.append(
+            f"kbo/mem: peak RSS {peaks['big']:,} KiB on {enterprises:,} enterprises, "
+            f"{peaks['small']:,} KiB on {small_count:,}"
+        )
         results.append(
             row(
                 "kbo/mem",

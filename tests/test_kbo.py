@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, digest, run, write_registry
+from conftest import REPO, digest, run, run_subprocess, write_registry
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -628,6 +628,14 @@ def test_partner_show_gives_the_kbo_fields_apart(tmp_path):
     assert shown.json()["nace"] == ["6210001"] and shown.json()["kbo_checked"] == SNAPSHOT
     plain = run("--registry", str(tmp_path / "clusters.toml"), "partner", "show", "echo")
     assert "KBO/BCE" not in plain.stdout
+
+
+@pytest.mark.slow  # a process
+def test_a_read_only_registry_is_refused_before_the_extract_is_read(tmp_path):
+    # In a folder without data/clusters.toml, the registry is the shipped one.
+    done = run_subprocess("enrich", "kbo", str(tmp_path / "missing.zip"), cwd=tmp_path)
+    assert done.returncode == 4
+    assert "read-only" in done.stderr and "missing.zip" not in done.stderr
 
 
 def test_a_registry_without_numbers_is_left_alone(tmp_path):

@@ -357,10 +357,11 @@ def read(
             reader = _Reader(files, frozenset(numbers), _ticker(tick))
             snapshot, number = _meta(reader)
             reader.languages = _languages(reader)
-            reader.scan("enterprise.csv", lambda row, line: reader.found.add(row[0]))
-            _denominations(reader, names)
-            reader.scan("address.csv", lambda row, line: _address(reader, row, line))
-            reader.scan("activity.csv", lambda row, line: _activity(reader, row, line))
+            if reader.wanted or names is not None:  # else there is nothing to look up
+                reader.scan("enterprise.csv", lambda row, line: reader.found.add(row[0]))
+                _denominations(reader, names)
+                reader.scan("address.csv", lambda row, line: _address(reader, row, line))
+                reader.scan("activity.csv", lambda row, line: _activity(reader, row, line))
     finally:
         files.close()
     return Extract(

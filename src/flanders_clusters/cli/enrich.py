@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..registry import store
 from ..registry.words import KBO_DATA_FIELDS
 from .options import DryRunOpt, JsonOpt, OnOpt, command, each, new_app, one_of
 from .session import session
@@ -80,6 +81,8 @@ def kbo(
 
     with session(ctx, as_json) as s:
         source = s.source()
+        if not dry_run:  # before reading the extract, which takes a while
+            store.ensure_writable(source)
         data = s.read().data
         extract = kbo_extract.read(
             path,
