@@ -357,6 +357,22 @@ def test_a_malformed_row_is_reported_with_file_and_line_and_skipped(tmp_path):
     assert "malformed row skipped: activity.csv:2: 3 cells where the header has 5" in text.stderr
 
 
+def test_a_file_broken_throughout_lists_its_first_rows_and_counts_the_others(tmp_path):
+    bad = {"activity.csv": [f'"{N["acme"]}","001"'] * 250}
+    rows = enrich(tmp_path, extract(tmp_path, malformed=bad), "--json").json()["malformed_rows"]
+    assert len(rows) == kbo_extract.MAX_MALFORMED + 1
+    assert rows[0] == {
+        "file": "activity.csv",
+        "line": 2,
+        "reason": "2 cells where the header has 5",
+    }
+    assert rows[-1] == {
+        "file": "activity.csv",
+        "line": 2 + kbo_extract.MAX_MALFORMED,
+        "reason": "and 150 more malformed rows from this line on, not listed",
+    }
+
+
 def test_line_numbers_count_the_lines_of_quoted_cells(tmp_path):
     folder = extract(tmp_path, folder=True)
     with open(folder / "denomination.csv", "a", encoding="utf-8", newline="") as out:

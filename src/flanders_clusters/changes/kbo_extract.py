@@ -71,6 +71,7 @@ LANGUAGE_NAMES = {
 # code.csv has no Language category.
 DOCUMENTED_LANGUAGES = {"1": "fr", "2": "nl", "3": "de", "4": "en"}
 MAX_SUGGESTIONS = 10  # per partner: a common name could match thousands of enterprises
+MAX_MALFORMED = 100  # listed per file; a file broken throughout is said in one more row
 FIX = "download the full extract again (KboOpenData_<n>_<yyyy>_<mm>_Full.zip) and pass it whole"
 _DAY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 _NACE = re.compile(NACE_PATTERN)
@@ -237,11 +238,15 @@ class _Counted(io.RawIOBase):
 class _Reader:
     """One pass over an extract: the files, the rows kept, the malformed rows."""
 
-    def __init__(self, files: _Files, wanted: frozenset[str], tick) -> None:
+    def __init__(
+        self, files: _Files, wanted: frozenset[str], tick: Callable[[int], None] | None
+    ) -> None:
         self.files = files
         self.wanted = wanted
         self.tick = tick
         self.malformed: list[dict[str, Any]] = []
+        self._listed: dict[str, int] = {}  # malformed rows listed, by file
+        self._unlisted: dict[str, list[int]] = {}  # file → [first line, count] not listed
         self.languages: dict[str, str] = {}
         self.found: set[str] = set()
         self.names: dict[str, tuple[int, str]] = {}
@@ -250,7 +255,18 @@ class _Reader:
         self.suggestions: dict[str, list[tuple[str, str]]] = {}
 
     def bad(self, name: str, line: int, reason: str) -> None:
-        self.malformed.append({"file": name, "line": line, "reason": reason})
+        listed = self._listed.get(name, 0)
+        if listed < MAX_MALFORMED:
+            self._listed[name] = listed + 1
+            self.malformed.append({"file": name, "line": line, "reason": reason})
+        else:
+            self._unlisted.setdefault(name, [line, 0])[1] += 1
+
+    def _close(self, name: str) -> None:
+        if name in self._unlisted:
+            line, count = self._unlisted.pop(name)
+            reason = f"and {count:,} more malformed rows from this line on, not listed"
+            self.malformed.append({"file": name, "line": line, "reason": reason})
 
     def scan(
         self,
@@ -264,8 +280,7 @@ class _Reader:
         CSV, are reported and skipped."""
         with self.files.text(name, self.tick) as stream:
             reader = csv.reader(stream)
-            order = self._header(name, reader)
-            width = self._width
+            order, width = self._header(name, reader)
             key = order[0]
             wanted = self.wanted
             plain = order == list(range(width))  # the row is the cells, in order
@@ -288,11 +303,13 @@ class _Reader:
                                 self._wrong_width(name, reader.line_num, row, width)
                             elif row[key] in wanted:
                                 use(row)
+                    self._close(name)
                     return
                 except csv.Error as exc:  # the reader goes on at the next line
                     self.bad(name, reader.line_num, f"not CSV: {exc}")
 
-    def _header(self, name: str, reader: Any) -> list[int]:
+    def _header(self, name: str, reader: Any) -> tuple[list[int], int]:
+        """The index of each column of ``COLUMNS[name]``, and the number of columns."""
         try:
             header = [cell.strip() for cell in next(reader)]
         except StopIteration:
@@ -305,8 +322,7 @@ class _Reader:
                 f"{self.files.where(name)}:1: no column {', '.join(missing)} in the header",
                 "pass the KBO Open Data full extract as published: " + FIX,
             )
-        self._width = len(header)
-        return [header.index(column) for column in COLUMNS[name]]
+        return [header.index(column) for column in COLUMNS[name]], len(header)
 
     def _wrong_width(self, name: str, end: int, row: list[str], width: int) -> None:
         if row:  # an empty line holds nothing: skipped quietly
