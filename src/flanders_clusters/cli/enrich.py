@@ -77,7 +77,7 @@ def kbo(
     from ..changes import enrich, kbo_extract, transaction
     from ..output.console import progress
     from ..programme.rules import Scope
-    from .edit import show
+    from .editing import show
 
     with session(ctx, as_json) as s:
         source = s.source()
