@@ -62,6 +62,7 @@ COMMANDS = {
     "fmt": "registry",
     "schema": "registry",
     "init": "registry",
+    "site": "site",
 }
 
 

@@ -1,0 +1,79 @@
+"""``clusters site``: the registry as a static website (docs in the README's "The
+published site"). Jinja2 is imported here, when the command runs, and nowhere else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .options import JsonOpt, OnOpt, choice, command
+from .session import session
+
+APPS: dict[str, typer.Typer] = {}
+LANGS = ("en", "nl")
+_URL = re.compile(r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$", re.IGNORECASE)
+
+
+def parse_base_url(value: str | None) -> str | None:
+    """An http(s) address without query or fragment; it always ends with ``/``."""
+    if value is None:
+        return None
+    if not _URL.match(value):
+        raise typer.BadParameter(
+            f"{value!r} is not an http or https address such as https://example.org/clusters/"
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+@command(APPS, "site")
+def site(
+    ctx: typer.Context,
+    outdir: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUTDIR",
+            help="Folder for the site: absent, empty, a previous build, or a gh-pages checkout.",
+            show_default=False,
+        ),
+    ],
+    on: OnOpt = None,
+    lang: Annotated[str, choice("--lang", LANGS, "Language of the pages (default en).")] = "en",
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            callback=parse_base_url,
+            help="Public address of the site: adds canonical links and sitemap.xml.",
+        ),
+    ] = None,
+    no_findings: Annotated[
+        bool, typer.Option("--no-findings", help="Leave the rules' findings out.")
+    ] = False,
+    no_notes: Annotated[
+        bool, typer.Option("--no-notes", help="Leave notes out (pages and downloads).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build the registry's website: static pages, the timeline, the data files."""
+    with session(ctx, as_json) as s:
+        from ..site import build, publish
+
+        document = s.read()
+        options = build.Options(
+            lang=lang, base_url=base_url, findings=not no_findings, notes=not no_notes
+        )
+        written = publish.publish(
+            outdir, build.files(document.data, s.today(on), options, document.text)
+        )
+        outcome = written.as_json()
+        size = (
+            f"{written.bytes / 1e6:.1f} MB" if written.bytes >= 1e5 else f"{written.bytes:,} bytes"
+        )
+        outcome["message"] = (
+            f"wrote {written.files} files ({written.pages} pages, {size}) to {written.outdir}"
+        )
+        s.result(outcome)

@@ -1,0 +1,870 @@
+"""The site's files from a registry: pure, a registry and a date in, path → bytes out.
+
+Every page is rendered from the templates in ``templates/`` by Jinja2 with autoescaping
+on, so every string from the registry is escaped for HTML text and attributes. The small
+pieces of HTML that many rows repeat (a link to a cluster, a date) are made here once,
+escaped with the same ``markupsafe`` that Jinja2 uses. JSON-LD is escaped for
+``<script>`` (``<``, ``>`` and ``&`` as ``\\u`` escapes, so a ``</script>`` in a name cannot
+end it); only ``http``/``https`` URLs become links. Links are relative, so the site works
+from ``file://``, any sub-path and any static host, and nothing is fetched from
+elsewhere. The same registry and date give the same bytes.
+
+``files`` yields the files one by one, so a large registry's pages are never all in
+memory at once; ``build`` collects them into a dict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .. import __version__
+from ..programme import members as memberships
+from ..programme import money, periods, rules
+from ..programme.policy import policy
+from ..registry import canonical
+from ..registry.store import SHIPPED
+from ..registry.words import NETWORK_ROLES, PARTNER_KINDS, UNSAFE_CLASS
+from ..views import exports, stats, timeline_svg
+from ..views import timeline as timelines
+from . import messages
+
+Row = dict[str, Any]
+SCHEMA_FILE = SHIPPED.with_name("clusters.schema.json")
+# Only the site's own files: no inline script or style, no other origin, no plugins.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+SHOWN = 10  # other clusters named beside a shared partner before "and N more"
+NETWORK_SHOWN = 100  # pairs and busy partners on the network page
+LATEST_EVENTS = 5  # on the overview when no event is upcoming
+_LINKABLE = re.compile(r"^https?://[^\s" + UNSAFE_CLASS + r"]+$", re.IGNORECASE)
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+_UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
+_WORD = re.compile(r'\{\{ t\["([a-z0-9_.-]+)"\] \}\}')
+_KIND_ORDER = (*PARTNER_KINDS, "unknown")
+_HELIX = ("company", "knowledge", "government")
+_NOTHING = Markup("")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line chooses: language, public address, what to leave out."""
+
+    lang: str = "en"
+    base_url: str | None = None  # ends with "/"
+    findings: bool = True
+    notes: bool = True
+
+
+def build(
+    data: dict[str, Any], on: dt.date, options: Options = Options(), text: str | None = None
+) -> dict[str, bytes]:
+    """Every file of the site (but the marker, which the publisher writes)."""
+    return dict(files(data, on, options, text))
+
+
+def files(
+    data: dict[str, Any], on: dt.date, options: Options = Options(), text: str | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """The site's files as (relative path, bytes), in a fixed order.
+
+    ``text`` is the registry file as read: published as ``data/clusters.toml`` (without
+    it, or with notes left out, the canonical form of ``data`` is).
+    """
+    return Site(data, on, options, text).files()
+
+
+def linkable(url: Any) -> bool:
+    """Whether a value may become a link: an ``http``/``https`` URL, nothing else."""
+    return isinstance(url, str) and bool(_LINKABLE.match(url))
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside ``<script>``: no ``<``, ``>`` or ``&`` left raw."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_SCRIPT_ESCAPES)
+
+
+def file_names(ids: Any) -> dict[str, str]:
+    """Each id's page stem; ``index`` is the folder's own page, so that id becomes
+    ``index-N`` (the first N that no other id takes)."""
+    taken = set(ids)
+    out = {}
+    for record_id in sorted(taken):
+        stem = record_id
+        if record_id == "index":
+            number = 1
+            while f"index-{number}" in taken:
+                number += 1
+            stem = f"index-{number}"
+        out[record_id] = stem
+    return out
+
+
+class Localised(jinja2.BaseLoader):
+    """The templates with the interface words put in: each ``{{ t["key"] }}`` becomes the
+    key's text, escaped, when a template is loaded, so pages do not look every word up
+    again. (The words hold no template syntax: a test checks.)"""
+
+    def __init__(self, words: dict[str, Markup]) -> None:
+        self.words = words
+        self.loader = jinja2.PackageLoader("flanders_clusters.site", "templates")
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return _WORD.sub(lambda m: str(self.words[m.group(1)]), source), filename, uptodate
+
+
+def environment(words: dict[str, Markup]) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=Localised(words),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def static(name: str) -> bytes:
+    """A file of ``static/`` (the stylesheet, the script), as shipped."""
+    from importlib.resources import files as package_files
+
+    return package_files("flanders_clusters.site").joinpath("static", name).read_bytes()
+
+
+def by_name(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda row: (row["name"].casefold(), row["name"], row["id"]))
+
+
+class Site:
+    """One build: the registry, the date, the words, and the facts pages share."""
+
+    def __init__(
+        self, data: dict[str, Any], on: dt.date, options: Options, text: str | None = None
+    ) -> None:
+        self.data = data if options.notes else without_notes(data)
+        self.text = text if options.notes else None
+        self.on = on
+        self.options = options
+        self.lang = options.lang
+        self.clusters: dict[str, Row] = self.data.get("clusters") or {}
+        self.partners: dict[str, Row] = self.data.get("partners") or {}
+        self.events: dict[str, Row] = self.data.get("events") or {}
+        self.cluster_file = file_names(self.clusters)
+        self.partner_file = file_names(self.partners)
+        self.soon = policy(self.data)["ending_soon_days"]
+        # The interface words as HTML, escaped once: ``t["key"]`` in the templates.
+        self.t = {key: escape(text) for key, text in messages.catalogue(self.lang).items()}
+        self._dates: dict[dt.date, Markup] = {}
+        self._links: dict[tuple[str, str, str], Markup] = {}
+        self._navs: dict[tuple[str, str], Markup] = {}
+        self._said: dict[tuple[str, tuple[tuple[str, Any], ...]], Markup] = {}
+        self._charts: dict[tuple, Markup] = {}
+        self.env = environment(self.t)
+        self.env.globals.update(
+            t=self.t,
+            _=self.say,
+            d=self.date,
+            money=self.money,
+            share=lambda value: messages.share_text(value, self.lang),
+            number=lambda value: messages.number_text(value, self.lang),
+            link=self.link,
+            cluster_link=self.cluster_link,
+            partner_link=self.partner_link,
+            cluster_links=self.cluster_links,
+            partner_links=self.partner_links,
+            status=self.status,
+            lang=self.lang,
+            csp=CSP,
+            version=__version__,
+            on=on,
+        )
+
+    # -- words and small pieces of HTML ---------------------------------------------------
+
+    def say(self, key: str, **values: Any) -> Markup:
+        """The interface text ``key`` with its ``{name}``s filled in; the values are
+        escaped (those that are HTML already, such as dates, are kept)."""
+        memo = (key, tuple(values.items()))
+        found = self._said.get(memo)
+        if found is None:
+            text = str(self.t[key])
+            for name, value in values.items():
+                text = text.replace("{" + name + "}", escape(value))
+            found = self._said[memo] = Markup(text)  # every part escaped above
+        return found
+
+    def date(self, day: dt.date | None) -> Markup:
+        if day is None:
+            return _NOTHING
+        found = self._dates.get(day)
+        if found is None:
+            text = messages.date_text(day, self.lang)
+            found = self._dates[day] = Markup(f'<time datetime="{day.isoformat()}">{text}</time>')
+        return found
+
+    def money(self, value: Any) -> str:
+        return messages.euro_text(value, self.lang)
+
+    def status(self, state: str) -> Markup:
+        return Markup(f'<span class="status status-{state}">{self.t["status." + state]}</span>')
+
+    def link(self, url: Any, text: Any = None) -> Markup:
+        """A link when ``url`` is http(s), else the value as text."""
+        shown = escape(url if text is None else text)
+        if linkable(url):
+            return Markup(f'<a href="{escape(url)}">{shown}</a>')
+        return shown
+
+    def _record_link(self, table: str, record_id: str, root: str) -> Markup:
+        key = (table, record_id, root)
+        found = self._links.get(key)
+        if found is None:
+            records, stems = (
+                (self.clusters, self.cluster_file)
+                if table == "clusters"
+                else (self.partners, self.partner_file)
+            )
+            record = records.get(record_id)
+            if record is None:  # an unknown id (a finding says so): plain text
+                found = escape(record_id)
+            else:
+                name = escape(record["name"])
+                found = Markup(f'<a href="{root}{table}/{stems[record_id]}.html">{name}</a>')
+            self._links[key] = found
+        return found
+
+    def cluster_link(self, cluster_id: str, root: str) -> Markup:
+        return self._record_link("clusters", cluster_id, root)
+
+    def partner_link(self, partner_id: str, root: str) -> Markup:
+        return self._record_link("partners", partner_id, root)
+
+    def cluster_links(self, ids: list[str], root: str) -> Markup:
+        return Markup(", ").join(self._record_link("clusters", i, root) for i in ids)
+
+    def partner_links(self, ids: list[str], root: str) -> Markup:
+        return Markup(", ").join(self._record_link("partners", i, root) for i in ids)
+
+    # -- facts pages share ------------------------------------------------------------------
+
+    @cached_property
+    def findings(self) -> dict[str, dict[str, list[Row]]]:
+        """The ``decree`` findings, by the cluster, partner or event they name."""
+        grouped: dict[str, dict[str, list[Row]]] = {
+            "cluster": {},
+            "partner": {},
+            "event": {},
+            "registry": {},
+        }
+        if not self.options.findings:
+            return grouped
+        for finding in rules.run(self.data, self.on, profile="decree"):
+            row = finding.as_json()
+            named = [kind for kind in ("cluster", "partner", "event") if row[kind] is not None]
+            for kind in named:
+                grouped[kind].setdefault(row[kind], []).append(row)
+            if not named:
+                grouped["registry"].setdefault("", []).append(row)
+        return grouped
+
+    @cached_property
+    def joined(self) -> dict[str, list[str]]:
+        """Partner id → the sorted ids of the clusters that list it."""
+        return memberships.memberships(self.data)
+
+    @cached_property
+    def member_of(self) -> dict[str, list[tuple[str, Row]]]:
+        """Partner id → (cluster id, membership) for each of its memberships."""
+        out: dict[str, list[tuple[str, Row]]] = {}
+        for cluster_id in sorted(self.clusters):
+            for member in self.clusters[cluster_id].get("members") or ():
+                out.setdefault(member["partner"], []).append((cluster_id, member))
+        return out
+
+    @cached_property
+    def event_rows(self) -> list[Row]:
+        """Every event with its defaults filled in, by start, then id."""
+        rows = [event_row(event_id, record) for event_id, record in self.events.items()]
+        return sorted(rows, key=lambda row: (row["start"], row["id"]))
+
+    @cached_property
+    def events_of(self) -> dict[str, dict[str, list[Row]]]:
+        """The events each cluster and each organisation took part in (with its role)."""
+        clusters: dict[str, list[Row]] = {}
+        partners: dict[str, list[Row]] = {}
+        for row in self.event_rows:
+            for cluster_id in row["clusters"]:
+                clusters.setdefault(cluster_id, []).append(row)
+            roles = {p["partner"]: p["role"] for p in row["participants"]}
+            if row["organiser"] and row["organiser"] not in roles:
+                roles[row["organiser"]] = "organiser"
+            for partner_id, role in roles.items():
+                partners.setdefault(partner_id, []).append({**row, "role": role})
+        return {"cluster": clusters, "partner": partners}
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def page(self, template: str, path: str, **context: Any) -> tuple[str, bytes]:
+        root = "../" * path.count("/")
+        base = self.options.base_url
+        html = self.env.get_template(template).render(
+            root=root,
+            nav=self.nav(root, path),
+            canonical=base + path if base else None,
+            **context,
+        )
+        return path, html.encode("utf-8")
+
+    def nav(self, root: str, path: str) -> Markup:
+        """The site's navigation (rendered once for each page that differs in it)."""
+        items = [
+            ("index.html", "nav.home"),
+            ("clusters/index.html", "nav.clusters"),
+            ("partners/index.html", "nav.partners"),
+            ("timeline.html", "nav.timeline"),
+            ("network.html", "nav.network"),
+        ]
+        if self.events:
+            items.append(("events/index.html", "nav.events"))
+        items.append(("index.html#data", "nav.data"))
+        current = path if any(href == path for href, _ in items) else ""
+        found = self._navs.get((root, current))
+        if found is None:
+            found = self._navs[(root, current)] = Markup(
+                self.env.get_template("nav.html").render(
+                    root=root,
+                    items=[(href, self.t[key], href == current) for href, key in items],
+                )
+            )
+        return found
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        yield "style.css", static("style.css")
+        yield "site.js", static("site.js")
+        yield self.home()
+        yield self.cluster_index()
+        for cluster_id in sorted(self.clusters):
+            yield self.cluster_page(cluster_id)
+        yield self.partner_index()
+        for partner_id in sorted(self.partners):
+            yield self.partner_page(partner_id)
+        yield from self.timeline_page()
+        yield self.network_page()
+        if self.events:
+            yield self.events_page()
+        yield from self.downloads()
+        if self.options.base_url:
+            yield "sitemap.xml", self.sitemap()
+
+    # -- the overview and the cluster pages --------------------------------------------------
+
+    def cluster_rows(self, root: str, type_: str | None = None) -> list[Row]:
+        rows = []
+        for cluster_id, record in self.clusters.items():
+            if type_ is not None and record["type"] != type_:
+                continue
+            start, end = periods.span(record)
+            rows.append(
+                {
+                    "id": cluster_id,
+                    "name": record["name"],
+                    "link": self.cluster_link(cluster_id, root),
+                    "type": self.t["type." + record["type"]],
+                    "domain": record["domain"],
+                    "status": self.status(periods.status(record, self.on)),
+                    "start": self.date(start),
+                    "end": self.date(end),
+                    "members": len(record.get("members") or ()),
+                }
+            )
+        return by_name(rows)
+
+    def home(self) -> tuple[str, bytes]:
+        counts = stats.build(self.data, self.on)
+        upcoming = [row for row in self.event_rows if row["end"] >= self.on]
+        latest = [] if upcoming else self.event_rows[-LATEST_EVENTS:][::-1]
+        # a finding that names a cluster and a partner is in both groups: count it once
+        everything = {
+            id(row): row
+            for group in self.findings.values()
+            for found in group.values()
+            for row in found
+        }
+        tally = Counter(row["severity"] for row in everything.values())
+        return self.page(
+            "index.html",
+            "index.html",
+            counts=counts,
+            spearheads=self.cluster_rows("", "spearhead"),
+            icns=self.cluster_rows("", "icn"),
+            upcoming=upcoming,
+            latest=latest,
+            show_findings=self.options.findings,
+            tally={key: tally.get(key, 0) for key in ("error", "warning", "info")},
+            registry_findings=self.findings["registry"].get("", []),
+            downloads=self.download_list(),
+            events_total=len(self.events),
+        )
+
+    def cluster_index(self) -> tuple[str, bytes]:
+        return self.page("clusters.html", "clusters/index.html", rows=self.cluster_rows("../"))
+
+    def cluster_page(self, cluster_id: str) -> tuple[str, bytes]:
+        record = self.clusters[cluster_id]
+        listed = record.get("members") or ()
+        groups: dict[str, list[Row]] = {}
+        helix = dict.fromkeys(_HELIX, 0)
+        for member in listed:
+            partner_id = member["partner"]
+            known = self.partners.get(partner_id)
+            kind = known["kind"] if known else "unknown"
+            role = memberships.role(member)
+            current = memberships.is_current(member, self.on)
+            groups.setdefault(kind, []).append(
+                {
+                    "id": partner_id,
+                    "name": known["name"] if known else partner_id,
+                    "link": self.partner_link(partner_id, "../"),
+                    "role": self.t["role." + role],
+                    "since": self.date(member.get("since")),
+                    "until": self.date(member.get("until")),
+                    "current": self.t["yes" if current else "no"],
+                }
+            )
+            if current:
+                side = "government" if role == "clusterpact" else kind
+                if side in helix:
+                    helix[side] += 1
+        shared = []
+        for partner_id in sorted({member["partner"] for member in listed}):
+            others = self.joined.get(partner_id, ())
+            if len(others) < 2:
+                continue
+            named = list(islice((c for c in others if c != cluster_id), SHOWN))
+            more = len(others) - 1 - len(named)
+            shared.append(
+                {
+                    "link": self.partner_link(partner_id, "../"),
+                    "others": self.cluster_links(named, "../"),
+                    "more": self.say("and_more", count=more) if more else _NOTHING,
+                }
+            )
+        events = self.events_of["cluster"].get(cluster_id, [])
+        stem = self.cluster_file[cluster_id]
+        path, html = self.page(
+            "cluster.html",
+            f"clusters/{stem}.html",
+            c=record,
+            state=periods.status(record, self.on),
+            days_left=periods.days_left(record, self.on),
+            funding=[
+                {**row, "rate": money.yearly_rate(period)}
+                for row, period in zip(funding_rows(record), periods.periods(record), strict=True)
+            ],
+            chart=self.mini_chart(record),
+            members=[(kind, by_name(groups[kind])) for kind in _KIND_ORDER if kind in groups],
+            listed=len(listed),
+            complete=memberships.members_complete(record),
+            helix=helix,
+            findings=self.findings["cluster"].get(cluster_id, []),
+            show_findings=self.options.findings,
+            shared=shared,
+            events=events,
+            show_notes=self.options.notes,
+        )
+        return path, with_jsonld(html, self.cluster_jsonld(cluster_id, record, events))
+
+    def mini_chart(self, record: Row) -> Markup | None:
+        """The inside of a cluster's small timeline (rendered once per distinct shape)."""
+        found = periods.periods(record)
+        if not found:
+            return None
+        shape = (record["type"], *((p["start"], p["end"], periods.end_basis(p)) for p in found))
+        drawn = self._charts.get(shape)
+        if drawn is None:
+            chart = mini_chart(found, record["type"], self.on)
+            drawn = self._charts[shape] = Markup(
+                self.env.get_template("chart.html").render(chart=chart)
+            )
+        return drawn
+
+    def organisation(self, partner_id: str) -> Row:
+        record = self.partners.get(partner_id) or {}
+        out: Row = {"@type": "Organization", "name": record.get("name", partner_id)}
+        if self.options.base_url and partner_id in self.partners:
+            out["@id"] = f"{self.options.base_url}partners/{self.partner_file[partner_id]}.html"
+        if linkable(record.get("website")):
+            out["url"] = record["website"]
+        return out
+
+    def event_jsonld(self, row: Row) -> Row:
+        out: Row = {
+            "@type": "Event",
+            "name": row["title"],
+            "startDate": row["start"].isoformat(),
+            "endDate": row["end"].isoformat(),
+        }
+        if row["place"]:
+            out["location"] = {"@type": "Place", "name": row["place"]}
+        if linkable(row["url"]):
+            out["url"] = row["url"]
+        if row["organiser"]:
+            out["organizer"] = self.organisation(row["organiser"])
+        if row["participants"]:
+            out["attendee"] = [self.organisation(p["partner"]) for p in row["participants"]]
+        return out
+
+    def cluster_jsonld(self, cluster_id: str, record: Row, events: list[Row]) -> Row:
+        """schema.org: the cluster as an ``Organization``, each member an
+        ``OrganizationRole`` around the member ``Organization``, its events as ``Event``s."""
+        out: Row = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": record["name"],
+            "description": record["domain"],
+        }
+        if self.options.base_url:
+            out["@id"] = f"{self.options.base_url}clusters/{self.cluster_file[cluster_id]}.html"
+        if linkable(record.get("website")):
+            out["url"] = record["website"]
+        roles = []
+        for member in sorted(record.get("members") or (), key=lambda m: m["partner"]):
+            role: Row = {"@type": "OrganizationRole", "roleName": memberships.role(member)}
+            if member.get("since"):
+                role["startDate"] = member["since"].isoformat()
+            if member.get("until"):
+                role["endDate"] = member["until"].isoformat()
+            role["member"] = self.organisation(member["partner"])
+            roles.append(role)
+        if roles:
+            out["member"] = roles
+        if events:
+            out["event"] = [self.event_jsonld(row) for row in events]
+        return out
+
+    # -- partners ---------------------------------------------------------------------------
+
+    def partner_index(self) -> tuple[str, bytes]:
+        groups: dict[str | None, list[Row]] = {}
+        events = self.events_of["partner"]
+        for partner_id, record in self.partners.items():
+            groups.setdefault(record.get("network_role"), []).append(
+                {
+                    "id": partner_id,
+                    "name": record["name"],
+                    "link": self.partner_link(partner_id, "../"),
+                    "kind": self.t["kind." + record["kind"]],
+                    "clusters": len(self.joined.get(partner_id, ())),
+                    "events": len(events.get(partner_id, ())),
+                }
+            )
+        sections = [
+            (role or "other", self.t[f"network_role.{role}"] if role else None, by_name(rows))
+            for role in (*NETWORK_ROLES, None)
+            if (rows := groups.get(role))
+        ]
+        return self.page(
+            "partners.html",
+            "partners/index.html",
+            sections=sections,
+            with_events=bool(self.events),
+        )
+
+    def partner_page(self, partner_id: str) -> tuple[str, bytes]:
+        record = self.partners[partner_id]
+        rows = []
+        for cluster_id, member in self.member_of.get(partner_id, ()):
+            cluster = self.clusters[cluster_id]
+            rows.append(
+                {
+                    "id": cluster_id,
+                    "name": cluster["name"],
+                    "link": self.cluster_link(cluster_id, "../"),
+                    "type": self.t["type." + cluster["type"]],
+                    "role": self.t["role." + memberships.role(member)],
+                    "since": self.date(member.get("since")),
+                    "until": self.date(member.get("until")),
+                }
+            )
+        return self.page(
+            "partner.html",
+            f"partners/{self.partner_file[partner_id]}.html",
+            p=record,
+            clusters=by_name(rows),
+            events=self.events_of["partner"].get(partner_id, []),
+            findings=self.findings["partner"].get(partner_id, []),
+            show_findings=self.options.findings,
+            kbo=any(key in record for key in ("legal_name", "nace", "kbo_status", "kbo_checked")),
+        )
+
+    # -- the timeline, the network, the events -----------------------------------------------
+
+    def timeline_page(self) -> Iterator[tuple[str, bytes]]:
+        found = timelines.build(self.data, self.on)
+        chart = timeline_svg.svg(
+            found,
+            self.soon,
+            words=messages.chart_words(self.lang),
+            date_text=lambda day: messages.date_text(day, self.lang),
+        )
+        yield "timeline.svg", chart.encode("utf-8")
+        years = found["years"]
+        yield self.page(
+            "timeline.html",
+            "timeline.html",
+            timeline=found,
+            first=years[0]["year"] if years else None,
+            last=years[-1]["year"] if years else None,
+        )
+
+    def network_page(self) -> tuple[str, bytes]:
+        pairs, total = strongest_pairs(self.clusters, self.joined, NETWORK_SHOWN)
+        member_sets = {
+            cluster_id: {m["partner"] for m in record.get("members") or ()}
+            for cluster_id, record in self.clusters.items()
+        }
+        listed = []
+        for count, first, second in pairs:
+            common = sorted(member_sets[first] & member_sets[second])
+            listed.append(
+                {
+                    "first": first,
+                    "second": second,
+                    "count": count,
+                    "partners": common[:SHOWN],
+                    "more": len(common) - min(len(common), SHOWN),
+                }
+            )
+        busy = sorted(
+            ((len(ids), partner_id) for partner_id, ids in self.joined.items() if len(ids) > 1),
+            key=lambda item: (-item[0], item[1]),
+        )
+        return self.page(
+            "network.html",
+            "network.html",
+            pairs=listed,
+            pairs_total=total,
+            busy=[
+                {
+                    "partner": partner_id,
+                    "count": count,
+                    "clusters": self.joined[partner_id][:SHOWN],
+                    "more": max(0, count - SHOWN),
+                }
+                for count, partner_id in busy[:NETWORK_SHOWN]
+            ],
+            busy_total=len(busy),
+        )
+
+    def events_page(self) -> tuple[str, bytes]:
+        path, html = self.page(
+            "events.html",
+            "events/index.html",
+            sections=[
+                ("upcoming", [row for row in self.event_rows if row["end"] >= self.on]),
+                ("past", [row for row in self.event_rows if row["end"] < self.on][::-1]),
+            ],
+            findings=[row for found in self.findings["event"].values() for row in found],
+            show_findings=self.options.findings,
+            show_notes=self.options.notes,
+        )
+        graph = {
+            "@context": "https://schema.org",
+            "@graph": [self.event_jsonld(row) for row in self.event_rows],
+        }
+        return path, with_jsonld(html, graph)
+
+    # -- downloads --------------------------------------------------------------------------
+
+    def download_list(self) -> list[tuple[str, str]]:
+        found = [
+            ("data/clusters.toml", "data.toml"),
+            ("data/clusters.json", "data.json"),
+            ("data/members.csv", "data.members"),
+            ("data/partners.csv", "data.partners"),
+            ("data/clusters.schema.json", "data.schema"),
+        ]
+        if ics_available():
+            found.append(("data/clusters.ics", "data.ics"))
+        found.append(("timeline.svg", "data.chart"))
+        return found
+
+    def downloads(self) -> Iterator[tuple[str, bytes]]:
+        text = self.text if self.text is not None else canonical.dumps(self.data)
+        yield "data/clusters.toml", text.encode("utf-8")
+        records = exports.export(self.data, "clusters", "json")
+        yield "data/clusters.json", json_bytes(records)
+        yield "data/members.csv", str(exports.export(self.data, "members", "csv")).encode()
+        yield "data/partners.csv", str(exports.export(self.data, "partners", "csv")).encode()
+        yield "data/clusters.schema.json", SCHEMA_FILE.read_bytes()
+        if ics_available():
+            yield "data/clusters.ics", ics(self.data, self.on)
+
+    def sitemap(self) -> bytes:
+        base = self.options.base_url or ""
+        pages = ["index.html", "clusters/index.html", "partners/index.html"]
+        pages += [f"clusters/{stem}.html" for stem in self.cluster_file.values()]
+        pages += [f"partners/{stem}.html" for stem in self.partner_file.values()]
+        pages += ["timeline.html", "network.html"]
+        if self.events:
+            pages.append("events/index.html")
+        body = "".join(f"  <url><loc>{escape(base + page)}</loc></url>\n" for page in sorted(pages))
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}</urlset>\n"
+        ).encode()
+
+
+def with_jsonld(html: bytes, value: Row) -> bytes:
+    """The page with its JSON-LD at the end of its head (data, not HTML: escaped for a
+    ``<script>`` element instead)."""
+    block = f'<script type="application/ld+json">{script_json(value)}</script>\n</head>'
+    return html.replace(b"</head>", block.encode("utf-8"), 1)
+
+
+def json_bytes(value: Any) -> bytes:
+    """Compact JSON (dates as ISO text), with the characters a terminal could act on
+    escaped, as ``--json`` writes them."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    return (_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n").encode("utf-8")
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def funding_rows(record: Row) -> list[Row]:
+    return [
+        {
+            "start": period["start"],
+            "end": period["end"],
+            "end_basis": periods.end_basis(period),
+            "total_support_eur": period.get("total_support_eur"),
+            "support_rate": period.get("support_rate"),
+            "reference": period.get("reference"),
+        }
+        for period in periods.periods(record)
+    ]
+
+
+def mini_chart(found: list[Row], type_: str, on: dt.date, width: int = 600) -> Row:
+    """The geometry of a cluster's small timeline, ``width`` units wide: a bar per
+    period, a tick per year (labelled every year, or every 2 or 5 on long spans), and
+    the date judged on."""
+    first = dt.date(min(p["start"] for p in found).year, 1, 1)
+    last = dt.date(max(p["end"] for p in found).year + 1, 1, 1)
+    days = (last - first).days
+
+    def x(day: dt.date) -> float:
+        return round(width * (day - first).days / days, 1)
+
+    years = range(first.year, last.year)
+    step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
+    bars = []
+    for period in found:
+        start, end = x(period["start"]), x(period["end"] + periods.ONE_DAY)
+        bars.append(
+            {"x": start, "width": max(end - start, 1.0), "basis": periods.end_basis(period)}
+        )
+    return {
+        "bars": bars,
+        "years": [
+            {"x": x(dt.date(year, 1, 1)), "year": year, "label": year % step == 0} for year in years
+        ],
+        "on": x(on) if first <= on < last else None,
+        "type": type_,
+    }
+
+
+def ics_available() -> bool:
+    return False
+
+
+def ics(data: dict[str, Any], on: dt.date) -> bytes:  # pragma: no cover - see ics_available
+    raise NotImplementedError
+
+
+def event_row(event_id: str, record: Row) -> Row:
+    """An event with every field (defaults filled in) and its participants."""
+    return {
+        "id": event_id,
+        "title": record["title"],
+        "kind": record["kind"],
+        "start": record["start"],
+        "end": record.get("end") or record["start"],
+        "place": record.get("place"),
+        "audience": record.get("audience", "network"),
+        "clusters": sorted(record.get("clusters") or ()),
+        "organiser": record.get("organiser"),
+        "url": record.get("url"),
+        "reported_participants": record.get("reported_participants"),
+        "participants": [
+            {"partner": p["partner"], "role": p.get("role", "attendee")}
+            for p in sorted(record.get("participants") or (), key=lambda p: p["partner"])
+        ],
+        "sources": list(record.get("sources") or ()),
+        "notes": record.get("notes"),
+    }
+
+
+def without_notes(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the registry without ``notes`` on clusters, partners and events."""
+    out = dict(data)
+    for table in ("clusters", "partners", "events"):
+        if isinstance(data.get(table), dict):
+            out[table] = {
+                key: {k: v for k, v in record.items() if k != "notes"}
+                for key, record in data[table].items()
+            }
+    return out
+
+
+def strongest_pairs(
+    clusters: dict[str, Row], joined: dict[str, list[str]], limit: int
+) -> tuple[list[tuple[int, str, str]], int]:
+    """The ``limit`` pairs of clusters that share the most partners (ties by ids), and
+    how many pairs share any.
+
+    One cluster at a time: the partners' later clusters are counted in one ``Counter``,
+    so memory stays that of one cluster's neighbours however many pairs there are.
+    """
+    best: list[tuple[int, str, str]] = []
+    total = 0
+    floor = 0  # what a pair must beat once ``best`` is full
+    for first in sorted(clusters):
+        counter: Counter[str] = Counter()
+        for partner_id in {m["partner"] for m in clusters[first].get("members") or ()}:
+            ids = joined.get(partner_id, ())
+            if len(ids) > 1:
+                counter.update(ids[bisect_right(ids, first) :])
+        total += len(counter)
+        # ``first`` only grows: a later pair that ties the floor sorts after it
+        if not counter or max(counter.values()) <= floor:
+            continue
+        best.extend((count, first, second) for second, count in counter.items() if count > floor)
+        best.sort(key=lambda item: (-item[0], item[1], item[2]))
+        del best[limit:]
+        if len(best) == limit:
+            floor = best[-1][0]
+    return best, total

@@ -1,0 +1,311 @@
+"""Putting a built site into a user's folder, safely.
+
+The folder (OUTDIR) may be absent, empty, a previous build — it holds the marker
+``.clusters-site``, which lists every file that build wrote — or a folder whose only
+other entries are hidden (``.git``, ``.nojekyll``) or ``CNAME``, as a ``gh-pages``
+checkout is. Anything else is refused (``NotASite``, exit 4) before anything is written.
+Entries the build did not write are never changed or deleted, and symbolic links are
+never followed: a link where the site has a file or folder is an entry it did not write.
+
+The protocol, so that an interrupted build never leaves a mix of two builds:
+
+1. A work folder beside OUTDIR, ``.<name>.clusters-site`` (inside OUTDIR, hidden, when
+   OUTDIR is a mount point: files must move by rename), holds a lock (``lock``, taken
+   without waiting: a second build into the same folder exits 5), the new build
+   (``new/``) and the journal (``journal``).
+2. Recovery: a journal left by an interrupted run is finished (step 5); a ``new/``
+   without a journal is an unfinished build and is deleted. The old site was not touched
+   by it.
+3. The folder is checked (above); the old marker says which files are the site's.
+4. Every file of the new build is written into ``new/``. Until here OUTDIR is untouched:
+   a build killed now leaves the previous site exactly as it was.
+5. The journal is written (to a temporary name, flushed to disk, renamed: the commit
+   point), listing the files to move in and the old files to delete. Then: the marker
+   lists the old and the new files together, each new file is renamed over its old one,
+   the old files the new build lacks are deleted (and the site's folders they leave
+   empty), the marker lists the new files alone, and the journal goes. Each step can
+   run twice, so the next run finishes what a killed one began; until it does, the
+   marker keeps listing every file of both builds, so the folder stays one that
+   ``clusters site`` may rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Locked, NotASite, PermissionDenied, WriteFailed
+
+MARKER = ".clusters-site"
+HEADER = "# clusters site: the files this build wrote, one a line; do not edit"
+# A path the site may write: non-hidden names of safe characters, never CNAME on top.
+_SAFE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]*/)*[A-Za-z0-9][A-Za-z0-9._-]*$")
+_KEPT = ("CNAME",)  # top-level entries a static host needs, never the site's
+_LISTED = 5  # foreign entries named in the refusal
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a build put in place: ``--json`` prints it."""
+
+    outdir: str
+    pages: int
+    files: int
+    bytes: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "outdir": self.outdir,
+            "pages": self.pages,
+            "files": self.files,
+            "bytes": self.bytes,
+        }
+
+
+def safe(path: str) -> bool:
+    return bool(_SAFE.match(path)) and path not in _KEPT and ".." not in path.split("/")
+
+
+def publish(outdir: Path, files: Iterable[tuple[str, bytes]]) -> Written:
+    """Write ``files`` (relative path → bytes) as the site in ``outdir``, safely."""
+    outdir = Path(os.path.abspath(outdir))
+    _refuse_link_or_file(outdir)
+    work = work_folder(outdir)
+    with _errors(work), _locked(work):
+        recover(outdir, work)
+        old = check(outdir)
+        new = work / "new"
+        names, size = _write_all(new, files)
+        marker = marker_text(names).encode("utf-8")
+        if not outdir.exists():
+            # A first build: the whole folder moves into place in one rename.
+            (new / MARKER).write_bytes(marker)
+            os.rename(new, outdir)
+        else:
+            journal = {"write": names, "delete": sorted(old - set(names))}
+            _write_durably(work / "journal", json.dumps(journal, indent=0).encode())
+            finish(outdir, work)
+    pages = sum(1 for name in names if name.endswith(".html"))
+    return Written(str(outdir), pages, len(names) + 1, size + len(marker))
+
+
+def _write_all(new: Path, files: Iterable[tuple[str, bytes]]) -> tuple[list[str], int]:
+    """Step 4: every file of the build into ``new/``; the names (sorted) and the bytes."""
+    made: set[Path] = set()
+    names: list[str] = []
+    size = 0
+    for path, content in files:
+        if not safe(path):
+            raise ValueError(f"not a site path: {path!r}")
+        target = new / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        with open(target, "wb") as handle:
+            handle.write(content)
+        names.append(path)
+        size += len(content)
+    return sorted(names), size
+
+
+def work_folder(outdir: Path) -> Path:
+    """Beside OUTDIR; inside it (hidden) when OUTDIR is on another file system."""
+    parent = outdir.parent
+    if outdir.exists() and os.stat(parent).st_dev != os.lstat(outdir).st_dev:
+        return outdir / f"{MARKER}-work"
+    return parent / f".{outdir.name}{MARKER}"
+
+
+def _refuse_link_or_file(outdir: Path) -> None:
+    if outdir.is_symlink():
+        raise NotASite(
+            f"{outdir} is a symbolic link; the site never follows links",
+            f"pass the folder it points to: {os.path.realpath(outdir)}",
+        )
+    if outdir.exists() and not outdir.is_dir():
+        raise NotASite(f"{outdir} is a file, not a folder", "pass a folder for the site")
+
+
+@contextlib.contextmanager
+def _errors(work: Path):
+    """Operating-system failures as typed errors (exit 4), never a traceback."""
+    try:
+        yield
+    except PermissionError as exc:
+        raise PermissionDenied(
+            f"cannot write {exc.filename or work}: permission denied",
+            "choose a folder you can write, or fix its permissions",
+        ) from None
+    except OSError as exc:
+        raise WriteFailed(
+            f"cannot write {exc.filename or work}: {exc.strerror or exc}",
+            "free some space or fix the folder, then run `clusters site` again: it finishes "
+            "or undoes the interrupted build",
+        ) from None
+
+
+@contextlib.contextmanager
+def _locked(work: Path):
+    from filelock import FileLock, Timeout
+
+    work.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(work / "lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(
+            f"another `clusters site` is building into this folder (it holds {work / 'lock'})",
+            "wait for it to finish, then run again",
+        ) from None
+    try:
+        yield
+        # Done: the work folder goes, the lock file last (removed while still held where
+        # the system allows it; Windows removes it on release).
+        _remove(work / "new")
+        with contextlib.suppress(OSError):
+            os.remove(work / "lock")
+    finally:
+        lock.release()
+    with contextlib.suppress(OSError):
+        os.rmdir(work)
+
+
+def _remove(folder: Path) -> None:
+    """Remove a folder of the work area (never following a link out of it)."""
+    if folder.is_symlink():
+        os.remove(folder)
+    elif folder.exists():
+        shutil.rmtree(folder)
+
+
+def recover(outdir: Path, work: Path) -> None:
+    """Finish a journaled swap, or drop an unfinished build (the old site is intact)."""
+    if (work / "journal").exists():
+        finish(outdir, work)
+    _remove(work / "new")
+
+
+def finish(outdir: Path, work: Path) -> None:
+    """Step 5 of the protocol: move the journal's files in, delete the old ones.
+
+    Every step may run again after an interruption (a file already moved is skipped).
+    """
+    journal = json.loads((work / "journal").read_text(encoding="utf-8"))
+    names = [p for p in journal["write"] if safe(p)]
+    gone = [p for p in journal["delete"] if safe(p)]
+    outdir.mkdir(parents=True, exist_ok=True)
+    write_marker(outdir, sorted({*names, *gone}))
+    new = work / "new"
+    folders: dict[str, Path] = {}
+    for path in names:
+        parent, _, name = path.rpartition("/")
+        folder = folders.get(parent)
+        if folder is None:
+            folder = folders[parent] = _real_folders(outdir, path)
+        with contextlib.suppress(FileNotFoundError):  # moved in by an interrupted run
+            os.replace(new / path, folder / name)
+    for path in gone:
+        target = outdir / path
+        if target.is_file() and not target.is_symlink() and _inside_real_folders(outdir, path):
+            os.remove(target)
+    _remove_empty_folders(outdir, gone, names)
+    write_marker(outdir, names)
+    os.remove(work / "journal")
+
+
+def _real_folders(outdir: Path, path: str) -> Path:
+    """The folder of ``path`` inside OUTDIR, each part a real folder (made if missing)."""
+    folder = outdir
+    for part in Path(path).parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise NotASite(
+                f"{folder} is in the way of the site's {path} (a link or a file)",
+                "move it away, then run `clusters site` again",
+            )
+        if not folder.exists():
+            folder.mkdir()
+    return folder
+
+
+def _inside_real_folders(outdir: Path, path: str) -> bool:
+    folder = outdir
+    for part in Path(path).parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+    return True
+
+
+def _remove_empty_folders(outdir: Path, gone: list[str], kept: list[str]) -> None:
+    """The site's folders that only the deleted files used, once empty (never others)."""
+    needed = {str(Path(p).parent) for p in kept}
+    candidates = {str(parent) for p in gone for parent in Path(p).parents if str(parent) != "."}
+    for folder in sorted(candidates - needed, key=lambda f: -f.count("/")):
+        target = outdir / folder
+        if target.is_dir() and not target.is_symlink():
+            with contextlib.suppress(OSError):
+                os.rmdir(target)  # only when empty: a user's hidden file keeps it
+
+
+def marker_text(names: list[str]) -> str:
+    return HEADER + "\n" + "".join(f"{name}\n" for name in names)
+
+
+def write_marker(outdir: Path, names: list[str]) -> None:
+    _write_durably(outdir / MARKER, marker_text(names).encode("utf-8"))
+
+
+def _write_durably(path: Path, content: bytes) -> None:
+    """Write to a temporary name, flush to disk, rename over ``path``."""
+    temp = path.with_name(path.name + ".tmp")
+    with open(temp, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+def listed(outdir: Path) -> set[str]:
+    """The files the marker lists (safe paths only: a marker is never trusted further)."""
+    marker = outdir / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return set()
+    lines = marker.read_text(encoding="utf-8", errors="replace").splitlines()
+    return {line for line in lines if safe(line)}
+
+
+def check(outdir: Path) -> set[str]:
+    """The previous build's files, after checking that the folder holds nothing else."""
+    if not outdir.exists():
+        return set()
+    old = listed(outdir)
+    folders = {str(parent) for p in old for parent in Path(p).parents if str(parent) != "."}
+    foreign: list[str] = []
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        with os.scandir(outdir / relative) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.name.startswith(".") or name in _KEPT:
+                    continue  # hidden entries and CNAME are the user's: never looked into
+                if entry.is_dir(follow_symlinks=False) and name in folders:
+                    pending.append(name)
+                elif not (entry.is_file(follow_symlinks=False) and name in old):
+                    foreign.append(name)
+    if foreign:
+        shown = ", ".join(sorted(foreign)[:_LISTED])
+        more = f" and {len(foreign) - _LISTED} more" if len(foreign) > _LISTED else ""
+        raise NotASite(
+            f"{outdir} holds entries that `clusters site` did not write: {shown}{more}",
+            "build into a new or empty folder (hidden entries and CNAME may stay), "
+            "or move those entries away",
+        )
+    return old
