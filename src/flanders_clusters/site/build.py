@@ -30,13 +30,14 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
+from ..programme import events as activities
 from ..programme import members as memberships
 from ..programme import money, periods, rules
 from ..programme.policy import policy
 from ..registry import canonical
 from ..registry.store import SHIPPED
 from ..registry.words import NETWORK_ROLES, PARTNER_KINDS, UNSAFE_CLASS
-from ..views import exports, stats, timeline_svg
+from ..views import calendar, events, exports, stats, timeline_svg
 from ..views import timeline as timelines
 from . import messages
 
@@ -55,6 +56,7 @@ _SCRIPT_ESCAPES = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
 _UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
+_FIELD = re.compile(r"\{(\w+)\}")
 _WORD = re.compile(r'\{\{ t\["([a-z0-9_.-]+)"\] \}\}')
 _KIND_ORDER = (*PARTNER_KINDS, "unknown")
 _HELIX = ("company", "knowledge", "government")
@@ -171,7 +173,8 @@ class Site:
         self.partner_file = file_names(self.partners)
         self.soon = policy(self.data)["ending_soon_days"]
         # The interface words as HTML, escaped once: ``t["key"]`` in the templates.
-        self.t = {key: escape(text) for key, text in messages.catalogue(self.lang).items()}
+        self.words = messages.catalogue(self.lang)
+        self.t = {key: escape(text) for key, text in self.words.items()}
         self._dates: dict[dt.date, Markup] = {}
         self._links: dict[tuple[str, str, str], Markup] = {}
         self._navs: dict[tuple[str, str], Markup] = {}
@@ -205,10 +208,9 @@ class Site:
         memo = (key, tuple(values.items()))
         found = self._said.get(memo)
         if found is None:
-            text = str(self.t[key])
-            for name, value in values.items():
-                text = text.replace("{" + name + "}", escape(value))
-            found = self._said[memo] = Markup(text)  # every part escaped above
+            # one pass: a value is never searched for another value's {name}
+            text = _FIELD.sub(lambda m: escape(values[m.group(1)]), str(self.t[key]))
+            found = self._said[memo] = Markup(text)  # every part escaped
         return found
 
     def date(self, day: dt.date | None) -> Markup:
@@ -300,25 +302,28 @@ class Site:
         return out
 
     @cached_property
-    def event_rows(self) -> list[Row]:
-        """Every event with its defaults filled in, by start, then id."""
-        rows = [event_row(event_id, record) for event_id, record in self.events.items()]
-        return sorted(rows, key=lambda row: (row["start"], row["id"]))
+    def event_rows(self) -> dict[str, Row]:
+        """Every event with every field and its participants named, by start, then id."""
+        return {
+            row["id"]: events.detail(self.data, row["id"])
+            for row in events.rows(self.data, self.on)
+        }
+
+    def events_of_cluster(self, cluster_id: str) -> list[Row]:
+        return [self.event_rows[e] for e in self.taking_part["clusters"].get(cluster_id, ())]
+
+    def events_of_partner(self, partner_id: str) -> list[Row]:
+        ids = self.taking_part["partners"].get(partner_id, ())
+        roles = events.brief(self.data, list(ids), partner_id) if ids else []
+        return [{**self.event_rows[row["event"]], "role": row["role"]} for row in roles]
 
     @cached_property
-    def events_of(self) -> dict[str, dict[str, list[Row]]]:
-        """The events each cluster and each organisation took part in (with its role)."""
-        clusters: dict[str, list[Row]] = {}
-        partners: dict[str, list[Row]] = {}
-        for row in self.event_rows:
-            for cluster_id in row["clusters"]:
-                clusters.setdefault(cluster_id, []).append(row)
-            roles = {p["partner"]: p["role"] for p in row["participants"]}
-            if row["organiser"] and row["organiser"] not in roles:
-                roles[row["organiser"]] = "organiser"
-            for partner_id, role in roles.items():
-                partners.setdefault(partner_id, []).append({**row, "role": role})
-        return {"cluster": clusters, "partner": partners}
+    def taking_part(self) -> dict[str, dict[str, list[str]]]:
+        """The events each cluster and each organisation took part in, by start."""
+        return {
+            "clusters": activities.of_clusters(self.data),
+            "partners": activities.of_partners(self.data),
+        }
 
     # -- rendering --------------------------------------------------------------------------
 
@@ -399,8 +404,9 @@ class Site:
 
     def home(self) -> tuple[str, bytes]:
         counts = stats.build(self.data, self.on)
-        upcoming = [row for row in self.event_rows if row["end"] >= self.on]
-        latest = [] if upcoming else self.event_rows[-LATEST_EVENTS:][::-1]
+        every = list(self.event_rows.values())
+        upcoming = [row for row in every if row["end"] >= self.on]
+        latest = [] if upcoming else every[-LATEST_EVENTS:][::-1]
         # a finding that names a cluster and a partner is in both groups: count it once
         everything = {
             id(row): row
@@ -467,7 +473,7 @@ class Site:
                     "more": self.say("and_more", count=more) if more else _NOTHING,
                 }
             )
-        events = self.events_of["cluster"].get(cluster_id, [])
+        taken = self.events_of_cluster(cluster_id)
         stem = self.cluster_file[cluster_id]
         path, html = self.page(
             "cluster.html",
@@ -487,10 +493,10 @@ class Site:
             findings=self.findings["cluster"].get(cluster_id, []),
             show_findings=self.options.findings,
             shared=shared,
-            events=events,
+            events=taken,
             show_notes=self.options.notes,
         )
-        return path, with_jsonld(html, self.cluster_jsonld(cluster_id, record, events))
+        return path, with_jsonld(html, self.cluster_jsonld(cluster_id, record, taken))
 
     def mini_chart(self, record: Row) -> Markup | None:
         """The inside of a cluster's small timeline (rendered once per distinct shape)."""
@@ -528,11 +534,12 @@ class Site:
             out["url"] = row["url"]
         if row["organiser"]:
             out["organizer"] = self.organisation(row["organiser"])
-        if row["participants"]:
-            out["attendee"] = [self.organisation(p["partner"]) for p in row["participants"]]
+        attendees = [p["partner"] for p in row["participants"]]
+        if attendees:
+            out["attendee"] = [self.organisation(partner_id) for partner_id in attendees]
         return out
 
-    def cluster_jsonld(self, cluster_id: str, record: Row, events: list[Row]) -> Row:
+    def cluster_jsonld(self, cluster_id: str, record: Row, taken: list[Row]) -> Row:
         """schema.org: the cluster as an ``Organization``, each member an
         ``OrganizationRole`` around the member ``Organization``, its events as ``Event``s."""
         out: Row = {
@@ -556,15 +563,15 @@ class Site:
             roles.append(role)
         if roles:
             out["member"] = roles
-        if events:
-            out["event"] = [self.event_jsonld(row) for row in events]
+        if taken:
+            out["event"] = [self.event_jsonld(row) for row in taken]
         return out
 
     # -- partners ---------------------------------------------------------------------------
 
     def partner_index(self) -> tuple[str, bytes]:
         groups: dict[str | None, list[Row]] = {}
-        events = self.events_of["partner"]
+        taken = self.taking_part["partners"]
         for partner_id, record in self.partners.items():
             groups.setdefault(record.get("network_role"), []).append(
                 {
@@ -573,7 +580,7 @@ class Site:
                     "link": self.partner_link(partner_id, "../"),
                     "kind": self.t["kind." + record["kind"]],
                     "clusters": len(self.joined.get(partner_id, ())),
-                    "events": len(events.get(partner_id, ())),
+                    "events": len(taken.get(partner_id, ())),
                 }
             )
         sections = [
@@ -609,7 +616,7 @@ class Site:
             f"partners/{self.partner_file[partner_id]}.html",
             p=record,
             clusters=by_name(rows),
-            events=self.events_of["partner"].get(partner_id, []),
+            events=self.events_of_partner(partner_id),
             findings=self.findings["partner"].get(partner_id, []),
             show_findings=self.options.findings,
             kbo=any(key in record for key in ("legal_name", "nace", "kbo_status", "kbo_checked")),
@@ -675,12 +682,13 @@ class Site:
         )
 
     def events_page(self) -> tuple[str, bytes]:
+        every = list(self.event_rows.values())
         path, html = self.page(
             "events.html",
             "events/index.html",
             sections=[
-                ("upcoming", [row for row in self.event_rows if row["end"] >= self.on]),
-                ("past", [row for row in self.event_rows if row["end"] < self.on][::-1]),
+                ("upcoming", [row for row in every if row["end"] >= self.on]),
+                ("past", [row for row in every if row["end"] < self.on][::-1]),
             ],
             findings=[row for found in self.findings["event"].values() for row in found],
             show_findings=self.options.findings,
@@ -688,7 +696,7 @@ class Site:
         )
         graph = {
             "@context": "https://schema.org",
-            "@graph": [self.event_jsonld(row) for row in self.event_rows],
+            "@graph": [self.event_jsonld(row) for row in every],
         }
         return path, with_jsonld(html, graph)
 
@@ -702,8 +710,7 @@ class Site:
             ("data/partners.csv", "data.partners"),
             ("data/clusters.schema.json", "data.schema"),
         ]
-        if ics_available():
-            found.append(("data/clusters.ics", "data.ics"))
+        found.append(("data/clusters.ics", "data.ics"))
         found.append(("timeline.svg", "data.chart"))
         return found
 
@@ -715,8 +722,10 @@ class Site:
         yield "data/members.csv", str(exports.export(self.data, "members", "csv")).encode()
         yield "data/partners.csv", str(exports.export(self.data, "partners", "csv")).encode()
         yield "data/clusters.schema.json", SCHEMA_FILE.read_bytes()
-        if ics_available():
-            yield "data/clusters.ics", ics(self.data, self.on)
+        yield (
+            "data/clusters.ics",
+            calendar.ics_bytes(self.data, self.on, name=self.words["data.ics_name"]),
+        )
 
     def sitemap(self) -> bytes:
         base = self.options.base_url or ""
@@ -794,37 +803,6 @@ def mini_chart(found: list[Row], type_: str, on: dt.date, width: int = 600) -> R
         ],
         "on": x(on) if first <= on < last else None,
         "type": type_,
-    }
-
-
-def ics_available() -> bool:
-    return False
-
-
-def ics(data: dict[str, Any], on: dt.date) -> bytes:  # pragma: no cover - see ics_available
-    raise NotImplementedError
-
-
-def event_row(event_id: str, record: Row) -> Row:
-    """An event with every field (defaults filled in) and its participants."""
-    return {
-        "id": event_id,
-        "title": record["title"],
-        "kind": record["kind"],
-        "start": record["start"],
-        "end": record.get("end") or record["start"],
-        "place": record.get("place"),
-        "audience": record.get("audience", "network"),
-        "clusters": sorted(record.get("clusters") or ()),
-        "organiser": record.get("organiser"),
-        "url": record.get("url"),
-        "reported_participants": record.get("reported_participants"),
-        "participants": [
-            {"partner": p["partner"], "role": p.get("role", "attendee")}
-            for p in sorted(record.get("participants") or (), key=lambda p: p["partner"])
-        ],
-        "sources": list(record.get("sources") or ()),
-        "notes": record.get("notes"),
     }
 
 

@@ -152,6 +152,11 @@ def _errors(work: Path):
 
 @contextlib.contextmanager
 def _locked(work: Path):
+    """Hold the work folder's lock (without waiting); remove the folder when done.
+
+    A failure before the journal is written undoes the build at once; after it, the
+    journal stays for the next run to finish (as it does when the process is killed).
+    """
     from filelock import FileLock, Timeout
 
     work.mkdir(parents=True, exist_ok=True)
@@ -165,15 +170,24 @@ def _locked(work: Path):
         ) from None
     try:
         yield
-        # Done: the work folder goes, the lock file last (removed while still held where
-        # the system allows it; Windows removes it on release).
-        _remove(work / "new")
-        with contextlib.suppress(OSError):
-            os.remove(work / "lock")
+    except Exception:
+        if not (work / "journal").exists():
+            _clean(work)
+        raise
+    else:
+        _clean(work)
     finally:
         lock.release()
+        with contextlib.suppress(OSError):
+            os.rmdir(work)  # when emptied
+
+
+def _clean(work: Path) -> None:
+    """The work folder emptied, the lock file last (while still held, where the system
+    allows it; Windows removes it on release)."""
+    _remove(work / "new")
     with contextlib.suppress(OSError):
-        os.rmdir(work)
+        os.remove(work / "lock")
 
 
 def _remove(folder: Path) -> None:
