@@ -364,6 +364,7 @@ class Site:
     def files(self) -> Iterator[tuple[str, bytes]]:
         yield "style.css", static("style.css")
         yield "site.js", static("site.js")
+        yield "favicon.svg", static("favicon.svg")
         yield self.home()
         yield self.cluster_index()
         for cluster_id in sorted(self.clusters):
