@@ -17,7 +17,10 @@ does the unavoidable work of the same job:
 - kbo: `clusters enrich kbo` of a registry of 2,000 partners on a KBO/BCE extract made
   by `kbo_extract.py` (2,000,000 enterprises, about 5 million activity rows) vs a bare
   `csv.reader` pass over the same ZIP members; and kbo/mem: its peak RSS on that
-  extract vs on one a tenth of its size (POSIX only), which should be about the same.
+  extract vs on one a tenth of its size (POSIX only), which should be about the same;
+- site: `clusters site` into a new folder vs `validate` of the same registry (time, and
+  peak RSS as site-mem), and the bytes it writes per membership at the two largest sizes
+  (growth: the larger size's over the smaller's, 1.0 when the output grows linearly).
 
 Every measurement is a fresh process, as a script calls the tool. Nothing here is a test:
 the goals are printed beside the ratios, and the exit status is 1 when one is missed.
@@ -54,8 +57,11 @@ GOALS = {
     "memory": 1.5,
     "kbo": 1.5,
     "kbo/mem": 1.2,
+    "site": 3.0,
+    "site-mem": 2.0,
+    "growth": 1.2,
 }
-CHECKS = ("start-up", "registry", "kbo")
+CHECKS = ("start-up", "registry", "kbo", "site")
 
 FLOOR_TYPER = """
 import typer
@@ -391,6 +397,8 @@ def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], lis
 
 
 def fmt(value: float, unit: str) -> str:
+    if unit == "B":
+        return f"{value:.0f} B"
     return f"{value * 1000:.0f} ms" if unit == "s" else f"{value / 1024:.0f} MiB"
 
 
@@ -406,6 +414,59 @@ def event_checks(work: Path, size: int, runs: int, read_floor: Path) -> list[dic
     validate = median([*base, "validate", "--json", "--on", "2026-11-27"], runs)
     listed = median([*base, "events", "--json", "--on", "2026-11-27"], runs)
     return [row("read+ev", label, validate, floor), row("events", label, listed, floor)]
+
+
+def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
+    """``site`` against ``validate`` on the largest registry (time, peak memory), and the
+    bytes written per membership at the two largest sizes."""
+    out = work / "site"
+    per_membership = {}
+    results = []
+    for size in sorted(sizes)[-2:]:
+        registry = work / f"registry-{size}.toml"
+        if not registry.exists():
+            registry.write_text(generate(size), encoding="utf-8")
+        base = [*CLUSTERS, "--registry", str(registry)]
+        site = [*base, "site", str(out), "--on", "2026-11-27"]
+
+        def fresh(folder=out):
+            shutil.rmtree(folder, ignore_errors=True)
+
+        label = f"{size:,}"
+        if size == max(sizes):
+            ours = median(site, runs, setup=fresh)
+            floor = median([*base, "validate", "--json", "--on", "2026-11-27"], runs)
+            results.append(row("site", label, ours, floor))
+            if sys.platform != "win32":
+                arguments = ["clusters", "--registry", str(registry)]
+
+                def site_peak(arguments=arguments):
+                    fresh()
+                    return peak_rss([*arguments, "site", str(out), "--on", "2026-11-27"])
+
+                ours_kib = statistics.median(site_peak() for _ in range(3))
+                floor_kib = statistics.median(
+                    peak_rss([*arguments, "validate", "--json", "--on", "2026-11-27"])
+                    for _ in range(3)
+                )
+                results.append(row("site-mem", label, ours_kib, floor_kib, unit="KiB"))
+        fresh()
+        timed(site)
+        written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        per_membership[size] = written / size
+        print(f"site of {size:,} memberships: {written / 1e6:.1f} MB", file=sys.stderr)
+    small, large = sorted(per_membership)
+    results.append(
+        row(
+            "growth",
+            f"{large:,} vs {small:,} (per membership)",
+            per_membership[large],
+            per_membership[small],
+            unit="B",
+        )
+    )
+    fresh()
+    return results
 
 
 def main() -> int:
@@ -546,6 +607,8 @@ def main() -> int:
         if "kbo" in checks:
             found, notes = kbo_checks(work, enterprises, runs)
             results.extend(found)
+        if "site" in checks and len(sizes) > 1:
+            results.extend(site_checks(work, sizes, runs))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
