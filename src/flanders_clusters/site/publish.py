@@ -18,8 +18,9 @@ The protocol, so that an interrupted build never leaves a mix of two builds:
    by it.
 3. The folder is checked (above); the old marker says which files are the site's.
 4. Every file of the new build is written into ``new/``. Until here OUTDIR is untouched:
-   a build killed now leaves the previous site exactly as it was.
-5. The journal is written (to a temporary name, flushed to disk, renamed: the commit
+   a build killed now leaves the previous site exactly as it was. When OUTDIR does not
+   exist yet, ``new/`` (with its marker) becomes OUTDIR in one rename, and that is all.
+5. Otherwise the journal is written (to a temporary name, flushed to disk, renamed: the commit
    point), listing the files to move in and the old files to delete. Then: the marker
    lists the old and the new files together, each new file is renamed over its old one,
    the old files the new build lacks are deleted (and the site's folders they leave
@@ -27,6 +28,9 @@ The protocol, so that an interrupted build never leaves a mix of two builds:
    run twice, so the next run finishes what a killed one began; until it does, the
    marker keeps listing every file of both builds, so the folder stays one that
    ``clusters site`` may rebuild.
+
+A failure the program sees (a full disk) before the journal is written undoes the build
+at once; one after it leaves the journal for the next run, as a kill does.
 """
 
 from __future__ import annotations
