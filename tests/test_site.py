@@ -149,7 +149,10 @@ def test_the_shipped_registry_becomes_a_site_with_every_page(tmp_path: Path) -> 
     schema = out / "data" / "clusters.schema.json"
     assert schema.read_bytes() == (SHIPPED_DATA.parent / "clusters.schema.json").read_bytes()
     assert not (out / "sitemap.xml").exists()
-    assert not (out / "events").exists()  # the shipped registry has no events yet
+    events = run("events", "--json").json()
+    assert events and (out / "events" / "index.html").is_file()
+    listing = page(out, "events/index.html")
+    assert {f"event-{event['id']}" for event in events} <= listing.ids
 
 
 def test_the_marker_lists_every_file_written_and_json_counts_them(
