@@ -787,6 +787,14 @@ def test_a_failed_write_is_reported_not_raised(events_file: Path, tmp_path: Path
     assert not publish.work_folder(Path(os.path.abspath(out))).exists()  # undone at once
 
 
+def test_the_ends_of_the_calendar_draw_without_overflow() -> None:
+    found = [{"start": dt.date(1, 1, 1), "end": dt.date(9999, 12, 31)}]
+    chart = build.mini_chart(found, "icn", dt.date(9999, 12, 31))
+    assert chart["bars"] == [{"x": 0.0, "width": 600.0, "basis": "published"}]
+    assert chart["on"] == 600.0
+    assert [year["year"] for year in chart["years"] if year["label"]][:2] == [5, 10]
+
+
 def test_strongest_pairs_counts_every_pair_and_keeps_the_strongest() -> None:
     clusters = {
         c: {"members": [{"partner": p} for p in ps]}

@@ -783,26 +783,32 @@ def mini_chart(found: list[Row], type_: str, on: dt.date, width: int = 600) -> R
     period, a tick per year (labelled every year, or every 2 or 5 on long spans), and
     the date judged on."""
     first = dt.date(min(p["start"] for p in found).year, 1, 1)
-    last = dt.date(max(p["end"] for p in found).year + 1, 1, 1)
-    days = (last - first).days
+    last = dt.date(max(p["end"] for p in found).year, 12, 31)  # no day after 9999-12-31
+    days = (last - first).days + 1
 
-    def x(day: dt.date) -> float:
-        return round(width * (day - first).days / days, 1)
+    def x(offset: int) -> float:
+        return round(width * offset / days, 1)
 
-    years = range(first.year, last.year)
+    years = range(first.year, last.year + 1)
     step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
     bars = []
     for period in found:
-        start, end = x(period["start"]), x(period["end"] + periods.ONE_DAY)
+        start = x((period["start"] - first).days)
+        end = x((period["end"] - first).days + 1)
         bars.append(
-            {"x": start, "width": max(end - start, 1.0), "basis": periods.end_basis(period)}
+            {
+                "x": start,
+                "width": round(max(end - start, 1.0), 1),
+                "basis": periods.end_basis(period),
+            }
         )
     return {
         "bars": bars,
         "years": [
-            {"x": x(dt.date(year, 1, 1)), "year": year, "label": year % step == 0} for year in years
+            {"x": x((dt.date(year, 1, 1) - first).days), "year": year, "label": year % step == 0}
+            for year in years
         ],
-        "on": x(on) if first <= on < last else None,
+        "on": x((on - first).days) if first <= on <= last else None,
         "type": type_,
     }
 
