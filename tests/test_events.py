@@ -779,3 +779,15 @@ def test_organisations_per_year_are_counted_once(found: dict) -> None:
         assert result[year]["organisations"] == len(expected)
         assert result[year]["organisations_by_kind"]["unknown"] == ("ghost" in expected)
     assert sum(y["events"] for y in result.values()) == len(found)
+
+
+@pytest.mark.parametrize(("window", "on"), [(365, "0001-01-01"), (2**63 - 1, "2022-11-01")])
+def test_fc112_with_a_window_reaching_before_year_one(
+    tmp_path: Path, window: int, on: str
+) -> None:
+    path = write_registry(
+        tmp_path, SMALL + EVENTS + f"\n[policy]\nactivity_window_days = {window}\n"
+    )
+    done = cli(path, "validate", "--json", "--on", on, "--rule", "FC112")
+    assert done.exit_code == 0, done.stdout
+    assert done.json()["findings"] == []

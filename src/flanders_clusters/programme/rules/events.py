@@ -110,7 +110,10 @@ def cluster_activity(ctx: Context) -> Iterator[Hit]:
     if not ctx.events:  # a registry that records no events says nothing about activity
         return
     window = ctx.policy["activity_window_days"]
-    first = ctx.on - dt.timedelta(days=window)
+    try:
+        first = ctx.on - dt.timedelta(days=window)
+    except OverflowError:  # a window reaching before year 1: every event is in it
+        first = dt.date.min
     recent: set[str] = set()
     for event in ctx.events.values():
         if events.overlaps(event, first, ctx.on):
