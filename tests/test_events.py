@@ -782,9 +782,7 @@ def test_organisations_per_year_are_counted_once(found: dict) -> None:
 
 
 @pytest.mark.parametrize(("window", "on"), [(365, "0001-01-01"), (2**63 - 1, "2022-11-01")])
-def test_fc112_with_a_window_reaching_before_year_one(
-    tmp_path: Path, window: int, on: str
-) -> None:
+def test_fc112_with_a_window_reaching_before_year_one(tmp_path: Path, window: int, on: str) -> None:
     path = write_registry(
         tmp_path, SMALL + EVENTS + f"\n[policy]\nactivity_window_days = {window}\n"
     )
