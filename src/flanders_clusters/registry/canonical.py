@@ -93,7 +93,7 @@ def canonical_record(record: dict[str, Any], kind: type) -> dict[str, Any]:
             continue
         try:
             items = sorted(out[key], key=sort_key)
-        except TypeError:  # values of mixed types: a schema problem, kept as written
+        except (TypeError, AttributeError):  # mixed types, items not tables: kept as written
             items = list(out[key])
         if item is not None:
             fields = order(item)

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -179,9 +179,13 @@ def parse(text: str, path: Path) -> dict[str, Any]:
 
 def read(source: Source, *, strict: bool = True) -> Document:
     """Read and check a registry; with ``strict`` a schema problem raises ``SchemaError``."""
+    return load(source, read_text(source), strict=strict)
+
+
+def load(source: Source, text: str, *, strict: bool = True) -> Document:
+    """Parse and check the text of a registry (read from ``source``, or from git)."""
     from .check import check
 
-    text = read_text(source)
     document = Document(source, text, parse(text, source.path))
     problems = check(document.data)
     if problems:
@@ -271,14 +275,24 @@ def _remove_stale_temps(target: Path) -> None:
 
 def write_text(source: Source, text: str) -> None:
     """Replace the registry's content atomically, keeping its mode (and symbolic link)."""
+    payload = text.encode("utf-8")
+    with atomic(source.path) as temp, open(temp, "wb") as handle:
+        handle.write(payload)
+
+
+@contextmanager
+def atomic(path: Path) -> Iterator[Path]:
+    """A new temporary file beside ``path`` for the block to fill; when the block ends it
+    is flushed to disk, given the mode of the file it replaces and moved over it (over a
+    symbolic link's target, so the link stays a link). A failed block leaves ``path`` as
+    it was and the temporary file removed; an operating-system failure is ``WriteFailed``."""
     import tempfile
 
-    target = target_of(source)
+    target = target_of(Source(path))
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = _new_file_mode()
-    payload = text.encode("utf-8")
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except PermissionError as exc:
@@ -289,11 +303,10 @@ def write_text(source: Source, text: str) -> None:
         raise WriteFailed(
             f"{target}: cannot write: {exc.strerror or exc}", "check the path and free space"
         ) from None
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(temp)
+        _flush_to_disk(temp)
         os.chmod(temp, mode)
         _replace(temp, target)
     except BaseException as exc:
@@ -305,6 +318,14 @@ def write_text(source: Source, text: str) -> None:
             ) from None
         raise
     _sync_folder(target.parent)
+
+
+def _flush_to_disk(path: str) -> None:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _new_file_mode() -> int:
@@ -379,3 +400,63 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# -- databases --------------------------------------------------------------------------
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def write_database(
+    path: Path, script: Iterable[tuple[str, Iterable[Sequence[Any]] | None]]
+) -> None:
+    """Build a new SQLite database at ``path``: each statement of ``script`` runs once, or
+    for each of its rows. Built in a temporary file beside ``path`` and moved into place;
+    an existing ``path`` that is not an SQLite database is refused and left alone."""
+    import sqlite3
+
+    _refuse_unless_database(path)
+    with atomic(path) as temp:
+        connection = sqlite3.connect(temp, isolation_level=None)
+        try:
+            # The file is private until it is moved into place (and flushed to disk
+            # then): a rollback journal or a sync per transaction would only slow it.
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("BEGIN")
+            for statement, rows in script:
+                if rows is None:
+                    connection.execute(statement)
+                else:
+                    connection.executemany(statement, rows)
+            connection.execute("COMMIT")
+            broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.Error as exc:
+            raise WriteFailed(
+                f"{path}: cannot write the database: {exc}; nothing was written",
+                "check the free space and the permissions, then retry",
+            ) from None
+        finally:
+            connection.close()
+        if broken:  # pragma: no cover - the records were checked before they were written
+            raise WriteFailed(f"{path}: foreign keys would not hold: {broken[:5]}")
+
+
+def _refuse_unless_database(path: Path) -> None:
+    target = target_of(Source(path))
+    if target.is_dir():
+        raise AlreadyExists(f"{path}: is a folder", "name the database file, e.g. clusters.db")
+    try:
+        with open(target, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except PermissionError as exc:
+        raise PermissionDenied(
+            f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
+        ) from None
+    if head and head != SQLITE_HEADER:
+        raise AlreadyExists(
+            f"{path}: exists and is not an SQLite database, so it is not replaced",
+            "choose another path, or remove the file",
+        )
