@@ -34,6 +34,7 @@ COMMANDS = {
     "network": "report",
     "stats": "report",
     "export": "report",
+    "diff": "review",
     "events": "events",
     "event": "events",
     "add-cluster": "edit",

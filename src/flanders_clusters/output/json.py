@@ -14,7 +14,7 @@ _ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x2
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | dt.time):  # a time only in a file with schema problems
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 

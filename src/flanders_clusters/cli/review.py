@@ -1,0 +1,117 @@
+"""``clusters diff``: what changed between two registries, or two revisions in git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import EXIT_FINDINGS, TomlSyntaxError, UsageError
+from ..registry import revisions, store
+from .options import JsonOpt, OnOpt, choice, command
+from .session import Session, output_format, session
+
+APPS: dict[str, typer.Typer] = {}
+FORMATS = ("table", "json", "markdown")
+
+
+@command(APPS, "diff")
+def diff(
+    ctx: typer.Context,
+    old: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[OLD NEW | PATH]",
+            help="Two registry files; with --rev, the registry in git (default: the one "
+            "clusters uses).",
+            show_default=False,
+        ),
+    ] = None,
+    new: Annotated[str | None, typer.Argument(hidden=True, show_default=False)] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option(
+            "--rev",
+            metavar="REV",
+            help="Compare the registry at git revision REV with the working file; A..B: "
+            "two revisions; A...B: the merge base of A and B with B (a pull request).",
+            show_default=False,
+        ),
+    ] = None,
+    textconv: Annotated[
+        Path | None,
+        typer.Option(
+            "--textconv",
+            metavar="FILE",
+            dir_okay=False,
+            help="Print FILE one fact a line, sorted (for git config diff.clusters.textconv).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None, choice("--format", FORMATS, "Output: table (default), json or markdown.")
+    ] = None,
+    as_json: JsonOpt = False,
+    on: OnOpt = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when there is a difference.")
+    ] = False,
+) -> None:
+    """Changes between two registries, record by record, and the findings that appeared
+    or disappeared."""
+    from ..views import diff as diffs
+
+    with session(ctx, as_json or fmt == "json") as s:
+        chosen = output_format(fmt, as_json, "table")
+        if textconv is not None:
+            if old is not None or rev is not None or fmt is not None or as_json:
+                raise UsageError("--textconv takes a FILE and no other argument or format")
+            s.output(textconv, _facts)
+            return
+        first, second = _sides(s, old, new, rev)
+        result = diffs.compare(
+            revisions.read_side("old", first), revisions.read_side("new", second), s.today(on)
+        )
+        for warning in result["warnings"]:
+            s.note(f"warning: {warning}", "yellow")
+        if chosen == "markdown":
+            s.output(result, diffs.markdown)
+        elif chosen == "table":
+            from ..output.diff import diff_tables
+
+            s.output(result, diff_tables)
+        else:
+            s.output(result)
+        if exit_code and diffs.differs(result):
+            raise typer.Exit(EXIT_FINDINGS)
+
+
+def _sides(
+    s: Session, old: str | None, new: str | None, rev: str | None
+) -> tuple[revisions.Side, revisions.Side]:
+    if rev is not None:
+        if new is not None:
+            raise UsageError("--rev takes at most one PATH", "e.g. clusters diff --rev HEAD~1 PATH")
+        return revisions.sides(Path(old) if old is not None else s.source().path, rev)
+    if old is None or new is None:
+        raise UsageError(
+            "name two registry files, or a git revision",
+            "clusters diff OLD NEW, or clusters diff --rev REV [PATH]",
+        )
+    return revisions.Side(Path(old), label=old), revisions.Side(Path(new), label=new)
+
+
+def _facts(path: Path) -> str:
+    """The facts of a registry; a file that is not TOML is shown as it is (after a
+    first line that says so), since git stops a whole log when a textconv fails."""
+    from ..views.diff import textconv
+
+    source = store.Source(path, how="textconv")
+    text = store.read_text(source)
+    try:
+        data = store.parse(text, path)
+    except TomlSyntaxError as error:
+        Session.note(f"warning: {error.message}", "yellow")
+        return f"# not TOML: {error.message}\n{text}"
+    return textconv(data)

@@ -1,0 +1,568 @@
+"""``clusters diff``: what changed between two registries, record by record.
+
+Pure: two registries in, the changes and the findings that appeared or disappeared out,
+as data (the JSON shape) or as text (Markdown, the one-fact-a-line form for git).
+
+A registry is seen as records, each with an id and fields:
+
+    registry  registry             top-level keys other than the tables (schema_version)
+    policy    policy               the [policy] table
+    cluster   vil                  a cluster's fields but its lists of records
+    funding   vil/2017-01-01       a funding period, by its start
+    label     vil/esca/2022-01-10  a label, by scheme and award date
+    membership vil/acme            a membership, by partner
+    partner   acme
+    event     innovfest-2022       an event's fields but its participants
+    participant innovfest-2022/acme
+
+Records are matched by id. A partner whose id changed and whose enterprise number did not
+is *renamed*; the memberships, participations and organiser fields that follow it are
+not changes (ids and references of the old side are read after the renames). A funding
+period whose start changed is paired with the one unmatched period of the other side it
+overlaps, when there is exactly one each way. Two records with one id (a partner listed
+twice) are told apart as ``vil/acme``, ``vil/acme#2``, in the order of their content.
+
+Files with schema problems are compared as they are: a table or list that does not hold
+records is compared as one value, a field of its parent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .. import errors
+from ..programme import identity
+from ..programme import rules as catalogue
+from ..registry import records
+from ..registry.canonical import canonical_record
+from ..registry.fields import order
+from ..registry.store import Document
+from ..registry.words import UNSAFE_CODE_POINTS
+
+Fields = dict[str, Any]
+Entries = dict[tuple[str, str], Fields]  # (record, id) → fields
+
+# The tables of records by id: table → record name, record type.
+TABLES = {
+    "clusters": ("cluster", records.Cluster),
+    "partners": ("partner", records.Partner),
+    "events": ("event", records.Event),
+}
+# Lists of records inside a record: record → list field → (record name, record type, key).
+LISTS: dict[str, dict[str, tuple[str, type, Callable[[Fields], str]]]] = {
+    "cluster": {
+        "funding": ("funding", records.Funding, lambda p: _id_part(p.get("start"))),
+        "labels": (
+            "label",
+            records.Label,
+            lambda x: f"{_id_part(x.get('scheme'))}/{_id_part(x.get('awarded'))}",
+        ),
+        "members": ("membership", records.Member, lambda m: _id_part(m.get("partner"))),
+    },
+    "event": {
+        "participants": ("participant", records.Participant, lambda p: _id_part(p.get("partner"))),
+    },
+}
+RECORD_TYPES: dict[str, type] = {
+    "registry": records.Registry,
+    "policy": records.Policy,
+    **{name: kind for name, kind in TABLES.values()},
+    **{name: kind for lists in LISTS.values() for name, kind, _ in lists.values()},
+}
+# The order of the output: the registry, the policy, then each cluster with its funding,
+# labels and memberships, each partner, each event with its participants.
+_SECTION = {"registry": 0, "policy": 1, "cluster": 2, "partner": 3, "event": 4}
+_SECTION.update({"funding": 2, "label": 2, "membership": 2, "participant": 4})
+_RANK = {"cluster": 0, "funding": 1, "label": 2, "membership": 3, "event": 0, "participant": 1}
+OPS = ("added", "removed", "changed", "renamed")
+# Partner references that follow a rename: (record, field).
+_REFERENCES = {("membership", "partner"), ("participant", "partner"), ("event", "organiser")}
+
+
+# -- records and their ids -------------------------------------------------------------
+
+
+def _id_part(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _is_table(value: Any) -> bool:
+    """A table of records: a table whose every value is a table."""
+    return isinstance(value, dict) and all(map(_is_dict, value.values()))
+
+
+def _is_list(value: Any) -> bool:
+    """A list of records: a list whose every item is a table."""
+    return isinstance(value, list) and all(map(_is_dict, value))
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _split(data: dict[str, Any]) -> tuple[Fields, Fields, dict[str, dict[str, Fields]]]:
+    """The registry record (top-level keys that are not tables of records), the policy
+    (empty when absent) and the tables of records."""
+    tables = {table: data[table] for table in TABLES if _is_table(data.get(table))}
+    policy = data.get("policy")
+    policy = policy if _is_dict(policy) else None
+    top = {
+        key: value
+        for key, value in data.items()
+        if key not in tables and not (key == "policy" and policy is not None)
+    }
+    return top, policy or {}, tables
+
+
+def explode(
+    name: str, rid: str, record: Fields, follow: Callable[[Any], Any] | None = None
+) -> Entries:
+    """A cluster or event and the records in its lists, by (record, id).
+
+    ``follow`` maps partner ids through renames (the old side of a comparison).
+    """
+    lists = LISTS.get(name, {})
+    record = canonical_record(record, RECORD_TYPES[name])  # an event's clusters sorted, …
+    own = {k: v for k, v in record.items() if not (k in lists and _is_list(v))}
+    if follow is not None and name == "event" and "organiser" in own:
+        own["organiser"] = follow(own["organiser"])
+    out: Entries = {(name, rid): own}
+    for key, (child, _, key_of) in lists.items():
+        items = record.get(key)
+        if key not in own and items:
+            if follow is not None and child in ("membership", "participant"):
+                items = [{**item, "partner": follow(item.get("partner"))} for item in items]
+            out.update(_numbered(child, rid, items, key_of))
+    return out
+
+
+def _numbered(child: str, parent: str, items: list[Fields], key_of) -> Entries:
+    """Each item under ``parent/key``; repeated keys as ``key#2``… in content order."""
+    groups: dict[str, list[Fields]] = {}
+    for item in items:
+        groups.setdefault(key_of(item), []).append(item)
+    out: Entries = {}
+    for key, group in groups.items():
+        if len(group) > 1:
+            group = sorted(group, key=_json)
+        for number, item in enumerate(group, 1):
+            suffix = f"#{number}" if number > 1 else ""
+            out[(child, f"{parent}/{key}{suffix}")] = item
+    return out
+
+
+def entries(data: dict[str, Any]) -> Entries:
+    """Every record of a registry by (record, id)."""
+    top, policy, tables = _split(data)
+    out: Entries = {("registry", "registry"): top} if top else {}
+    if policy:  # an empty [policy] says nothing (the canonical form drops it)
+        out[("policy", "policy")] = policy
+    for table, rows in tables.items():
+        name = TABLES[table][0]
+        for rid, record in rows.items():
+            out.update(explode(name, rid, record))
+    return out
+
+
+# -- comparing ---------------------------------------------------------------------------
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values, as Python compares them (``500000`` is ``500000.0``); ``nan`` is
+    itself, so that a value nobody changed is never a change."""
+    return a == b or (a != a and b != b)
+
+
+def _field_order(name: str, keys: Iterable[str]) -> list[str]:
+    declared = order(RECORD_TYPES[name])
+    rank = {key: index for index, key in enumerate(declared)}
+    return sorted(keys, key=lambda key: (rank.get(key, len(rank)), key))
+
+
+def _change(name: str, rid: str, op: str, old: Fields | None, new: Fields | None) -> dict | None:
+    old, new = old or {}, new or {}
+    keys = _field_order(name, old.keys() | new.keys())
+    fields = {
+        key: {"old": old.get(key), "new": new.get(key)}
+        for key in keys
+        if op != "changed" or key not in old or key not in new or not _same(old[key], new[key])
+    }
+    if op == "changed" and not fields:
+        return None
+    return {"record": name, "id": rid, "op": op, "fields": fields}
+
+
+def _compare(old: Entries, new: Entries) -> list[dict]:
+    _pair_funding(old, new)
+    out = []
+    for key in old.keys() | new.keys():
+        before, after = old.get(key), new.get(key)
+        op = "added" if before is None else "removed" if after is None else "changed"
+        found = _change(*key, op, before, after)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _pair_funding(old: Entries, new: Entries) -> None:
+    """Give an old period whose start changed the id of the one new period it overlaps
+    (and that overlaps no other unmatched old period)."""
+    lonely_old = [k for k in old if k[0] == "funding" and k not in new]
+    lonely_new = [k for k in new if k[0] == "funding" and k not in old]
+    if not lonely_old or not lonely_new:
+        return
+
+    def overlaps(a: Fields, b: Fields) -> bool:
+        dates = (a.get("start"), a.get("end"), b.get("start"), b.get("end"))
+        if not all(isinstance(d, dt.date) for d in dates):
+            return False
+        return dates[0] <= dates[3] and dates[2] <= dates[1]
+
+    def parent(key: tuple[str, str]) -> str:
+        return key[1].rsplit("/", 1)[0]
+
+    links = {
+        o: [n for n in lonely_new if parent(n) == parent(o) and overlaps(old[o], new[n])]
+        for o in lonely_old
+    }
+    back: dict[tuple[str, str], int] = {}
+    for found in links.values():
+        for n in found:
+            back[n] = back.get(n, 0) + 1
+    for o, found in links.items():
+        if len(found) == 1 and back[found[0]] == 1:
+            old[found[0]] = old.pop(o)
+
+
+def _renames(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, str]:
+    """Old partner id → new id, for partners whose id changed and number did not."""
+
+    def by_number(side: dict[str, Fields], ids: set[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for pid in ids:
+            number = side[pid].get("enterprise_number")
+            if isinstance(number, str) and number.strip():
+                normal = identity.normalise_enterprise_number(number) or number
+                found.setdefault(normal, []).append(pid)
+        return found
+
+    gone = by_number(old, old.keys() - new.keys())
+    came = by_number(new, new.keys() - old.keys())
+    return {
+        ids[0]: came[number][0]
+        for number, ids in gone.items()
+        if len(ids) == 1 and len(came.get(number, ())) == 1
+    }
+
+
+def _mentions(name: str, record: Fields, moved: dict[str, str]) -> bool:
+    """Whether a cluster or event refers to a renamed partner."""
+    if name == "event" and record.get("organiser") in moved:
+        return True
+    items = record.get("members" if name == "cluster" else "participants")
+    return _is_list(items) and any(item.get("partner") in moved for item in items)
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict]:
+    """The changes from ``old`` to ``new``, in output order."""
+    out: list[dict] = []
+    old_split, new_split = _split(old), _split(new)
+    for name, before, after in zip(("registry", "policy"), old_split, new_split, strict=False):
+        out.extend(
+            _compare(
+                {(name, name): before} if before else {}, {(name, name): after} if after else {}
+            )
+        )
+    old_tables, new_tables = old_split[2], new_split[2]
+    moved = _renames(old_tables.get("partners", {}), new_tables.get("partners", {}))
+
+    def follow(partner: Any) -> Any:
+        return moved.get(partner, partner) if isinstance(partner, str) else partner
+
+    arrived = set(moved.values())
+    for table, (name, _) in TABLES.items():
+        before, after = old_tables.get(table, {}), new_tables.get(table, {})
+        for rid in before.keys() | after.keys():
+            o, n = before.get(rid), after.get(rid)
+            if table == "partners" and rid in moved:
+                out.append(_renamed(rid, moved[rid], o, after[moved[rid]]))
+                continue
+            if table == "partners" and o is None and rid in arrived:
+                continue  # the new side of a rename
+            if o == n and not (moved and _mentions(name, o, moved)):
+                continue
+            out.extend(
+                _compare(
+                    explode(name, rid, o, follow) if o is not None else {},
+                    explode(name, rid, n) if n is not None else {},
+                )
+            )
+    return sorted(out, key=_position)
+
+
+def _renamed(old_id: str, new_id: str, old: Fields, new: Fields) -> dict:
+    found = _change("partner", new_id, "changed", old, new)
+    fields = {"id": {"old": old_id, "new": new_id}, **(found["fields"] if found else {})}
+    return {"record": "partner", "id": new_id, "op": "renamed", "fields": fields}
+
+
+def _position(change: dict) -> tuple:
+    name, rid = change["record"], change["id"]
+    return (_SECTION[name], rid.split("/", 1)[0], _RANK.get(name, 0), rid)
+
+
+# -- findings ------------------------------------------------------------------------------
+
+
+def scope_of(found: list[dict]) -> catalogue.Scope | None:
+    """The records a set of changes can affect (None: the whole registry, when the
+    policy or the registry's own keys changed)."""
+    clusters: set[str] = set()
+    partners: set[str] = set()
+    events: set[str] = set()
+    for change in found:
+        name, rid = change["record"], change["id"]
+        if name in ("registry", "policy"):
+            return None
+        top = rid.split("/", 1)[0]
+        if _SECTION[name] == 2:
+            clusters.add(top)
+        elif name == "partner":
+            partners.add(rid)
+            if change["op"] == "renamed":
+                partners.add(change["fields"]["id"]["old"])
+        else:
+            events.add(top)
+            named = change["fields"].get("clusters", {})
+            for side in (named.get("old"), named.get("new")):
+                if isinstance(side, list):
+                    clusters.update(c for c in side if isinstance(c, str))
+    return catalogue.Scope(frozenset(clusters), frozenset(partners), frozenset(events))
+
+
+def _event_clusters(data: dict[str, Any], events: frozenset[str]) -> set[str]:
+    found: set[str] = set()
+    for eid in events:
+        event = (data.get("events") or {}).get(eid)
+        named = event.get("clusters") if isinstance(event, dict) else None
+        if isinstance(named, list):
+            found.update(c for c in named if isinstance(c, str))
+    return found
+
+
+def findings(
+    old: Document, new: Document, on: dt.date, scope: catalogue.Scope | None
+) -> tuple[list[catalogue.Finding], list[catalogue.Finding], list[str]]:
+    """The findings that appear (``added``) and disappear (``removed``), profile decree.
+
+    Only the records the changes can affect are judged (and the registry-wide rules).
+    A finding is the same on both sides when its identity and severity are: one that turns
+    graver is removed at its old severity and added at its new one.
+    """
+    notes = []
+    if scope is not None:
+        # An event that changed reaches the clusters it names on either side.
+        reached = _event_clusters(old.data, scope.events) | _event_clusters(new.data, scope.events)
+        scope = dataclasses.replace(scope, clusters=scope.clusters | reached)
+    broken = [name for name, doc in (("old", old), ("new", new)) if doc.problems]
+    judged = []
+    for doc in (old, new):
+        found = catalogue.run(doc.data, on, problems=doc.problems, scope=scope, profile="decree")
+        if broken:
+            found = [f for f in found if f.code == "FC001"]
+        judged.append({(f.identity, f.severity): f for f in found})
+    if broken:
+        notes.append(
+            f"only schema findings (FC001) are compared: the {' and the '.join(broken)} "
+            f"side{'s have' if len(broken) > 1 else ' has'} schema problems, so the other "
+            "rules cannot judge it"
+        )
+    before, after = judged
+    added = [_located(f, new) for key, f in after.items() if key not in before]
+    removed = [_located(f, old) for key, f in before.items() if key not in after]
+    return added, removed, notes
+
+
+def _located(finding: catalogue.Finding, doc: Document) -> catalogue.Finding:
+    return dataclasses.replace(finding, line=doc.line(finding.path))
+
+
+# -- the comparison --------------------------------------------------------------------
+
+
+def compare(old: Document, new: Document, on: dt.date) -> dict[str, Any]:
+    """``diff --json``: the changes from ``old`` to ``new`` and the findings on ``on``."""
+    if old.text == new.text:
+        found: list[dict] = []
+        added: list[catalogue.Finding] = []
+        removed: list[catalogue.Finding] = []
+        notes: list[str] = []
+    else:
+        found = changes(old.data, new.data)
+        added, removed, notes = findings(old, new, on, scope_of(found))
+    return {
+        "old": old.source.display,
+        "new": new.source.display,
+        "on": on,
+        "changes": found,
+        "findings": {
+            "added": [f.as_json() for f in added],
+            "removed": [f.as_json() for f in removed],
+        },
+        "warnings": notes,
+    }
+
+
+def differs(result: dict[str, Any]) -> bool:
+    found = result["findings"]
+    return bool(result["changes"] or found["added"] or found["removed"])
+
+
+def counts(result: dict[str, Any]) -> dict[str, int]:
+    """Changes by op, and findings added and removed."""
+    out = dict.fromkeys(OPS, 0)
+    for change in result["changes"]:
+        out[change["op"]] += 1
+    out["findings_added"] = len(result["findings"]["added"])
+    out["findings_removed"] = len(result["findings"]["removed"])
+    return out
+
+
+def summary(result: dict[str, Any]) -> str:
+    """``records: 2 added, 1 changed; findings: 1 added, 0 removed``."""
+    tally = counts(result)
+    said = ", ".join(f"{tally[op]} {op}" for op in OPS if tally[op]) or "no changes"
+    return (
+        f"records: {said}; findings: {tally['findings_added']} added, "
+        f"{tally['findings_removed']} removed"
+    )
+
+
+# -- text --------------------------------------------------------------------------------
+
+_UNSAFE = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x20}
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)  # pragma: no cover - TOML holds no other kind of value
+
+
+def _json(value: Any) -> str:
+    """A value as one line of JSON (dates as ISO text), invisible characters escaped."""
+    text = json.dumps(value, ensure_ascii=False, default=_default, sort_keys=True)
+    return text.translate(_UNSAFE)
+
+
+def _token(text: str) -> str:
+    """An id or key as it is, or JSON-quoted when it is empty or has spaces or controls."""
+    if text and all(c.isprintable() and not c.isspace() and c != '"' for c in text):
+        return text.translate(_UNSAFE)
+    return _json(text)
+
+
+def textconv(data: dict[str, Any]) -> str:
+    """One fact a line, ``record id field = value`` (values as JSON), sorted by record and
+    by the declared order of fields: the same facts give the same text, however the file
+    orders or lays them out. A record without fields is one line, ``record id``."""
+    lines = []
+    found = entries(data)
+    for key in sorted(found, key=lambda k: _position({"record": k[0], "id": k[1]})):
+        name, rid = key
+        fields = found[key]
+        head = f"{name} {_token(rid)}"
+        if not fields:
+            lines.append(head)
+        for field in _field_order(name, fields):
+            lines.append(f"{head} {_token(field)} = {_json(fields[field])}")
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def shown(value: Any) -> str:
+    """A value as the registry writes it (``"VIL"``, ``2026-12-31``, ``[…]``); empty for
+    an absent one. Strings are quoted with their line breaks escaped: one line each."""
+    return "" if value is None else errors.shown(value).translate(_UNSAFE)
+
+
+# -- Markdown (a pull-request comment, a job summary) -------------------------------------
+
+_MD_TEXT = {ord(c): "\\" + c for c in "\\`*_[]|~<>&!#"}
+_MD_LINES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS}
+_MD_LINES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def md_text(value: Any) -> str:
+    """Text in a Markdown table cell, shown literally: Markdown and HTML characters
+    escaped, line breaks and controls written as escapes (one cell, one line)."""
+    return str(value).translate(_MD_TEXT).translate(_MD_LINES)
+
+
+def _md_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _md_table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+    return [_md_row(header), _md_row("---" for _ in header), *map(_md_row, rows)]
+
+
+def change_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, Any, Any]]:
+    """One row per changed field: record, id, op (on a record's first row only), field,
+    old, new."""
+    rows = []
+    for change in result["changes"]:
+        head = (change["record"], change["id"], change["op"])
+        fields = change["fields"] or {"": {"old": None, "new": None}}
+        for index, (field, values) in enumerate(fields.items()):
+            shown_head = head if index == 0 else ("", "", "")
+            rows.append((*shown_head, field, values["old"], values["new"]))
+    return rows
+
+
+def where(finding: dict[str, Any]) -> str:
+    """The records a finding names: ``vil``, ``vil/acme``, ``innovfest-2022``, ``registry``."""
+    names = [finding[key] for key in ("cluster", "partner", "event") if finding[key]]
+    return "/".join(names) or "registry"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The comparison as Markdown, for a pull-request comment or a job summary."""
+    lines = [
+        "### Registry changes",
+        "",
+        f"{md_text(result['old'])} → {md_text(result['new'])}, findings judged on "
+        f"{result['on'].isoformat()}: {md_text(summary(result))}.",
+    ]
+    lines += (
+        ["", *(f"> {md_text(note)}" for note in result["warnings"])] if result["warnings"] else []
+    )
+    if result["changes"]:
+        rows = [
+            [md_text(a), md_text(b), md_text(c), md_text(d), md_text(shown(e)), md_text(shown(f))]
+            for a, b, c, d, e, f in change_rows(result)
+        ]
+        lines += ["", *_md_table(("record", "id", "change", "field", "old", "new"), rows)]
+    for side in ("added", "removed"):
+        found = result["findings"][side]
+        if not found:
+            continue
+        rows = [
+            [
+                md_text(f["severity"]),
+                md_text(f["code"]),
+                md_text(f["rule"]),
+                md_text(where(f)),
+                md_text("" if f["line"] is None else f["line"]),
+                md_text(f["message"]),
+            ]
+            for f in found
+        ]
+        lines += ["", f"#### Findings {side} ({len(found)})", ""]
+        lines += _md_table(("severity", "code", "rule", "record", "line", "message"), rows)
+    return "\n".join(lines) + "\n"
