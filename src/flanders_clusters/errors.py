@@ -122,6 +122,12 @@ class RuleViolation(ClustersError):
     code = "rule-violation"
 
 
+class BrokenKeys(RuleViolation):
+    """Error findings that break the keys of a database export (exit 1, as validate)."""
+
+    exit_code = EXIT_FINDINGS
+
+
 class ReadOnly(ClustersError):
     code = "read-only"
 

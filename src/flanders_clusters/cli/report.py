@@ -6,6 +6,7 @@ and the terminal chart load rich (in the output layer, when drawn).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from ..output import tables
 from ..registry.words import CLUSTER_TYPES
 from ..views.exports import FORMATS as EXPORT_FORMATS
 from ..views.exports import WHATS
-from .options import JsonOpt, OnOpt, choice, command
+from .options import JsonOpt, OnOpt, choice, command, parse_date
 from .session import output_format, session, write_stdout
 
 APPS: dict[str, typer.Typer] = {}
@@ -112,21 +113,78 @@ def network(
 def export(
     ctx: typer.Context,
     fmt: Annotated[str | None, _format(EXPORT_FORMATS, "json")] = None,
-    what: Annotated[str, choice("--what", WHATS, "What to export (default: clusters).")] = (
-        "clusters"
-    ),
+    what: Annotated[
+        str | None, choice("--what", WHATS, "What to export (default: clusters; not sqlite).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            metavar="FILE",
+            dir_okay=False,
+            help="The database file to write (sqlite only; replaced if it is one).",
+            show_default=False,
+        ),
+    ] = None,
+    on: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--on",
+            parser=parse_date,
+            metavar="DATE",
+            help="Judge the findings table on this date (sqlite; default: today).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The registry for other tools: JSON, CSV (spreadsheets) or a Markdown table."""
+    """The registry for other tools: JSON, CSV (spreadsheets), a Markdown table, or an
+    SQLite database of every table (--output FILE.db)."""
     from ..views import exports
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "json")
-        found = exports.export(s.read().data, what, chosen)
+        if chosen == "sqlite":
+            if output is None:
+                raise UsageError(
+                    "--format sqlite writes a file: name it with --output",
+                    "clusters export --format sqlite --output clusters.db",
+                )
+            if what is not None:
+                raise UsageError("--what does not apply to sqlite, which holds every table")
+            s.note(_database(s.read(), s.today(on), output))
+            return
+        if output is not None:
+            raise UsageError(
+                "--output is for --format sqlite", "redirect the output: clusters export … > FILE"
+            )
+        found = exports.export(s.read().data, what or "clusters", chosen)
         if chosen == "json":
             s.output(found)
         else:
             write_stdout(str(found))
+
+
+def _database(document, on: dt.date, path: Path) -> str:
+    """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
+    from ..errors import BrokenKeys
+    from ..programme import rules
+    from ..registry import store
+    from ..views import database
+
+    found = rules.run(document.data, on, line=document.line)
+    tables = database.rows(document.data)
+    refused = database.refusals(found, tables)
+    if refused:
+        count = f"{len(refused)} error{'s' if len(refused) > 1 else ''}"
+        raise BrokenKeys(
+            f"{document.source.display}: not exported, {count} would break the database's "
+            "keys: " + "; ".join(refused),
+            "correct them (`clusters validate` lists them), then export again",
+        )
+    finding_rows = database.finding_rows(found)
+    store.write_database(path, database.script(tables, finding_rows))
+    counted = database.counts(tables, finding_rows)
+    return f"wrote {path}: " + ", ".join(f"{n} {name}" for name, n in counted.items())
 
 
 @command(APPS, "stats")

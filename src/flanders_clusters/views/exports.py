@@ -23,7 +23,7 @@ from ..registry.words import UNSAFE_CLASS
 from .cells import EXPORT_MEMBER_COLUMNS, MEMBERSHIP_COLUMNS, neutralise
 
 Row = dict[str, Any]
-FORMATS = ("json", "csv", "markdown")
+FORMATS = ("json", "csv", "markdown", "sqlite")  # sqlite: views/database.py
 WHATS = ("clusters", "members", "partners")
 
 _RECORD_LISTS = tuple(f.key for f in fields(Cluster) if f.option is None)  # labels, funding, …

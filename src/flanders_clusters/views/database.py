@@ -1,0 +1,303 @@
+"""``clusters export --format sqlite``: the registry as tables of a relational database.
+
+Pure: a registry and its findings in, SQL statements and rows out (the store writes the
+file). Each table has a column per field of its record, derived from the declarations
+in ``records.py``, so a new field is a new column without an edit here:
+
+    clusters        id, then every cluster field        (labels, funding and members
+    partners        id, then every partner field         are tables of their own)
+    memberships     cluster, then every membership field  primary key (cluster, partner)
+    funding         cluster, then every period field      primary key (cluster, start)
+    labels          cluster, then every label field       primary key (cluster, scheme, awarded)
+    events          id, then every event field           (clusters and participants
+    event_clusters  event, cluster                         are tables of their own)
+    participants    event, then every participant field  primary key (event, partner)
+    findings        the ``validate --json`` keys, one row per finding
+
+Types: text, dates as ISO text, whole numbers as INTEGER, amounts and shares as REAL,
+true/false as 1/0, lists of values (sources, nace) as JSON text. An absent field is NULL,
+except a field with a fixed default (a membership's role, a partner's country), which is
+filled in so that queries need not know the defaults. Foreign keys tie each row to its
+cluster, partner or event; every foreign key has an index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..programme.rules import Finding
+from ..registry import records
+from ..registry.fields import Field, defaults, fields, is_record
+
+# Rules whose error findings mean rows that break a key: the export refuses them.
+KEY_RULES = ("FC002", "FC003", "FC006", "FC009")
+_SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER", dt.date: "TEXT"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its leading key column (the parent record's id), the record whose fields
+    are its other columns, its primary key and its references to other tables."""
+
+    name: str
+    record: type | None
+    parent: tuple[str, str] | None = None  # (column, table): the record it belongs to
+    primary: tuple[str, ...] = ("id",)
+    references: dict[str, str] = field(default_factory=dict)  # column → table
+    repeated_rule: str | None = None  # the rule that reports a repeated primary key
+    missing_rule: str | None = None  # the rule that reports a reference to nothing
+    skip: tuple[str, ...] = ()  # fields stored in a table of their own
+
+    def fields(self) -> list[Field]:
+        if self.record is None:
+            return []
+        return [
+            f
+            for f in fields(self.record)
+            if f.key not in self.skip and not (f.is_list and is_record(f.item))
+        ]
+
+    def columns(self) -> list[tuple[str, str, bool]]:
+        """(name, SQL type, required) of each column, in order."""
+        if self.record is None:  # event_clusters
+            return [(column, "TEXT", True) for column in self.primary]
+        lead = [self.parent[0]] if self.parent else ["id"]
+        out = [(column, "TEXT", True) for column in lead]
+        for f in self.fields():
+            out.append((f.key, "TEXT" if f.is_list else _SQL_TYPES[f.base], f.required))
+        return out
+
+    def references_all(self) -> dict[str, str]:
+        return (
+            {self.parent[0]: self.parent[1], **self.references} if self.parent else self.references
+        )
+
+
+TABLES = (
+    Table("clusters", records.Cluster),
+    Table("partners", records.Partner),
+    Table(
+        "memberships",
+        records.Member,
+        parent=("cluster", "clusters"),
+        primary=("cluster", "partner"),
+        references={"partner": "partners"},
+        repeated_rule="FC003",
+        missing_rule="FC002",
+    ),
+    Table("funding", records.Funding, parent=("cluster", "clusters"), primary=("cluster", "start")),
+    Table(
+        "labels",
+        records.Label,
+        parent=("cluster", "clusters"),
+        primary=("cluster", "scheme", "awarded"),
+    ),
+    Table(
+        "events",
+        records.Event,
+        references={"organiser": "partners"},
+        missing_rule="FC006",
+        skip=("clusters",),
+    ),
+    Table(
+        "event_clusters",
+        None,
+        primary=("event", "cluster"),
+        references={"event": "events", "cluster": "clusters"},
+        missing_rule="FC006",
+    ),
+    Table(
+        "participants",
+        records.Participant,
+        parent=("event", "events"),
+        primary=("event", "partner"),
+        references={"partner": "partners"},
+        repeated_rule="FC009",
+        missing_rule="FC006",
+    ),
+)
+FINDING_COLUMNS = (
+    ("id", "INTEGER"),
+    ("code", "TEXT"),
+    ("rule", "TEXT"),
+    ("severity", "TEXT"),
+    ("profile", "TEXT"),
+    ("message", "TEXT"),
+    ("cluster", "TEXT"),
+    ("partner", "TEXT"),
+    ("event", "TEXT"),
+    ("path", "TEXT"),
+    ("line", "INTEGER"),
+    ("fix", "TEXT"),
+)
+NAMES = (*(table.name for table in TABLES), "findings")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_cell)
+    return value
+
+
+# -- rows ----------------------------------------------------------------------------------
+
+
+def _values(table: Table, lead: str, record: dict[str, Any]) -> tuple:
+    filled = defaults(table.record) if table.record is not None else {}
+    return (lead, *(_cell(record.get(f.key, filled.get(f.key))) for f in table.fields()))
+
+
+def rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
+    """The rows of each table but findings, in key order."""
+    clusters = sorted((data.get("clusters") or {}).items())
+    events = sorted((data.get("events") or {}).items())
+    by_name = {table.name: table for table in TABLES}
+    out: dict[str, list[tuple]] = {name: [] for name in by_name}
+    for cid, cluster in clusters:
+        out["clusters"].append(_values(by_name["clusters"], cid, cluster))
+        for key, name in (("members", "memberships"), ("funding", "funding"), ("labels", "labels")):
+            out[name].extend(_values(by_name[name], cid, item) for item in cluster.get(key) or ())
+    for pid, partner in sorted((data.get("partners") or {}).items()):
+        out["partners"].append(_values(by_name["partners"], pid, partner))
+    for eid, event in events:
+        out["events"].append(_values(by_name["events"], eid, event))
+        out["event_clusters"].extend((eid, cid) for cid in event.get("clusters") or ())
+        out["participants"].extend(
+            _values(by_name["participants"], eid, item) for item in event.get("participants") or ()
+        )
+    return out
+
+
+def finding_rows(found: Iterable[Finding]) -> list[tuple]:
+    return [
+        (number, *(item[key] for key, _ in FINDING_COLUMNS[1:]))
+        for number, item in enumerate((f.as_json() for f in found), 1)
+    ]
+
+
+# -- keys ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Break:
+    """A row that would break a key: the rule that reports such rows, and what it is."""
+
+    rule: str | None
+    message: str
+
+
+def breaks(tables: dict[str, list[tuple]]) -> list[Break]:
+    """Rows whose primary key repeats, or whose reference names no row."""
+    keys: dict[str, set[tuple]] = {}
+    out = []
+    for table in TABLES:
+        names = [column for column, _, _ in table.columns()]
+        positions = [names.index(column) for column in table.primary]
+        seen: set[tuple] = set()
+        for row in tables[table.name]:
+            key = tuple(row[i] for i in positions)
+            if key in seen:
+                out.append(Break(table.repeated_rule, f"{table.name} {_said(key)}: listed twice"))
+            seen.add(key)
+        keys[table.name] = seen
+    for table in TABLES:
+        names = [column for column, _, _ in table.columns()]
+        for column, other in table.references_all().items():
+            known = {key[0] for key in keys[other]}
+            at = names.index(column)
+            positions = [names.index(c) for c in table.primary]
+            for row in tables[table.name]:
+                if row[at] is not None and row[at] not in known:
+                    out.append(
+                        Break(
+                            table.missing_rule,
+                            f"{table.name} {_said(tuple(row[i] for i in positions))}: "
+                            f"{column} {row[at]!r} is not in {other}",
+                        )
+                    )
+    return out
+
+
+def _said(key: tuple) -> str:
+    return "/".join("" if part is None else str(part) for part in key)
+
+
+def refusals(found: list[Finding], tables: dict[str, list[tuple]]) -> list[str]:
+    """What stops the export: error findings of the key rules, and rows that break a key
+    which no such finding reports (each named)."""
+    named = [f for f in found if f.code in KEY_RULES and f.severity == "error"]
+    codes = {f.code for f in named}
+    out = [f"{f.code} {f.rule}: {_where(f)}: {f.message}" for f in named]
+    out += [b.message for b in breaks(tables) if b.rule is None or b.rule not in codes]
+    return out
+
+
+def _where(finding: Finding) -> str:
+    return finding.cluster or finding.event or finding.partner or "registry"
+
+
+# -- SQL ----------------------------------------------------------------------------------
+
+
+def schema() -> Iterator[str]:
+    """The statements that create the tables and their indexes."""
+    for table in TABLES:
+        references = table.references_all()
+        parts = []
+        for column, kind, required in table.columns():
+            part = f"{_quoted(column)} {kind}" + (" NOT NULL" if required else "")
+            if column in references:
+                other = references[column]
+                part += f" REFERENCES {_quoted(other)}({_quoted(_id_of(other))})"
+                if table.parent and column == table.parent[0]:
+                    part += " ON DELETE CASCADE"
+            parts.append(part)
+        parts.append(f"PRIMARY KEY ({', '.join(map(_quoted, table.primary))})")
+        yield f"CREATE TABLE {_quoted(table.name)} (\n  " + ",\n  ".join(parts) + "\n)"
+        for column in references:
+            if column != table.primary[0]:  # the primary key's own index serves it
+                yield _index(table.name, column)
+    columns = ",\n  ".join(f"{_quoted(name)} {kind}" for name, kind in FINDING_COLUMNS)
+    yield f'CREATE TABLE "findings" (\n  {columns},\n  PRIMARY KEY ("id")\n)'
+    for column in ("code", "cluster", "partner", "event"):
+        yield _index("findings", column)
+
+
+def _id_of(table: str) -> str:
+    return next(t for t in TABLES if t.name == table).primary[0]
+
+
+def _index(table: str, column: str) -> str:
+    name = _quoted(f"{table}_{column}")
+    return f"CREATE INDEX {name} ON {_quoted(table)} ({_quoted(column)})"
+
+
+def _insert(table: str, width: int) -> str:
+    return f"INSERT INTO {_quoted(table)} VALUES ({', '.join('?' * width)})"
+
+
+def script(
+    tables: dict[str, list[tuple]], found_rows: list[tuple]
+) -> Iterator[tuple[str, list[tuple] | None]]:
+    """Each statement to run, with its rows (None: once)."""
+    for statement in schema():
+        yield statement, None
+    for table in TABLES:
+        yield _insert(table.name, len(table.columns())), tables[table.name]
+    yield _insert("findings", len(FINDING_COLUMNS)), found_rows
+
+
+def counts(tables: dict[str, list[tuple]], found_rows: list[tuple]) -> dict[str, int]:
+    return {**{name: len(found) for name, found in tables.items()}, "findings": len(found_rows)}
