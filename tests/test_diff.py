@@ -201,7 +201,12 @@ def test_clusters_added_removed_and_changed_with_their_records(tmp_path: Path) -
             "fields": added(partner="acme", since="2025-01-01"),
         },
     ]
-    assert found["findings"] == {"added": [], "removed": []}
+    # Both networks are active and took part in no event (FC112): gamma's finding comes,
+    # beta's goes with it.
+    assert {
+        side: [(f["code"], f["cluster"]) for f in found["findings"][side]]
+        for side in ("added", "removed")
+    } == {"added": [("FC112", "gamma")], "removed": [("FC112", "beta")]}
 
 
 def test_funding_and_labels_added_removed_changed_and_a_moved_start_paired(
