@@ -20,7 +20,12 @@ does the unavoidable work of the same job:
   extract vs on one a tenth of its size (POSIX only), which should be about the same;
 - site: `clusters site` into a new folder vs `validate` of the same registry (time, and
   peak RSS as site-mem), and the bytes it writes per membership at the two largest sizes
-  (growth: the larger size's over the smaller's, 1.0 when the output grows linearly).
+  (growth: the larger size's over the smaller's, 1.0 when the output grows linearly);
+- diff (`--only review`): `clusters diff OLD NEW --json` of two registries of the largest
+  size that differ in 1 % of their memberships, partners and funding periods vs one
+  `tomllib.load` (two files must be read: 2x is the floor);
+- sqlite (`--only review`): `clusters export --format sqlite` of the largest registry vs
+  `validate --json`.
 
 Every measurement is a fresh process, as a script calls the tool. Nothing here is a test:
 the goals are printed beside the ratios, and the exit status is 1 when one is missed.
@@ -60,8 +65,10 @@ GOALS = {
     "site": 3.0,
     "site-mem": 2.0,
     "growth": 1.2,
+    "diff": 2.5,
+    "sqlite": 2.0,
 }
-CHECKS = ("start-up", "registry", "kbo", "site")
+CHECKS = ("start-up", "registry", "kbo", "site", "review")
 
 FLOOR_TYPER = """
 import typer
@@ -469,6 +476,50 @@ def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
     return results
 
 
+def changed(text: str, share: float = 0.01, seed: int = 12) -> str:
+    """The registry ``text`` with ``share`` of its memberships (a role), partners (a
+    name) and funding periods (an end a month earlier) changed, still clean."""
+    import tomllib
+
+    from flanders_clusters.registry import canonical
+
+    rng = random.Random(seed)
+    data = tomllib.loads(text)
+    clusters = data["clusters"]
+    members = [m for c in clusters.values() for m in c["members"] if m["role"] == "member"]
+    for member in rng.sample(members, int(len(members) * share)):
+        member["role"] = "board"
+    partners = sorted(data["partners"])
+    for partner_id in rng.sample(partners, int(len(partners) * share)):
+        data["partners"][partner_id]["name"] += " (renamed)"
+    periods = [p for c in clusters.values() for p in c["funding"]]
+    for period in rng.sample(periods, max(1, int(len(periods) * share))):
+        period["end"] = period["end"].replace(day=1) - dt.timedelta(days=1)
+    return canonical.dumps(data)
+
+
+def review_checks(work: Path, size: int, runs: int, read_floor: Path) -> list[dict]:
+    """``diff`` of two registries of ``size`` memberships that differ in 1 % of their
+    records against one ``tomllib.load``; ``export --format sqlite`` against ``validate``."""
+    old = work / f"registry-{size}-old.toml"
+    new = work / f"registry-{size}-new.toml"
+    text = generate(size)
+    old.write_text(text, encoding="utf-8")
+    new.write_text(changed(text), encoding="utf-8")
+    label = f"{size:,} ({len(text.encode()) / 1e6:.1f} MB)"
+    floor = median([PYTHON, str(read_floor), str(old)], runs)
+    on = ["--on", "2026-11-27"]
+    ours = median([*CLUSTERS, "diff", str(old), str(new), "--json", *on], runs)
+    judged = size >= 100_000  # below, the interpreter's start dominates
+    results = [row("diff", f"{label}, 1 % changed", ours, floor, judged=judged)]
+    base = [*CLUSTERS, "--registry", str(old)]
+    validate = median([*base, "validate", "--json", *on], runs)
+    database = ["export", "--format", "sqlite", "--output", str(work / "registry.db"), *on]
+    ours = median([*base, *database], runs)
+    results.append(row("sqlite", f"{label}, vs validate", ours, validate, judged=judged))
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement")
@@ -609,6 +660,8 @@ def main() -> int:
             results.extend(found)
         if "site" in checks and len(sizes) > 1:
             results.extend(site_checks(work, sizes, runs))
+        if "review" in checks:  # at the largest size (the diff and export of a large file)
+            results.extend(review_checks(work, max(sizes), runs, read_floor))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

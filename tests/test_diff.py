@@ -595,6 +595,37 @@ def test_findings_are_judged_on_the_date_given(tmp_path: Path) -> None:
     assert late["findings"]["removed"] == []
 
 
+def test_only_what_a_change_reaches_is_judged_but_all_it_reaches_is(tmp_path: Path) -> None:
+    """Activity (FC112) is judged only in a registry that records events: the first event
+    reaches beta, which it does not name; a later event reaches only the clusters it names
+    on either side."""
+    no_events = BASE[: BASE.index("[events.fest]")]
+    first = diff_json(tmp_path, no_events, BASE)
+    assert [(f["code"], f["cluster"]) for f in first["findings"]["added"]] == [("FC112", "beta")]
+    renamed = edited(BASE, ('clusters = ["alpha"]', 'clusters = ["beta"]'))
+    moved = diff_json(tmp_path, BASE, renamed)
+    assert [(f["code"], f["cluster"]) for f in moved["findings"]["added"]] == [("FC112", "alpha")]
+    assert [(f["code"], f["cluster"]) for f in moved["findings"]["removed"]] == [("FC112", "beta")]
+    # FC107 counts every spearhead, whatever changed.
+    many = edited(
+        BASE, ("ending_soon_days = 180", "ending_soon_days = 180\nmax_active_spearheads = 1")
+    )
+    third = BASE.replace(
+        "[clusters.beta]",
+        '[clusters.delta]\nname = "D"\ntype = "spearhead"\n'
+        'domain = "E"\nfunding = [{ start = 2020-01-01, end = 2029-12-31 }]\n\n'
+        "[clusters.beta]",
+    )
+    both_sides = diff_json(
+        tmp_path,
+        many,
+        edited(
+            third, ("ending_soon_days = 180", "ending_soon_days = 180\nmax_active_spearheads = 1")
+        ),
+    )
+    assert ("FC107", None) in [(f["code"], f["cluster"]) for f in both_sides["findings"]["added"]]
+
+
 def test_schema_problems_do_not_stop_a_diff(tmp_path: Path) -> None:
     new = edited(BASE, ('name = "Beta"', 'nmae = "Beta"'))
     first = write_registry(tmp_path, BASE, "old.toml")
@@ -752,6 +783,16 @@ def test_rev_two_revisions_and_a_merge_base(repo: Path) -> None:
     assert names_and_domains(back) == [("beta", {"name": both("Beta Two", "Beta Three")})]
 
 
+def test_an_empty_revision_and_no_git(repo: Path) -> None:
+    registry = str(repo / "data" / "clusters.toml")
+    result = run("diff", "--rev", " ", registry)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: an empty revision")
+    result = run("diff", "--rev", "HEAD", registry, "--json", env={"PATH": str(repo)})
+    assert result.exit_code == 2
+    assert result.json()["error"]["message"] == "git is not installed (or not on PATH)"
+
+
 def test_unknown_revision_or_path_exits_2_with_gits_message(repo: Path) -> None:
     registry = str(repo / "data" / "clusters.toml")
     result = run("diff", "--rev", "no-such-branch", registry, "--json")
@@ -873,6 +914,20 @@ def test_git_uses_textconv_through_the_config(repo: Path) -> None:
 
 
 # -- output for people ------------------------------------------------------------------
+
+
+def test_table_output_with_findings(tmp_path: Path) -> None:
+    old = write_registry(tmp_path, BASE, "old.toml")
+    new = write_registry(
+        tmp_path, edited(BASE, ('postal_code = "2000"', 'postal_code = "1000"')), "new.toml"
+    )
+    result = run("diff", str(old), str(new), "--on", ON)
+    lines = [line.split(None, 5) for line in result.stdout.splitlines()]
+    assert "Findings added" in result.stdout and "Findings removed" not in result.stdout
+    line = str(line_of(new.read_text(encoding="utf-8"), 'postal_code = "1000"'))
+    expected = "'acme' has postal code 1000 (Brussels), not in Flanders"
+    assert ["warning", "FC109", "flemish-seat", "alpha/acme", line, expected] in lines
+    assert ["warning", "FC109", "flemish-seat", "beta/acme", line, expected] in lines
 
 
 def test_table_output(tmp_path: Path) -> None:
@@ -999,6 +1054,41 @@ def test_a_funding_start_is_paired_only_when_one_period_overlaps_one() -> None:
     assert [c["op"] for c in changes(old, apart)] == ["removed", "added"]
 
 
+def test_an_organiser_follows_a_rename_or_is_a_change() -> None:
+    from flanders_clusters.views.diff import changes
+
+    def registry(partner: str, organiser: str, start="2020-01-01"):
+        return {
+            "schema_version": 1,
+            "partners": {
+                partner: {"name": "P", "kind": "other", "enterprise_number": "0403.170.701"}
+            },
+            "events": {
+                "e": {"title": "E", "kind": "other", "start": start, "organiser": organiser}
+            },
+        }
+
+    renamed = {"record": "partner", "id": "q", "op": "renamed", "fields": {"id": both("p", "q")}}
+    assert changes(registry("p", "p"), registry("q", "q")) == [renamed]
+    assert changes(registry("p", "p"), registry("q", "p")) == [
+        renamed,
+        {"record": "event", "id": "e", "op": "changed", "fields": {"organiser": both("q", "p")}},
+    ]
+    # A start that is not a date pairs with nothing (the file has schema problems).
+    odd = {
+        "schema_version": 1,
+        "clusters": {"c": {"funding": [{"start": "2020", "end": "2021"}]}},
+    }
+    other = {
+        "schema_version": 1,
+        "clusters": {"c": {"funding": [{"start": "2019", "end": "2021"}]}},
+    }
+    assert [(c["id"], c["op"]) for c in changes(odd, other)] == [
+        ("c/2019", "added"),
+        ("c/2020", "removed"),
+    ]
+
+
 def test_values_compare_as_values() -> None:
     from flanders_clusters.views.diff import changes
 
@@ -1065,7 +1155,9 @@ def registries(draw):
         since=DAYS,
         until=DAYS,
     )
-    members = st.lists(member, max_size=4, unique_by=lambda m: m["partner"]) if ids else st.just([])
+    members = (
+        st.lists(member, max_size=4, unique_by=lambda m: m["partner"]) if ids else st.builds(list)
+    )
     cluster = _optional(
         {"name": TEXT, "type": st.sampled_from(("spearhead", "icn")), "domain": TEXT},
         recognised=DAYS,
@@ -1087,7 +1179,7 @@ def registries(draw):
         organiser=st.sampled_from(ids) if ids else st.nothing(),
         participants=st.lists(participant, max_size=3, unique_by=lambda p: p["partner"])
         if ids
-        else st.just([]),
+        else st.builds(list),
     )
     events = draw(st.dictionaries(st.sampled_from(EVENT_IDS), event, max_size=2))
     data = {"schema_version": 1}

@@ -470,3 +470,15 @@ def test_the_store_refuses_a_database_whose_keys_do_not_hold(tmp_path: Path) -> 
     with pytest.raises(WriteFailed, match="foreign keys"):
         store.write_database(tmp_path / "x.db", script)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_store_refuses_a_folder_and_reports_a_failed_statement(tmp_path: Path) -> None:
+    from flanders_clusters.errors import AlreadyExists, WriteFailed
+    from flanders_clusters.registry import store
+
+    (tmp_path / "folder.db").mkdir()
+    with pytest.raises(AlreadyExists, match="is a folder"):
+        store.write_database(tmp_path / "folder.db", [])
+    with pytest.raises(WriteFailed, match=r"cannot write the database: .*syntax error"):
+        store.write_database(tmp_path / "x.db", [("CREATE TABLE (", None)])
+    assert [p.name for p in tmp_path.iterdir()] == ["folder.db"]

@@ -438,7 +438,7 @@ def write_database(
             ) from None
         finally:
             connection.close()
-        if broken:  # pragma: no cover - the records were checked before they were written
+        if broken:  # a safety net: the records were checked before they were written
             raise WriteFailed(f"{path}: foreign keys would not hold: {broken[:5]}")
 
 

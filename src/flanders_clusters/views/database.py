@@ -53,8 +53,7 @@ class Table:
     skip: tuple[str, ...] = ()  # fields stored in a table of their own
 
     def fields(self) -> list[Field]:
-        if self.record is None:
-            return []
+        assert self.record is not None, f"{self.name} has no record"
         return [
             f
             for f in fields(self.record)

@@ -346,6 +346,18 @@ def scope_of(found: list[dict]) -> catalogue.Scope | None:
     return catalogue.Scope(frozenset(clusters), frozenset(partners), frozenset(events))
 
 
+def _reach(
+    scope: catalogue.Scope | None, old: dict[str, Any], new: dict[str, Any]
+) -> catalogue.Scope | None:
+    """The scope widened to what its records reach beyond themselves: an event reaches
+    the clusters it names on either side; the first event recorded (or the last one
+    removed) reaches every cluster, whose activity is judged only when there are events."""
+    if scope is None or bool(old.get("events")) != bool(new.get("events")):
+        return None
+    reached = _event_clusters(old, scope.events) | _event_clusters(new, scope.events)
+    return dataclasses.replace(scope, clusters=scope.clusters | reached)
+
+
 def _event_clusters(data: dict[str, Any], events: frozenset[str]) -> set[str]:
     found: set[str] = set()
     for eid in events:
@@ -366,10 +378,7 @@ def findings(
     graver is removed at its old severity and added at its new one.
     """
     notes = []
-    if scope is not None:
-        # An event that changed reaches the clusters it names on either side.
-        reached = _event_clusters(old.data, scope.events) | _event_clusters(new.data, scope.events)
-        scope = dataclasses.replace(scope, clusters=scope.clusters | reached)
+    scope = _reach(scope, old.data, new.data)
     broken = [name for name, doc in (("old", old), ("new", new)) if doc.problems]
     judged = []
     for doc in (old, new):
