@@ -19,16 +19,15 @@ FORMATS = ("table", "json", "markdown")
 @command(APPS, "diff")
 def diff(
     ctx: typer.Context,
-    old: Annotated[
-        str | None,
+    paths: Annotated[
+        list[str] | None,
         typer.Argument(
-            metavar="[OLD NEW | PATH]",
+            metavar="OLD NEW | PATH",
             help="Two registry files; with --rev, the registry in git (default: the one "
             "clusters uses).",
             show_default=False,
         ),
     ] = None,
-    new: Annotated[str | None, typer.Argument(hidden=True, show_default=False)] = None,
     rev: Annotated[
         str | None,
         typer.Option(
@@ -65,11 +64,11 @@ def diff(
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "table")
         if textconv is not None:
-            if old is not None or rev is not None or fmt is not None or as_json:
+            if paths or rev is not None or fmt is not None or as_json:
                 raise UsageError("--textconv takes a FILE and no other argument or format")
             s.output(textconv, _facts)
             return
-        first, second = _sides(s, old, new, rev)
+        first, second = _sides(s, paths or [], rev)
         result = diffs.compare(
             revisions.read_side("old", first), revisions.read_side("new", second), s.today(on)
         )
@@ -87,18 +86,17 @@ def diff(
             raise typer.Exit(EXIT_FINDINGS)
 
 
-def _sides(
-    s: Session, old: str | None, new: str | None, rev: str | None
-) -> tuple[revisions.Side, revisions.Side]:
+def _sides(s: Session, paths: list[str], rev: str | None) -> tuple[revisions.Side, revisions.Side]:
     if rev is not None:
-        if new is not None:
+        if len(paths) > 1:
             raise UsageError("--rev takes at most one PATH", "e.g. clusters diff --rev HEAD~1 PATH")
-        return revisions.sides(Path(old) if old is not None else s.source().path, rev)
-    if old is None or new is None:
+        return revisions.sides(Path(paths[0]) if paths else s.source().path, rev)
+    if len(paths) != 2:
         raise UsageError(
             "name two registry files, or a git revision",
             "clusters diff OLD NEW, or clusters diff --rev REV [PATH]",
         )
+    old, new = paths
     return revisions.Side(Path(old), label=old), revisions.Side(Path(new), label=new)
 
 
