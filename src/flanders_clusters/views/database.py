@@ -27,6 +27,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from ..programme.rules import Finding
@@ -140,42 +141,54 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_cell)
+
+
+# How each kind of value is stored; text and numbers as they are.
+_CELLS: dict[type, Any] = {dt.date: dt.date.isoformat, bool: int, list: _json, dict: _json}
+
+
 def _cell(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, default=_cell)
-    return value
+    convert = _CELLS.get(type(value))
+    if convert is not None:
+        return convert(value)
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 # -- rows ----------------------------------------------------------------------------------
 
 
-def _values(table: Table, lead: str, record: dict[str, Any]) -> tuple:
+def _rows_of(table: Table) -> Any:
+    """A function that makes a record into a row of ``table`` (the key first, then a
+    value per field, a fixed default where the field is absent)."""
+    keys = [f.key for f in table.fields()]
     filled = defaults(table.record) if table.record is not None else {}
-    return (lead, *(_cell(record.get(f.key, filled.get(f.key))) for f in table.fields()))
+
+    def row(lead: str, record: dict[str, Any]) -> tuple:
+        get = record.get
+        return (lead, *[_cell(get(key, filled.get(key))) for key in keys])
+
+    return row
 
 
 def rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
     """The rows of each table but findings, in key order."""
-    clusters = sorted((data.get("clusters") or {}).items())
-    events = sorted((data.get("events") or {}).items())
-    by_name = {table.name: table for table in TABLES}
-    out: dict[str, list[tuple]] = {name: [] for name in by_name}
-    for cid, cluster in clusters:
-        out["clusters"].append(_values(by_name["clusters"], cid, cluster))
-        for key, name in (("members", "memberships"), ("funding", "funding"), ("labels", "labels")):
-            out[name].extend(_values(by_name[name], cid, item) for item in cluster.get(key) or ())
+    make = {table.name: _rows_of(table) for table in TABLES if table.record is not None}
+    out: dict[str, list[tuple]] = {table.name: [] for table in TABLES}
+    lists = (("members", "memberships"), ("funding", "funding"), ("labels", "labels"))
+    for cid, cluster in sorted((data.get("clusters") or {}).items()):
+        out["clusters"].append(make["clusters"](cid, cluster))
+        for key, name in lists:
+            row = make[name]
+            out[name].extend(row(cid, item) for item in cluster.get(key) or ())
     for pid, partner in sorted((data.get("partners") or {}).items()):
-        out["partners"].append(_values(by_name["partners"], pid, partner))
-    for eid, event in events:
-        out["events"].append(_values(by_name["events"], eid, event))
+        out["partners"].append(make["partners"](pid, partner))
+    for eid, event in sorted((data.get("events") or {}).items()):
+        out["events"].append(make["events"](eid, event))
         out["event_clusters"].extend((eid, cid) for cid in event.get("clusters") or ())
-        out["participants"].extend(
-            _values(by_name["participants"], eid, item) for item in event.get("participants") or ()
-        )
+        row = make["participants"]
+        out["participants"].extend(row(eid, item) for item in event.get("participants") or ())
     return out
 
 
@@ -199,38 +212,43 @@ class Break:
 
 def breaks(tables: dict[str, list[tuple]]) -> list[Break]:
     """Rows whose primary key repeats, or whose reference names no row."""
-    keys: dict[str, set[tuple]] = {}
+    keys: dict[str, set] = {}
     out = []
     for table in TABLES:
         names = [column for column, _, _ in table.columns()]
-        positions = [names.index(column) for column in table.primary]
-        seen: set[tuple] = set()
-        for row in tables[table.name]:
-            key = tuple(row[i] for i in positions)
+        key_of = itemgetter(*(names.index(column) for column in table.primary))
+        found = tables[table.name]
+        keys[table.name] = seen = set(map(key_of, found))
+        if len(seen) == len(found):
+            continue  # the usual case, decided at set speed
+        seen = set()
+        for row in found:
+            key = key_of(row)
             if key in seen:
                 out.append(Break(table.repeated_rule, f"{table.name} {_said(key)}: listed twice"))
             seen.add(key)
-        keys[table.name] = seen
     for table in TABLES:
         names = [column for column, _, _ in table.columns()]
+        key_of = itemgetter(*(names.index(column) for column in table.primary))
         for column, other in table.references_all().items():
-            known = {key[0] for key in keys[other]}
             at = names.index(column)
-            positions = [names.index(c) for c in table.primary]
-            for row in tables[table.name]:
-                if row[at] is not None and row[at] not in known:
+            known = keys[other]  # the referenced tables have a one-column key: its values
+            missing = set(map(itemgetter(at), tables[table.name])) - known - {None}
+            for row in tables[table.name] if missing else ():
+                if row[at] in missing:
                     out.append(
                         Break(
                             table.missing_rule,
-                            f"{table.name} {_said(tuple(row[i] for i in positions))}: "
-                            f"{column} {row[at]!r} is not in {other}",
+                            f"{table.name} {_said(key_of(row))}: {column} {row[at]!r} is not "
+                            f"in {other}",
                         )
                     )
     return out
 
 
-def _said(key: tuple) -> str:
-    return "/".join("" if part is None else str(part) for part in key)
+def _said(key: Any) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    return "/".join("" if part is None else str(part) for part in parts)
 
 
 def refusals(found: list[Finding], tables: dict[str, list[tuple]]) -> list[str]:
@@ -251,7 +269,7 @@ def _where(finding: Finding) -> str:
 
 
 def schema() -> Iterator[str]:
-    """The statements that create the tables and their indexes."""
+    """The statements that create the tables."""
     for table in TABLES:
         references = table.references_all()
         parts = []
@@ -265,11 +283,17 @@ def schema() -> Iterator[str]:
             parts.append(part)
         parts.append(f"PRIMARY KEY ({', '.join(map(_quoted, table.primary))})")
         yield f"CREATE TABLE {_quoted(table.name)} (\n  " + ",\n  ".join(parts) + "\n)"
-        for column in references:
-            if column != table.primary[0]:  # the primary key's own index serves it
-                yield _index(table.name, column)
     columns = ",\n  ".join(f"{_quoted(name)} {kind}" for name, kind in FINDING_COLUMNS)
     yield f'CREATE TABLE "findings" (\n  {columns},\n  PRIMARY KEY ("id")\n)'
+
+
+def indexes() -> Iterator[str]:
+    """An index on each foreign key that does not lead a primary key, and on the columns
+    of findings that name records (made after the rows: faster than kept up row by row)."""
+    for table in TABLES:
+        for column in table.references_all():
+            if column != table.primary[0]:  # the primary key's own index serves it
+                yield _index(table.name, column)
     for column in ("code", "cluster", "partner", "event"):
         yield _index("findings", column)
 
@@ -296,6 +320,8 @@ def script(
     for table in TABLES:
         yield _insert(table.name, len(table.columns())), tables[table.name]
     yield _insert("findings", len(FINDING_COLUMNS)), found_rows
+    for statement in indexes():
+        yield statement, None
 
 
 def counts(tables: dict[str, list[tuple]], found_rows: list[tuple]) -> dict[str, int]:

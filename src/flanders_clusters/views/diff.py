@@ -79,8 +79,6 @@ _SECTION = {"registry": 0, "policy": 1, "cluster": 2, "partner": 3, "event": 4}
 _SECTION.update({"funding": 2, "label": 2, "membership": 2, "participant": 4})
 _RANK = {"cluster": 0, "funding": 1, "label": 2, "membership": 3, "event": 0, "participant": 1}
 OPS = ("added", "removed", "changed", "renamed")
-# Partner references that follow a rename: (record, field).
-_REFERENCES = {("membership", "partner"), ("participant", "partner"), ("event", "organiser")}
 
 
 # -- records and their ids -------------------------------------------------------------
@@ -123,7 +121,7 @@ def _split(data: dict[str, Any]) -> tuple[Fields, Fields, dict[str, dict[str, Fi
 def explode(
     name: str, rid: str, record: Fields, follow: Callable[[Any], Any] | None = None
 ) -> Entries:
-    """A cluster or event and the records in its lists, by (record, id).
+    """A record and the records in its lists (a cluster's, an event's), by (record, id).
 
     ``follow`` maps partner ids through renames (the old side of a comparison).
     """
@@ -272,14 +270,17 @@ def _mentions(name: str, record: Fields, moved: dict[str, str]) -> bool:
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict]:
     """The changes from ``old`` to ``new``, in output order."""
     out: list[dict] = []
-    old_split, new_split = _split(old), _split(new)
-    for name, before, after in zip(("registry", "policy"), old_split, new_split, strict=False):
+    old_top, old_policy, old_tables = _split(old)
+    new_top, new_policy, new_tables = _split(new)
+    for name, before, after in (
+        ("registry", old_top, new_top),
+        ("policy", old_policy, new_policy),
+    ):
         out.extend(
             _compare(
                 {(name, name): before} if before else {}, {(name, name): after} if after else {}
             )
         )
-    old_tables, new_tables = old_split[2], new_split[2]
     moved = _renames(old_tables.get("partners", {}), new_tables.get("partners", {}))
 
     def follow(partner: Any) -> Any:
