@@ -63,3 +63,10 @@ def test_relative_links_in_the_docs_exist() -> None:
             if not (path.parent / target).exists():
                 broken.append(f"{path.relative_to(REPO)} -> {target}")
     assert broken == []
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
+    command = next(block for block in blocks if "pytest --cov" in block)
+    assert command.strip() in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
