@@ -182,6 +182,7 @@ def test_a_lock_held_by_another_process_times_out_with_exit_5(registry: Path) ->
     assert json.loads(after.stdout)["changed"] is True
 
 
+@pytest.mark.slow
 def test_a_waiting_writer_proceeds_when_the_lock_is_released(registry: Path) -> None:
     holder = hold_lock(f"{registry}.lock")
     try:

@@ -424,6 +424,7 @@ def test_init_from_shipped(tmp_path: Path) -> None:
     assert f"unchanged: {path}" in fmt.stderr
 
 
+@pytest.mark.slow
 def test_init_copy_is_writable_where_the_shipped_one_is_not(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     done = run_subprocess("init", "data/clusters.toml", "--from-shipped", cwd=tmp_path)

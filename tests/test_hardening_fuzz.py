@@ -204,6 +204,7 @@ def test_a_registry_truncated_at_every_byte_gives_a_clean_outcome(tmp_path: Path
     assert seen == {"registry", "toml-syntax", "schema"}  # each outcome was reached
 
 
+@pytest.mark.slow
 def test_truncated_registries_in_a_real_process(tmp_path: Path) -> None:
     raw = RICH.encode("utf-8")
     cut = raw.index("中".encode()) + 1  # inside a three-byte character
@@ -388,6 +389,7 @@ def test_schema_version_of_the_wrong_type_is_refused(tmp_path: Path, value: str)
 # -- huge strings ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_one_megabyte_name_is_kept_whole(tmp_path: Path) -> None:
     name = "Ω" * 500_000 + "-end"  # a megabyte of UTF-8
     data = copy.deepcopy(FULL)
@@ -406,6 +408,7 @@ def test_a_one_megabyte_name_is_kept_whole(tmp_path: Path) -> None:
     assert "-end" in listed.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "raw",
     [

@@ -449,6 +449,7 @@ CSV_TEXT = (
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=st.lists(CSV_TEXT, min_size=1, max_size=5))
 def test_members_csv_export_imports_back_exactly(names: list[str]) -> None:

@@ -483,6 +483,7 @@ def test_ten_thousand_rows_are_imported_with_one_read_and_one_write(
     assert calls == {"read": 1, "write": 0}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="uses a pseudo-terminal")
 def test_a_progress_bar_is_drawn_on_stderr_when_it_is_a_terminal(
     registry: Path, tmp_path: Path

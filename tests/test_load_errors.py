@@ -89,6 +89,7 @@ def test_every_command_refuses_a_registry_with_schema_problems(
     assert as_json.json()["error"]["code"] == "schema"
 
 
+@pytest.mark.slow
 def test_schema_problems_in_a_subprocess(tmp_path: Path) -> None:
     path = write_registry(tmp_path, THREE_PROBLEMS)
     done = run_subprocess("--registry", str(path), "list")
@@ -398,6 +399,7 @@ HOSTILE_FILES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
 def test_no_traceback_for_hostile_files(tmp_path: Path, name: str) -> None:
     path = tmp_path / "clusters.toml"

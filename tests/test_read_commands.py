@@ -953,6 +953,7 @@ def colour_codes(text: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_piped_output_has_no_escape_codes(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)
@@ -1026,6 +1027,7 @@ def _run_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     return b"".join(chunks).decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals need POSIX pty")
 def test_terminal_output_is_coloured_unless_no_color(tmp_path: Path) -> None:
     path = write_registry(tmp_path, HOSTILE)
@@ -1087,6 +1089,7 @@ def test_repository_and_package_copies_are_the_same_file() -> None:
     assert package.read_bytes() == (REPO / "data" / "clusters.toml").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals need POSIX pty")
 def test_a_table_too_wide_for_the_terminal_is_shown_one_record_per_block(tmp_path: Path) -> None:
     args = ["list", "--type", "spearhead", "--on", "2026-11-27"]

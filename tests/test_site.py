@@ -174,6 +174,7 @@ def test_the_marker_lists_every_file_written_and_json_counts_them(
     assert "events/index.html" in on_disk
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_same_registry_and_date_are_byte_identical(
     events_file: Path, tmp_path: Path
 ) -> None:
@@ -188,6 +189,7 @@ def test_two_builds_of_the_same_registry_and_date_are_byte_identical(
     assert build.build(document.data, DAY) == build.build(document.data, DAY)
 
 
+@pytest.mark.slow
 def test_another_date_changes_the_pages_that_show_status(events_file: Path, tmp_path: Path):
     assert site(events_file, tmp_path / "a").exit_code == 0
     later = run("--registry", str(events_file), "site", str(tmp_path / "b"), "--on", "2030-01-01")
@@ -537,6 +539,7 @@ def test_a_registry_that_cannot_be_read_exits_3_and_writes_nothing(tmp_path: Pat
 # -- the folder ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_gh_pages_checkout_keeps_its_hidden_entries_and_cname(events_file, tmp_path):
     out = tmp_path / "gh-pages"
     (out / ".git" / "refs").mkdir(parents=True)
@@ -572,6 +575,7 @@ def test_a_folder_with_other_files_is_refused_and_nothing_changes(events_file, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clusters.toml", "mine"]
 
 
+@pytest.mark.slow
 def test_a_rebuild_removes_the_pages_of_records_gone_and_keeps_the_users_files(
     tmp_path: Path,
 ) -> None:

@@ -647,6 +647,7 @@ def test_generated_layouts_report_the_line_of_the_mistake(case, rnd) -> None:
         assert located(path) == [f"{line}: {dotted(poison.reported)}"], text
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(data=REGISTRIES, rnd=st.randoms(use_true_random=False))
 def test_generated_layouts_are_read_as_written(data, rnd) -> None:
