@@ -50,7 +50,7 @@ def test_every_reference_resolves_inside_the_repository() -> None:
     outside = []
     for path in places:
         text = path.read_text(encoding="utf-8")
-        for match in re.finditer(r"shared/|SPEC\b|§\s?\d", text):
+        for match in re.finditer(r"shared/|\bSPEC\b|\bspec\b|§\s?\d", text):
             line = text.count("\n", 0, match.start()) + 1
             outside.append(f"{path.relative_to(REPO)}:{line}")
     assert outside == []
