@@ -5,17 +5,11 @@ Each is built by ``editing.edit_command`` from the records' declarations; see th
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
-from ..changes import edits, transaction
-from ..programme.rules import Scope
+from ..changes import edits
 from ..registry.records import Cluster, Funding, Member, Partner
-from .editing import argument, edit_command, options_of, pick, said, show, unset_of
-from .options import DryRunOpt, JsonOpt, OnOpt, command, id_argument
-from .session import session
+from .editing import argument, edit_command, import_command, options_of, pick, said, unset_of
 
 APPS: dict[str, typer.Typer] = {}
 
@@ -151,31 +145,10 @@ edit_command(
 
 # -- bulk import -------------------------------------------------------------------------
 
-
-@command(APPS, "import-members")
-def import_members(
-    ctx: typer.Context,
-    cluster_id: Annotated[str, id_argument("cluster", "Cluster id.")],
-    csv_file: Annotated[
-        Path, typer.Argument(help="CSV file (UTF-8; ',' or ';').", metavar="FILE.csv")
-    ],
-    on: OnOpt = None,
-    dry_run: DryRunOpt = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """Add members from a CSV file: all rows checked first, then one write."""
-    from ..changes import imports
-    from ..output.console import progress
-
-    with session(ctx, as_json) as s:
-        rows = imports.read_rows(csv_file)
-        with progress(len(rows), f"importing into {cluster_id}") as tick:
-            outcome = transaction.transact(
-                s.source(),
-                lambda data: imports.apply(data, cluster_id, rows, tick, csv_file),
-                scope=Scope(frozenset([cluster_id]), frozenset(row.partner for row in rows)),
-                timeout=s.lock_timeout,
-                dry_run=dry_run,
-                on=on,
-            )
-        show(s, outcome, imports.summary(outcome), dry_run)
+import_command(
+    "import-members",
+    "Add members from a CSV file: all rows checked first, then one write.",
+    "cluster",
+    "MEMBER_CSV",
+    APPS,
+)

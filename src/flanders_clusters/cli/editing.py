@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -136,4 +137,45 @@ def edit_command(
     body.__annotations__ = {p.name: p.annotation for p in parameters}
     body.__doc__ = doc
     body.__name__ = name.replace("-", "_")
+    command(apps, name)(body)
+
+
+def import_command(name: str, doc: str, noun: str, dialect_name: str, apps: dict) -> None:
+    """Register ``clusters NAME OWNER FILE.csv``: every row checked, then one write
+    (``import-members`` into a cluster, ``import-participants`` into an event)."""
+
+    def body(
+        ctx: typer.Context,
+        owner_id: str,
+        csv_file: Annotated[
+            Path, typer.Argument(help="CSV file (UTF-8; ',' or ';').", metavar="FILE.csv")
+        ],
+        on: OnOpt = None,
+        dry_run: DryRunOpt = False,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from ..changes import imports
+        from ..output.console import progress
+
+        dialect = getattr(imports, dialect_name)
+        with session(ctx, as_json) as s:
+            rows = imports.read_rows(csv_file, dialect)
+            scope = Scope(partners=frozenset(row.partner for row in rows))
+            scope = Scope(**{**scope.tables(), dialect.kind.table: frozenset([owner_id])})
+            with progress(len(rows), f"importing into {owner_id}") as tick:
+                outcome = transaction.transact(
+                    s.source(),
+                    lambda data: imports.apply(data, owner_id, rows, tick, csv_file, dialect),
+                    scope=scope,
+                    timeout=s.lock_timeout,
+                    dry_run=dry_run,
+                    on=on,
+                )
+            show(s, outcome, imports.summary(outcome), dry_run)
+
+    body.__doc__ = doc
+    body.__name__ = name.replace("-", "_")
+    # The owner's argument names its noun (CLUSTER, EVENT): an object, not a string to
+    # evaluate in this module.
+    body.__annotations__["owner_id"] = Annotated[str, id_argument(noun, f"{noun.capitalize()} id.")]
     command(apps, name)(body)

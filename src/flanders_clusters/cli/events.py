@@ -4,19 +4,16 @@ took part in them (with the guarantees of every edit: see ``edit.py``)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..changes import events as changes
 from ..output import tables
-from ..programme.rules import Scope
 from ..registry.records import Event, Participant, Partner
 from ..registry.words import EVENT_KINDS
-from .editing import argument, edit_command, options_of, pick, said, show, unset_of
+from .editing import argument, edit_command, import_command, options_of, pick, said, unset_of
 from .options import (
-    DryRunOpt,
     JsonOpt,
     OnOpt,
     choice,
@@ -194,34 +191,10 @@ edit_command(
 )
 
 
-@command(APPS, "import-participants")
-def import_participants(
-    ctx: typer.Context,
-    event_id: Annotated[str, id_argument("event", "Event id.")],
-    csv_file: Annotated[
-        Path, typer.Argument(help="CSV file (UTF-8; ',' or ';').", metavar="FILE.csv")
-    ],
-    on: OnOpt = None,
-    dry_run: DryRunOpt = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """Add participants from a CSV file (the members CSV's columns; role optional)."""
-    from ..changes import imports, transaction
-    from ..output.console import progress
-
-    with session(ctx, as_json) as s:
-        rows = imports.read_rows(csv_file, imports.PARTICIPANT_CSV)
-        with progress(len(rows), f"importing into {event_id}") as tick:
-            outcome = transaction.transact(
-                s.source(),
-                lambda data: imports.apply(
-                    data, event_id, rows, tick, csv_file, imports.PARTICIPANT_CSV
-                ),
-                scope=Scope(
-                    partners=frozenset(row.partner for row in rows), events=frozenset([event_id])
-                ),
-                timeout=s.lock_timeout,
-                dry_run=dry_run,
-                on=on,
-            )
-        show(s, outcome, imports.summary(outcome), dry_run)
+import_command(
+    "import-participants",
+    "Add participants from a CSV file (the members CSV's columns; role optional).",
+    "event",
+    "PARTICIPANT_CSV",
+    APPS,
+)
