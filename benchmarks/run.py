@@ -211,13 +211,17 @@ def generate(memberships: int, seed: int = 2026, events: int = 0, per_event: int
         kinds = ["learning", "networking", "workshop", "info-session", "conference", "other"]
         data["events"] = {}
         for index in range(events):
-            start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(0, 8 * 365))
+            # Within the year before the benchmark's --on, every cluster in at least one
+            # event (clean under FC112, like the rest of the registry under its rules).
+            start = dt.date(2025, 12, 1) + dt.timedelta(days=rng.randrange(0, 360))
+            taking_part = {cluster_ids[index % len(cluster_ids)]}
+            taking_part.update(rng.sample(cluster_ids, rng.randint(0, 2)))
             data["events"][f"event-{index:06d}"] = {
                 "title": f"Network event {index}",
                 "kind": rng.choice(kinds),
                 "start": start,
                 "place": rng.choice(["Brussel", "Gent", "Antwerpen", "Leuven"]),
-                "clusters": sorted(rng.sample(cluster_ids, rng.randint(1, 3))),
+                "clusters": sorted(taking_part),
                 "sources": [f"https://example.org/events/{index}"],
                 "participants": [
                     {"partner": p} for p in sorted(rng.sample(company_ids, per_event))
