@@ -404,7 +404,7 @@ class Site:
         return by_name(rows)
 
     def home(self) -> tuple[str, bytes]:
-        counts = stats.build(self.data, self.on)
+        counts = stats.counts(self.data, self.on)
         every = list(self.event_rows.values())
         upcoming = [row for row in every if row["end"] >= self.on]
         latest = [] if upcoming else every[-LATEST_EVENTS:][::-1]

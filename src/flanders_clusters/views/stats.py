@@ -21,6 +21,22 @@ UNKNOWN_KIND = "unknown"  # a membership naming a partner that is not in [partne
 
 
 def build(data: Registry, on: dt.date) -> Row:
+    """``clusters stats --json``: the counts, the support per year, the participation."""
+    clusters = data.get("clusters") or {}
+    funded = [c for c in clusters.values() if c.get("funding")]
+    years = window(funded, None, None)
+    return {
+        **counts(data, on),
+        "support": [year_summary(funded, year) for year in range(years[0], years[1] + 1)]
+        if years
+        else [],
+        "participation": participation(data),
+    }
+
+
+def counts(data: Registry, on: dt.date) -> Row:
+    """Clusters by type and status, current members by kind, partners by kind (the
+    first keys of ``build``: what the site's overview shows)."""
     clusters = data.get("clusters") or {}
     people = data.get("partners") or {}
     by_type_status = {kind: dict.fromkeys(STATUSES, 0) for kind in CLUSTER_TYPES}
@@ -33,8 +49,6 @@ def build(data: Registry, on: dt.date) -> Row:
     partners = dict.fromkeys(PARTNER_KINDS, 0)
     for record in people.values():
         partners[record["kind"]] += 1
-    funded = [c for c in clusters.values() if c.get("funding")]
-    years = window(funded, None, None)
     return {
         "on": on,
         "clusters": {
@@ -48,8 +62,4 @@ def build(data: Registry, on: dt.date) -> Row:
         },
         "members": {"total": sum(members.values()), "by_kind": members},
         "partners": {"total": len(people), "by_kind": partners},
-        "support": [year_summary(funded, year) for year in range(years[0], years[1] + 1)]
-        if years
-        else [],
-        "participation": participation(data),
     }
