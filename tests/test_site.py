@@ -403,6 +403,55 @@ def test_hostile_text_is_escaped_for_html_attributes_and_script(hostile_file, tm
     assert Page((out / "clusters" / "x.html").read_text(encoding="utf-8")).h1 == [END_SCRIPT]
 
 
+class Cells(HTMLParser):
+    """The text of each link on a page, as a reader sees it."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self.links.append((self._href or "", ""))
+
+    def handle_endtag(self, tag):
+        self._href = None
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self.links[-1] = (self.links[-1][0], self.links[-1][1] + data)
+
+
+def test_the_rows_the_build_makes_show_hostile_names_literally(hostile_file, tmp_path):
+    """Members, shared partners, a partner's clusters and the lists: each name is text in
+    its own link, never markup."""
+    out = tmp_path / "site"
+    assert site(hostile_file, out).exit_code == 0
+    names = {
+        "clusters/index-1.html": {
+            ("../partners/index-2.html", HOSTILE_NAMES[2]),  # a member, a shared partner
+            ("../partners/index-1.html", HOSTILE_NAMES[3]),
+            ("../partners/gov.html", HOSTILE_NAMES[4]),
+            ("../clusters/x.html", END_SCRIPT),  # where a shared partner is also
+        },
+        "partners/index-2.html": {
+            ("../clusters/index-1.html", SCRIPT),
+            ("../clusters/x.html", END_SCRIPT),
+        },
+        "clusters/index.html": {("../clusters/index-1.html", SCRIPT)},
+        "partners/index.html": {("../partners/gov.html", TEMPLATE)},
+        "timeline.html": {("clusters/x.html", END_SCRIPT)},
+        "index.html": {("clusters/index-1.html", SCRIPT)},
+    }
+    for name, expected in names.items():
+        html = (out / name).read_text(encoding="utf-8")
+        assert expected <= set(Cells(html).links), name
+        assert "<script>window" not in html and "<svg onload" not in html, name
+
+
 def test_the_reserved_index_id_gets_the_next_free_name(hostile_file, tmp_path) -> None:
     out = tmp_path / "site"
     assert site(hostile_file, out).exit_code == 0

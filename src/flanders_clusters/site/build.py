@@ -1,13 +1,17 @@
 """The site's files from a registry: pure, a registry and a date in, path → bytes out.
 
 Every page is rendered from the templates in ``templates/`` by Jinja2 with autoescaping
-on, so every string from the registry is escaped for HTML text and attributes. The small
-pieces of HTML that many rows repeat (a link to a cluster, a date) are made here once,
-escaped with the same ``markupsafe`` that Jinja2 uses. JSON-LD is escaped for
-``<script>`` (``<``, ``>`` and ``&`` as ``\\u`` escapes, so a ``</script>`` in a name cannot
-end it); only ``http``/``https`` URLs become links. Links are relative, so the site works
-from ``file://``, any sub-path and any static host, and nothing is fetched from
-elsewhere. The same registry and date give the same bytes.
+on, so every string from the registry is escaped for HTML text and attributes. The frame
+of a page (``base.html``: head, navigation, footer) is rendered once for each folder
+depth and navigation state, and each page's title and content are put into it. The rows
+of the big tables (members, shared partners, the lists of clusters and partners) are
+made here, in code that escapes each value with the same ``markupsafe`` that Jinja2
+uses: the links to a cluster or a partner, the dates and the interface words are escaped
+once and reused on every page that shows them. JSON-LD is escaped for ``<script>``
+(``<``, ``>`` and ``&`` as ``\\u`` escapes, so a ``</script>`` in a name cannot end it); only
+``http``/``https`` URLs become links. Links are relative, so the site works from
+``file://``, any sub-path and any static host, and nothing is fetched from elsewhere.
+The same registry and date give the same bytes.
 
 ``files`` yields the files one by one, so a large registry's pages are never all in
 memory at once; ``build`` collects them into a dict.
@@ -23,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 import jinja2
@@ -61,6 +65,8 @@ _WORD = re.compile(r'\{\{ t\["([a-z0-9_.-]+)"\] \}\}')
 _KIND_ORDER = (*PARTNER_KINDS, "unknown")
 _HELIX = ("company", "knowledge", "government")
 _NOTHING = Markup("")
+_SLOT = "\x00"  # marks a slot of the frame (never in the site's own words and links)
+_FIRST = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -151,8 +157,9 @@ def static(name: str) -> bytes:
     return package_files("flanders_clusters.site").joinpath("static", name).read_bytes()
 
 
-def by_name(rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda row: (row["name"].casefold(), row["name"], row["id"]))
+def by_first(rows: list[tuple[Any, str]]) -> Markup:
+    """Rows of HTML (made by code that escapes) in the order of their keys, as one piece."""
+    return Markup("".join(row for _, row in sorted(rows, key=_FIRST)))
 
 
 class Site:
@@ -177,7 +184,8 @@ class Site:
         self.t = {key: escape(text) for key, text in self.words.items()}
         self._dates: dict[dt.date, Markup] = {}
         self._links: dict[tuple[str, str, str], Markup] = {}
-        self._navs: dict[tuple[str, str], Markup] = {}
+        self._frames: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._also: dict[tuple[str, str | None], str] = {}
         self._said: dict[tuple[str, tuple[tuple[str, Any], ...]], Markup] = {}
         self._charts: dict[tuple, Markup] = {}
         self.env = environment(self.t)
@@ -327,39 +335,62 @@ class Site:
 
     # -- rendering --------------------------------------------------------------------------
 
-    def page(self, template: str, path: str, **context: Any) -> tuple[str, bytes]:
+    def page(
+        self, template: str, path: str, title: str, jsonld: Row | None = None, **context: Any
+    ) -> tuple[str, bytes]:
+        """A page: its template's content rendered, put into the frame."""
         root = "../" * path.count("/")
-        base = self.options.base_url
-        html = self.env.get_template(template).render(
-            root=root,
-            nav=self.nav(root, path),
-            canonical=base + path if base else None,
-            **context,
-        )
-        return path, html.encode("utf-8")
+        main = self.env.get_template(template).render(root=root, **context)
+        return path, self.framed(path, title, main, jsonld)
 
-    def nav(self, root: str, path: str) -> Markup:
-        """The site's navigation (rendered once for each page that differs in it)."""
-        items = [
-            ("index.html", "nav.home"),
-            ("clusters/index.html", "nav.clusters"),
-            ("partners/index.html", "nav.partners"),
-            ("timeline.html", "nav.timeline"),
-            ("network.html", "nav.network"),
-        ]
-        if self.events:
-            items.append(("events/index.html", "nav.events"))
-        items.append(("index.html#data", "nav.data"))
-        current = path if any(href == path for href, _ in items) else ""
-        found = self._navs.get((root, current))
+    def framed(self, path: str, title: str, main: str, jsonld: Row | None = None) -> bytes:
+        """``main`` (HTML) put into the frame of ``path``, with its title (escaped here),
+        its canonical link and its JSON-LD (escaped for ``<script>``)."""
+        head, after_title, after_canonical, after_jsonld, foot = self.frame(path)
+        base = self.options.base_url
+        canonical = f'<link rel="canonical" href="{escape(base + path)}">\n' if base else ""
+        data = (
+            f'<script type="application/ld+json">{script_json(jsonld)}</script>\n'
+            if jsonld is not None
+            else ""
+        )
+        parts = (head, escape(title), after_title, canonical, after_canonical, data)
+        return "".join((*parts, after_jsonld, main, foot)).encode("utf-8")
+
+    def frame(self, path: str) -> tuple[str, ...]:
+        """``base.html`` around its slots (title, canonical, jsonld, main), rendered once
+        for each folder depth and navigation state: every piece of it is the site's own
+        words and links, so a marker character cannot be in it but at the slots."""
+        root = "../" * path.count("/")
+        current = path if path in self.nav_items else ""
+        found = self._frames.get((root, current))
         if found is None:
-            found = self._navs[(root, current)] = Markup(
-                self.env.get_template("nav.html").render(
-                    root=root,
-                    items=[(href, self.t[key], href == current) for href, key in items],
-                )
+            nav = self.env.get_template("nav.html").render(
+                root=root,
+                items=[(href, label, href == current) for href, label in self.nav_items.items()],
             )
+            slot = Markup(_SLOT)
+            html = self.env.get_template("base.html").render(
+                root=root, nav=Markup(nav), title=slot, canonical=slot, jsonld=slot, main=slot
+            )
+            found = self._frames[(root, current)] = tuple(html.split(_SLOT))
+            assert len(found) == 5, "base.html has a slot for each of the four pieces"
         return found
+
+    @cached_property
+    def nav_items(self) -> dict[str, Markup]:
+        """The navigation: each page's path → its label."""
+        items = {
+            "index.html": self.t["nav.home"],
+            "clusters/index.html": self.t["nav.clusters"],
+            "partners/index.html": self.t["nav.partners"],
+            "timeline.html": self.t["nav.timeline"],
+            "network.html": self.t["nav.network"],
+        }
+        if self.events:
+            items["events/index.html"] = self.t["nav.events"]
+        items["index.html#data"] = self.t["nav.data"]
+        return items
 
     def files(self) -> Iterator[tuple[str, bytes]]:
         yield "style.css", static("style.css")
@@ -380,28 +411,85 @@ class Site:
         if self.options.base_url:
             yield "sitemap.xml", self.sitemap()
 
+    # -- pieces many pages repeat, escaped once ---------------------------------------------
+
+    @cached_property
+    def cluster_a(self) -> dict[str, str]:
+        """Each cluster's link from a page one folder down (``../clusters/x.html``)."""
+        return {cluster_id: self.cluster_link(cluster_id, "../") for cluster_id in self.clusters}
+
+    @cached_property
+    def partner_a(self) -> dict[str, str]:
+        """Each partner's link from a page one folder down (``../partners/x.html``)."""
+        return {partner_id: self.partner_link(partner_id, "../") for partner_id in self.partners}
+
+    @cached_property
+    def facts(self) -> dict[str, tuple[str, dt.date | None, dt.date | None]]:
+        """Each cluster's status on the date and the span of its funding."""
+        return {
+            cluster_id: (periods.status(record, self.on), *periods.span(record))
+            for cluster_id, record in self.clusters.items()
+        }
+
+    def sort_key(self, table: str, record_id: str) -> tuple[str, str, str]:
+        """Records listed by name (case-insensitive), then id."""
+        record = (self.clusters if table == "clusters" else self.partners).get(record_id)
+        name = record["name"] if record else record_id
+        return name.casefold(), name, record_id
+
+    def member_row(self, member: Row, current: bool, link: str) -> str:
+        """A row of a cluster's members table (the member's link first)."""
+        return (
+            f'<tr><th scope="row">{link}</th><td>{self.t["role." + memberships.role(member)]}'
+            f"</td><td>{self.date(member.get('since'))}</td>"
+            f"<td>{self.date(member.get('until'))}</td>"
+            f"<td>{self.t['yes' if current else 'no']}</td></tr>\n"
+        )
+
+    def also_in(self, partner_id: str, cluster_id: str) -> str:
+        """The other clusters of a shared partner, up to ``SHOWN`` of them "and N more"
+        (made once for each partner and each cluster among its first ones)."""
+        joined = self.joined[partner_id]
+        head = joined[: SHOWN + 1]
+        key = (partner_id, cluster_id if cluster_id in head else None)
+        found = self._also.get(key)
+        if found is None:
+            named = [other for other in head if other != cluster_id][:SHOWN]
+            found = ", ".join(self.cluster_a.get(other) or escape(other) for other in named)
+            more = len(joined) - 1 - len(named)
+            if more:
+                found += f" {self.say('and_more', count=more)}"
+            self._also[key] = found
+        return found
+
+    def part(self, macro: str, *args: Any, **kwargs: Any) -> Markup:
+        """A table of ``macros.html`` (findings, events), for a page that has one."""
+        return getattr(self.macros, macro)(*args, **kwargs)
+
+    @cached_property
+    def macros(self) -> Any:
+        return self.env.get_template("macros.html").module
+
     # -- the overview and the cluster pages --------------------------------------------------
 
-    def cluster_rows(self, root: str, type_: str | None = None) -> list[Row]:
+    def cluster_rows(self, root: str, type_: str | None = None) -> Markup:
+        """The rows of a table of clusters (by name), as HTML."""
+        ids = sorted(
+            (c for c, record in self.clusters.items() if type_ in (None, record["type"])),
+            key=lambda cluster_id: self.sort_key("clusters", cluster_id),
+        )
         rows = []
-        for cluster_id, record in self.clusters.items():
-            if type_ is not None and record["type"] != type_:
-                continue
-            start, end = periods.span(record)
+        for cluster_id in ids:
+            record = self.clusters[cluster_id]
+            state, start, end = self.facts[cluster_id]
             rows.append(
-                {
-                    "id": cluster_id,
-                    "name": record["name"],
-                    "link": self.cluster_link(cluster_id, root),
-                    "type": self.t["type." + record["type"]],
-                    "domain": record["domain"],
-                    "status": self.status(periods.status(record, self.on)),
-                    "start": self.date(start),
-                    "end": self.date(end),
-                    "members": len(record.get("members") or ()),
-                }
+                f'<tr><th scope="row">{self.cluster_link(cluster_id, root)}</th>'
+                f"<td>{self.t['type.' + record['type']]}</td><td>{escape(record['domain'])}</td>"
+                f"<td>{self.status(state)}</td><td>{self.date(start)}</td>"
+                f'<td>{self.date(end)}</td><td class="num">{len(record.get("members") or ())}'
+                "</td></tr>\n"
             )
-        return by_name(rows)
+        return Markup("".join(rows))
 
     def home(self) -> tuple[str, bytes]:
         counts = stats.counts(self.data, self.on)
@@ -419,6 +507,7 @@ class Site:
         return self.page(
             "index.html",
             "index.html",
+            self.words["home.title"],
             counts=counts,
             spearheads=self.cluster_rows("", "spearhead"),
             icns=self.cluster_rows("", "icn"),
@@ -432,72 +521,69 @@ class Site:
         )
 
     def cluster_index(self) -> tuple[str, bytes]:
-        return self.page("clusters.html", "clusters/index.html", rows=self.cluster_rows("../"))
+        return self.page(
+            "clusters.html",
+            "clusters/index.html",
+            self.words["clusters.title"],
+            rows=self.cluster_rows("../"),
+        )
 
     def cluster_page(self, cluster_id: str) -> tuple[str, bytes]:
         record = self.clusters[cluster_id]
         listed = record.get("members") or ()
-        groups: dict[str, list[Row]] = {}
+        groups: dict[str, list[tuple[tuple[str, str, str], str]]] = {}
         helix = dict.fromkeys(_HELIX, 0)
         for member in listed:
             partner_id = member["partner"]
             known = self.partners.get(partner_id)
             kind = known["kind"] if known else "unknown"
-            role = memberships.role(member)
             current = memberships.is_current(member, self.on)
+            link = self.partner_a.get(partner_id) or escape(partner_id)
             groups.setdefault(kind, []).append(
-                {
-                    "id": partner_id,
-                    "name": known["name"] if known else partner_id,
-                    "link": self.partner_link(partner_id, "../"),
-                    "role": self.t["role." + role],
-                    "since": self.date(member.get("since")),
-                    "until": self.date(member.get("until")),
-                    "current": self.t["yes" if current else "no"],
-                }
+                (self.sort_key("partners", partner_id), self.member_row(member, current, link))
             )
             if current:
-                side = "government" if role == "clusterpact" else kind
+                side = "government" if memberships.role(member) == "clusterpact" else kind
                 if side in helix:
                     helix[side] += 1
         shared = []
         for partner_id in sorted({member["partner"] for member in listed}):
-            others = self.joined.get(partner_id, ())
-            if len(others) < 2:
+            if len(self.joined.get(partner_id, ())) < 2:
                 continue
-            named = list(islice((c for c in others if c != cluster_id), SHOWN))
-            more = len(others) - 1 - len(named)
             shared.append(
-                {
-                    "link": self.partner_link(partner_id, "../"),
-                    "others": self.cluster_links(named, "../"),
-                    "more": self.say("and_more", count=more) if more else _NOTHING,
-                }
+                f'<tr><th scope="row">{self.partner_a[partner_id]}</th>'
+                f"<td>{self.also_in(partner_id, cluster_id)}</td></tr>\n"
             )
         taken = self.events_of_cluster(cluster_id)
-        stem = self.cluster_file[cluster_id]
-        path, html = self.page(
+        findings = self.findings["cluster"].get(cluster_id)
+        state = self.facts[cluster_id][0]
+        return self.page(
             "cluster.html",
-            f"clusters/{stem}.html",
+            f"clusters/{self.cluster_file[cluster_id]}.html",
+            record["name"],
+            self.cluster_jsonld(cluster_id, record, taken),
             c=record,
-            state=periods.status(record, self.on),
+            state=state,
             days_left=periods.days_left(record, self.on),
             funding=[
                 {**row, "rate": money.yearly_rate(period)}
                 for row, period in zip(funding_rows(record), periods.periods(record), strict=True)
             ],
             chart=self.mini_chart(record),
-            members=[(kind, by_name(groups[kind])) for kind in _KIND_ORDER if kind in groups],
+            members=[
+                (kind, len(groups[kind]), by_first(groups[kind]))
+                for kind in _KIND_ORDER
+                if kind in groups
+            ],
             listed=len(listed),
             complete=memberships.members_complete(record),
             helix=helix,
-            findings=self.findings["cluster"].get(cluster_id, []),
+            findings=self.part("findings_table", findings, "h-findings") if findings else None,
             show_findings=self.options.findings,
-            shared=shared,
-            events=taken,
+            shared=Markup("".join(shared)),
+            events=self.part("event_table", taken, "h-events", "../") if taken else None,
             show_notes=self.options.notes,
         )
-        return path, with_jsonld(html, self.cluster_jsonld(cluster_id, record, taken))
 
     def mini_chart(self, record: Row) -> Markup | None:
         """The inside of a cluster's small timeline (rendered once per distinct shape)."""
@@ -571,55 +657,61 @@ class Site:
     # -- partners ---------------------------------------------------------------------------
 
     def partner_index(self) -> tuple[str, bytes]:
-        groups: dict[str | None, list[Row]] = {}
+        groups: dict[str | None, list[str]] = {}
         taken = self.taking_part["partners"]
-        for partner_id, record in self.partners.items():
+        with_events = bool(self.events)
+        for partner_id in sorted(self.partners, key=lambda p: self.sort_key("partners", p)):
+            record = self.partners[partner_id]
+            events = f'<td class="num">{len(taken.get(partner_id, ()))}</td>' if with_events else ""
             groups.setdefault(record.get("network_role"), []).append(
-                {
-                    "id": partner_id,
-                    "name": record["name"],
-                    "link": self.partner_link(partner_id, "../"),
-                    "kind": self.t["kind." + record["kind"]],
-                    "clusters": len(self.joined.get(partner_id, ())),
-                    "events": len(taken.get(partner_id, ())),
-                }
+                f'<tr><th scope="row">{self.partner_a[partner_id]}</th>'
+                f"<td>{self.t['kind.' + record['kind']]}</td>"
+                f'<td class="num">{len(self.joined.get(partner_id, ()))}</td>{events}</tr>\n'
             )
         sections = [
-            (role or "other", self.t[f"network_role.{role}"] if role else None, by_name(rows))
+            (
+                role or "other",
+                self.t[f"network_role.{role}"] if role else None,
+                len(rows),
+                Markup("".join(rows)),
+            )
             for role in (*NETWORK_ROLES, None)
             if (rows := groups.get(role))
         ]
         return self.page(
             "partners.html",
             "partners/index.html",
+            self.words["partners.title"],
             sections=sections,
-            with_events=bool(self.events),
+            with_events=with_events,
         )
 
     def partner_page(self, partner_id: str) -> tuple[str, bytes]:
         record = self.partners[partner_id]
         rows = []
         for cluster_id, member in self.member_of.get(partner_id, ()):
-            cluster = self.clusters[cluster_id]
             rows.append(
-                {
-                    "id": cluster_id,
-                    "name": cluster["name"],
-                    "link": self.cluster_link(cluster_id, "../"),
-                    "type": self.t["type." + cluster["type"]],
-                    "role": self.t["role." + memberships.role(member)],
-                    "since": self.date(member.get("since")),
-                    "until": self.date(member.get("until")),
-                }
+                (
+                    self.sort_key("clusters", cluster_id),
+                    f'<tr><th scope="row">{self.cluster_a[cluster_id]}</th>'
+                    f"<td>{self.t['type.' + self.clusters[cluster_id]['type']]}</td>"
+                    f"<td>{self.t['role.' + memberships.role(member)]}</td>"
+                    f"<td>{self.date(member.get('since'))}</td>"
+                    f"<td>{self.date(member.get('until'))}</td></tr>\n",
+                )
             )
+        taken = self.events_of_partner(partner_id)
+        findings = self.findings["partner"].get(partner_id)
         return self.page(
             "partner.html",
             f"partners/{self.partner_file[partner_id]}.html",
+            record["name"],
             p=record,
-            clusters=by_name(rows),
-            events=self.events_of_partner(partner_id),
-            findings=self.findings["partner"].get(partner_id, []),
-            show_findings=self.options.findings,
+            clusters=by_first(rows),
+            events=self.part("event_table", taken, "h-events", "../", with_role=True)
+            if taken
+            else None,
+            findings=self.part("findings_table", findings, "h-findings") if findings else None,
             kbo=any(key in record for key in ("legal_name", "nace", "kbo_status", "kbo_checked")),
         )
 
@@ -635,10 +727,23 @@ class Site:
         )
         yield "timeline.svg", chart.encode("utf-8")
         years = found["years"]
+        rows = []
+        for row in found["rows"]:
+            basis = row["periods"][-1]["end_basis"]
+            shown = f" ({self.t['basis.' + basis]})" if basis != "published" else ""
+            left = row["days_left"] if row["days_left"] is not None else ""
+            rows.append(
+                f'<tr><th scope="row">{self.cluster_link(row["cluster"], "")}</th>'
+                f"<td>{self.t['type.' + row['type']]}</td><td>{self.date(row['start'])}</td>"
+                f"<td>{self.date(row['end'])}{shown}</td><td>{self.status(row['status'])}</td>"
+                f'<td class="num">{left}</td></tr>\n'
+            )
         yield self.page(
             "timeline.html",
             "timeline.html",
+            self.words["timeline.title"],
             timeline=found,
+            rows=Markup("".join(rows)),
             first=years[0]["year"] if years else None,
             last=years[-1]["year"] if years else None,
         )
@@ -668,6 +773,7 @@ class Site:
         return self.page(
             "network.html",
             "network.html",
+            self.words["network.title"],
             pairs=listed,
             pairs_total=total,
             busy=[
@@ -684,9 +790,15 @@ class Site:
 
     def events_page(self) -> tuple[str, bytes]:
         every = list(self.event_rows.values())
-        path, html = self.page(
+        graph = {
+            "@context": "https://schema.org",
+            "@graph": [self.event_jsonld(row) for row in every],
+        }
+        return self.page(
             "events.html",
             "events/index.html",
+            self.words["events.title"],
+            graph,
             sections=[
                 ("upcoming", [row for row in every if row["end"] >= self.on]),
                 ("past", [row for row in every if row["end"] < self.on][::-1]),
@@ -695,11 +807,6 @@ class Site:
             show_findings=self.options.findings,
             show_notes=self.options.notes,
         )
-        graph = {
-            "@context": "https://schema.org",
-            "@graph": [self.event_jsonld(row) for row in every],
-        }
-        return path, with_jsonld(html, graph)
 
     # -- downloads --------------------------------------------------------------------------
 
@@ -742,13 +849,6 @@ class Site:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{body}</urlset>\n"
         ).encode()
-
-
-def with_jsonld(html: bytes, value: Row) -> bytes:
-    """The page with its JSON-LD at the end of its head (data, not HTML: escaped for a
-    ``<script>`` element instead)."""
-    block = f'<script type="application/ld+json">{script_json(value)}</script>\n</head>'
-    return html.replace(b"</head>", block.encode("utf-8"), 1)
 
 
 def json_bytes(value: Any) -> bytes:
