@@ -9,8 +9,11 @@ import re
 
 import pytest
 from conftest import SHIPPED_DATA, SMALL, run, run_subprocess, write_registry
+from hypothesis import given
+from hypothesis import strategies as st
 
-from flanders_clusters.views.cells import EXPORT_MEMBER_COLUMNS
+from flanders_clusters.views import exports
+from flanders_clusters.views.cells import EXPORT_MEMBER_COLUMNS, restore
 
 ON = "2026-11-27"
 # A third cluster sharing two partners with Alpha; hostile text in names and fields.
@@ -154,6 +157,27 @@ def test_network_of_the_shipped_registry():
 
 
 # -- export ------------------------------------------------------------------------------
+
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.dates(),
+    st.text(),
+    st.lists(st.text(alphabet="'=+-@ab", max_size=4), max_size=3),
+)
+
+
+@given(st.lists(st.lists(values, min_size=1, max_size=4), max_size=5))
+def test_a_csv_cell_never_starts_a_formula_and_reads_back_as_its_value(rows) -> None:
+    text = exports.to_csv(rows)
+    read = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(read) == len(rows)
+    for written, row in zip(read, rows, strict=True):
+        assert [restore(cell) for cell in written] == [exports.cell(v) for v in row]
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in written)
 
 
 def test_export_members_csv_has_the_import_header_and_neutralises_formulas(tmp_path):

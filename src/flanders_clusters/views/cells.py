@@ -18,6 +18,7 @@ MEMBER_COLUMNS = ("partner", *PARTNER_COLUMNS, *MEMBERSHIP_COLUMNS)
 # ``cluster`` column. ``import-members CLUSTER`` takes the rows of CLUSTER from such a file.
 EXPORT_MEMBER_COLUMNS = ("cluster", *MEMBER_COLUMNS)
 _FORMULA_STARTS = ("=", "+", "-", "@")
+_STARTS = frozenset(("'", *_FORMULA_STARTS))
 
 
 def neutralise(cell: str) -> str:
@@ -26,6 +27,8 @@ def neutralise(cell: str) -> str:
     A value that already starts with ``'`` before a formula starter gets one more, so
     that ``restore`` gives every value back as it was.
     """
+    if not cell or cell[0] not in _STARTS:  # most cells: nothing to look at further
+        return cell
     return "'" + cell if cell.lstrip("'").startswith(_FORMULA_STARTS) else cell
 
 

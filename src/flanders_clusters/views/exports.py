@@ -167,9 +167,15 @@ def cell(value: Any) -> str:
 def to_csv(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow([neutralise(cell(value)) for value in row])
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    """``cell`` made safe for a spreadsheet (text, the most common value, first)."""
+    if value.__class__ is str:
+        return neutralise(value)
+    return "" if value is None else neutralise(cell(value))
 
 
 _MD_CONTROLS = re.compile(f"[{UNSAFE_CLASS}]")
