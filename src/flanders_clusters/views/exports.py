@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..programme import members, periods
@@ -61,63 +62,66 @@ def _sorted(mapping: dict[str, Any] | None) -> list[tuple[str, Any]]:
 # -- records (the JSON shapes) -----------------------------------------------------------
 
 
-def _all(record: Any, kind: type) -> Row:
+def _all(record: Any, keys: tuple[str, ...]) -> Row:
     """Every field of a record in canonical order, null when absent."""
-    return {key: record.get(key) for key in order(kind)}
+    return {key: record.get(key) for key in keys}
 
 
-def cluster_records(data: Registry) -> list[Row]:
+_CLUSTER_KEYS = tuple(key for key in order(Cluster) if key not in _RECORD_LISTS)
+_LABEL_KEYS, _FUNDING_KEYS, _MEMBER_KEYS = order(Label), order(Funding), order(Member)
+# the members CSV's columns after ``cluster`` and ``partner``: True for a membership field
+_MEMBER_SOURCES = tuple((key, key in MEMBERSHIP_COLUMNS) for key in EXPORT_MEMBER_COLUMNS[2:])
+
+
+def _by_partner(member: Member) -> str:
+    return member["partner"]
+
+
+def cluster_records(data: Registry) -> Iterator[Row]:
     """Each cluster with every field (null when absent), its labels, funding and members."""
-    out = []
     for cluster_id, cluster in _sorted(data.get("clusters")):
-        record: Row = {"id": cluster_id}
-        for key in order(Cluster):
-            if key not in _RECORD_LISTS:
-                record[key] = cluster.get(key)
+        record: Row = {"id": cluster_id, **_all(cluster, _CLUSTER_KEYS)}
         record["labels"] = [
-            _all(label, Label)
+            _all(label, _LABEL_KEYS)
             for label in sorted(cluster.get("labels") or (), key=lambda x: x["awarded"])
         ]
-        record["funding"] = [_all(period, Funding) for period in periods.periods(cluster)]
+        record["funding"] = [_all(period, _FUNDING_KEYS) for period in periods.periods(cluster)]
         record["members"] = [
-            _all(member, Member)
-            for member in sorted(cluster.get("members") or (), key=lambda m: m["partner"])
+            _all(member, _MEMBER_KEYS)
+            for member in sorted(cluster.get("members") or (), key=_by_partner)
         ]
-        out.append(record)
-    return out
+        yield record
 
 
-def member_records(data: Registry) -> list[Row]:
+def member_records(data: Registry) -> Iterator[Row]:
     """One record per membership, keyed by the export CSV header (``cluster`` first)."""
     people = data.get("partners") or {}
-    out = []
     for cluster_id, cluster in _sorted(data.get("clusters")):
-        for member in sorted(cluster.get("members") or (), key=lambda m: m["partner"]):
+        for member in sorted(cluster.get("members") or (), key=_by_partner):
             known = people.get(member["partner"]) or {}
             record = {"cluster": cluster_id, "partner": member["partner"]}
-            for key in EXPORT_MEMBER_COLUMNS[2:]:
-                record[key] = member.get(key) if key in MEMBERSHIP_COLUMNS else known.get(key)
-            out.append(record)
-    return out
+            for key, of_member in _MEMBER_SOURCES:
+                record[key] = (member if of_member else known).get(key)
+            yield record
 
 
-def partner_records(data: Registry) -> list[Row]:
+def partner_records(data: Registry) -> Iterator[Row]:
     """Each partner with every field (null when absent) and the ids of its clusters."""
     joined = members.memberships(data)
-    return [
-        {
-            "id": partner_id,
-            **_all(record, Partner),
-            "clusters": joined.get(partner_id, []),
-        }
-        for partner_id, record in _sorted(data.get("partners"))
-    ]
+    keys = order(Partner)
+    for partner_id, record in _sorted(data.get("partners")):
+        yield {"id": partner_id, **_all(record, keys), "clusters": joined.get(partner_id, [])}
 
 
-def records(data: Registry, what: str) -> list[Row]:
+def each(data: Registry, what: str) -> Iterator[Row]:
+    """The records one at a time (an export of a large registry never holds them all)."""
     return {"clusters": cluster_records, "members": member_records, "partners": partner_records}[
         what
     ](data)
+
+
+def records(data: Registry, what: str) -> list[Row]:
+    return list(each(data, what))
 
 
 # -- flat rows (CSV and Markdown) --------------------------------------------------------
@@ -137,18 +141,23 @@ def _flat_cluster(record: Row) -> Row:
     }
 
 
-def table(data: Registry, what: str, columns: tuple[str, ...] | None = None) -> list[list[Any]]:
-    """The rows of a flat table (header first) for CSV and Markdown."""
-    found = records(data, what)
-    if what == "clusters":
-        found = [_flat_cluster(record) for record in found]
+def rows(data: Registry, what: str, columns: tuple[str, ...] | None = None) -> Iterator[list[Any]]:
+    """The rows of a flat table (header first) for CSV and Markdown, one at a time."""
     if columns is None:
         columns = {
             "clusters": CLUSTER_COLUMNS,
             "members": EXPORT_MEMBER_COLUMNS,
             "partners": PARTNER_COLUMNS,
         }[what]
-    return [list(columns), *([record[key] for key in columns] for record in found)]
+    yield list(columns)
+    for record in each(data, what):
+        found = _flat_cluster(record) if what == "clusters" else record
+        yield [found[key] for key in columns]
+
+
+def table(data: Registry, what: str, columns: tuple[str, ...] | None = None) -> list[list[Any]]:
+    """The rows of a flat table (header first) for CSV and Markdown."""
+    return list(rows(data, what, columns))
 
 
 def cell(value: Any) -> str:
@@ -164,10 +173,10 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(rows: list[list[Any]]) -> str:
+def to_csv(found: Iterable[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    writer.writerows([_csv_cell(value) for value in row] for row in found)
     return buffer.getvalue()
 
 
@@ -188,8 +197,8 @@ def md_cell(value: Any) -> str:
     return _MD_MARKUP.sub(r"\\\1", " ".join(text.split()))
 
 
-def to_markdown(rows: list[list[Any]]) -> str:
-    header, *body = rows
+def to_markdown(found: list[list[Any]]) -> str:
+    header, *body = found
     lines = [
         "| " + " | ".join(header) + " |",
         "| " + " | ".join("---" for _ in header) + " |",
@@ -203,6 +212,6 @@ def export(data: Registry, what: str, fmt: str) -> str | list[Row]:
     if fmt == "json":
         return records(data, what)
     if fmt == "csv":
-        return to_csv(table(data, what))
+        return to_csv(rows(data, what))
     columns = CLUSTER_MARKDOWN_COLUMNS if what == "clusters" else None
     return to_markdown(table(data, what, columns))
