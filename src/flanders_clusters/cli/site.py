@@ -66,9 +66,10 @@ def site(
         options = build.Options(
             lang=lang, base_url=base_url, findings=not no_findings, notes=not no_notes
         )
-        written = publish.publish(
-            outdir, build.files(document.data, s.today(on), options, document.text)
-        )
+        data = document.data
+        shares = publish.workers(len(data.get("clusters") or ()) + len(data.get("partners") or ()))
+        files, parts = build.parts(data, s.today(on), options, document.text, shares)
+        written = publish.publish(outdir, files, parts)
         outcome = written.as_json()
         size = (
             f"{written.bytes / 1e6:.1f} MB" if written.bytes >= 1e5 else f"{written.bytes:,} bytes"

@@ -24,9 +24,9 @@ import json
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from operator import itemgetter
 from typing import Any
 
@@ -67,6 +67,18 @@ _HELIX = ("company", "knowledge", "government")
 _NOTHING = Markup("")
 _SLOT = "\x00"  # marks a slot of the frame (never in the site's own words and links)
 _FIRST = itemgetter(0)
+# What the cluster and partner pages share (the cached properties of ``Site``).
+_SHARED = (
+    "findings",
+    "joined",
+    "member_of",
+    "taking_part",
+    "event_rows",
+    "cluster_a",
+    "partner_a",
+    "facts",
+    "macros",
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,25 @@ def files(
     it, or with notes left out, the canonical form of ``data`` is).
     """
     return Site(data, on, options, text).files()
+
+
+def parts(
+    data: dict[str, Any],
+    on: dt.date,
+    options: Options = Options(),
+    text: str | None = None,
+    shares: int = 0,
+) -> tuple[Iterator[tuple[str, bytes]], list[Callable[[], Iterator[tuple[str, bytes]]]]]:
+    """The files of ``files`` in ``1 + shares`` parts: the overview, the lists, the
+    timeline, the network, the events and the downloads; then the cluster and partner
+    pages in ``shares`` shares, each made when it is called (by a process of its own,
+    when the publisher forks). What every page needs is gathered before this returns, so
+    that a forked process finds it made. Without ``shares``, one part: every file."""
+    site = Site(data, on, options, text)
+    if shares < 1:
+        return site.files(), []
+    site.prepare()
+    return site.common(), [partial(site.records, share, shares) for share in range(shares)]
 
 
 def linkable(url: Any) -> bool:
@@ -206,6 +237,7 @@ class Site:
             csp=CSP,
             version=__version__,
             on=on,
+            today=self.date(on),  # the date judged on, as every page shows it
         )
 
     # -- words and small pieces of HTML ---------------------------------------------------
@@ -393,16 +425,42 @@ class Site:
         return items
 
     def files(self) -> Iterator[tuple[str, bytes]]:
+        yield from self.common()
+        yield from self.records(0, 1)
+
+    def records(self, share: int, shares: int) -> Iterator[tuple[str, bytes]]:
+        """The cluster and partner pages of one share of ``shares``. With two or more,
+        the cluster pages and the partner pages are in different shares (every
+        ``shares // 2``-th of each): processes that write into different folders do not
+        wait for each other, and a cluster page takes about as long to make as two
+        partner pages (which are about twice as many) take to make and write."""
+        if shares == 1:
+            yield from (self.cluster_page(c) for c in sorted(self.clusters))
+            yield from (self.partner_page(p) for p in sorted(self.partners))
+            return
+        clusters = (shares + 1) // 2
+        if share < clusters:
+            for cluster_id in sorted(self.clusters)[share::clusters]:
+                yield self.cluster_page(cluster_id)
+        else:
+            for partner_id in sorted(self.partners)[share - clusters :: shares - clusters]:
+                yield self.partner_page(partner_id)
+
+    def prepare(self) -> None:
+        """Gather what the cluster and partner pages share, once (before a fork: each
+        forked process finds it made)."""
+        for shared in _SHARED:
+            getattr(self, shared)  # a cached property, made now
+        self.frame("clusters/page.html")  # the frame of every cluster and partner page
+
+    def common(self) -> Iterator[tuple[str, bytes]]:
+        """Every file but the cluster and partner pages."""
         yield "style.css", static("style.css")
         yield "site.js", static("site.js")
         yield "favicon.svg", static("favicon.svg")
         yield self.home()
         yield self.cluster_index()
-        for cluster_id in sorted(self.clusters):
-            yield self.cluster_page(cluster_id)
         yield self.partner_index()
-        for partner_id in sorted(self.partners):
-            yield self.partner_page(partner_id)
         yield from self.timeline_page()
         yield self.network_page()
         if self.events:
@@ -825,8 +883,7 @@ class Site:
     def downloads(self) -> Iterator[tuple[str, bytes]]:
         text = self.text if self.text is not None else canonical.dumps(self.data)
         yield "data/clusters.toml", text.encode("utf-8")
-        records = exports.export(self.data, "clusters", "json")
-        yield "data/clusters.json", json_bytes(records)
+        yield "data/clusters.json", json_list_bytes(exports.each(self.data, "clusters"))
         yield "data/members.csv", str(exports.export(self.data, "members", "csv")).encode()
         yield "data/partners.csv", str(exports.export(self.data, "partners", "csv")).encode()
         yield "data/clusters.schema.json", SCHEMA_FILE.read_bytes()
@@ -851,11 +908,16 @@ class Site:
         ).encode()
 
 
-def json_bytes(value: Any) -> bytes:
-    """Compact JSON (dates as ISO text), with the characters a terminal could act on
-    escaped, as ``--json`` writes them."""
+def json_list_bytes(values: Iterable[Any]) -> bytes:
+    """A list as compact JSON (dates as ISO text), with the characters a terminal could
+    act on escaped, as ``--json`` writes them; made one item at a time."""
+    chunks = [_json_bytes(value) for value in values]
+    return b"[" + b",".join(chunks) + b"]\n"
+
+
+def _json_bytes(value: Any) -> bytes:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
-    return (_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n").encode("utf-8")
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
 
 
 def _iso(value: Any) -> str:

@@ -17,9 +17,11 @@ The protocol, so that an interrupted build never leaves a mix of two builds:
    without a journal is an unfinished build and is deleted. The old site was not touched
    by it.
 3. The folder is checked (above); the old marker says which files are the site's.
-4. Every file of the new build is written into ``new/``. Until here OUTDIR is untouched:
-   a build killed now leaves the previous site exactly as it was. When OUTDIR does not
-   exist yet, ``new/`` (with its marker) becomes OUTDIR in one rename, and that is all.
+4. Every file of the new build is written into ``new/`` (a large build's pages by
+   several processes at once, each writing its share; they stop when this process
+   does). Until here OUTDIR is untouched: a build killed now leaves the previous site
+   exactly as it was. When OUTDIR does not exist yet, ``new/`` (with its marker) becomes
+   OUTDIR in one rename, and that is all.
 5. Otherwise the journal is written (to a temporary name, flushed to disk, renamed: the commit
    point), listing the files to move in and the old files to delete. Then: the marker
    lists the old and the new files together, each new file is renamed over its old one,
@@ -36,13 +38,17 @@ at once; one after it leaves the journal for the next run, as a kill does.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import Locked, NotASite, PermissionDenied, WriteFailed
 
@@ -52,6 +58,10 @@ HEADER = "# clusters site: the files this build wrote, one a line; do not edit"
 _SAFE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]*/)*[A-Za-z0-9][A-Za-z0-9._-]*$")
 _KEPT = ("CNAME",)  # top-level entries a static host needs, never the site's
 _LISTED = 5  # foreign entries named in the refusal
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+PARALLEL_PAGES = 1000  # pages below which forking processes is not worth its cost
+
+Files = Iterable[tuple[str, bytes]]
 
 
 @dataclass(frozen=True)
@@ -76,8 +86,10 @@ def safe(path: str) -> bool:
     return bool(_SAFE.match(path)) and path not in _KEPT and ".." not in path.split("/")
 
 
-def publish(outdir: Path, files: Iterable[tuple[str, bytes]]) -> Written:
-    """Write ``files`` (relative path → bytes) as the site in ``outdir``, safely."""
+def publish(outdir: Path, files: Files, shares: Sequence[Callable[[], Files]] = ()) -> Written:
+    """Write ``files`` (relative path → bytes) and the files of each of ``shares`` as the
+    site in ``outdir``, safely. Each share is made and written in a process of its own
+    where the system forks (see ``workers``); elsewhere, one after the other."""
     outdir = Path(os.path.abspath(outdir))
     _refuse_link_or_file(outdir)
     work = work_folder(outdir)
@@ -85,7 +97,7 @@ def publish(outdir: Path, files: Iterable[tuple[str, bytes]]) -> Written:
         recover(outdir, work)
         old = check(outdir)
         new = work / "new"
-        names, size = _write_all(new, files)
+        names, size = _write_all(new, files, shares)
         marker = marker_text(names).encode("utf-8")
         if not outdir.exists():
             # A first build: the whole folder moves into place in one rename.
@@ -99,23 +111,147 @@ def publish(outdir: Path, files: Iterable[tuple[str, bytes]]) -> Written:
     return Written(str(outdir), pages, len(names) + 1, size + len(marker))
 
 
-def _write_all(new: Path, files: Iterable[tuple[str, bytes]]) -> tuple[list[str], int]:
-    """Step 4: every file of the build into ``new/``; the names (sorted) and the bytes."""
-    made: set[Path] = set()
+def workers(pages: int) -> int:
+    """How many processes to fork for a build of ``pages`` pages: one per core this
+    process may use, when there are two or more and enough pages; 0 (build here, one
+    file after the other) on one core, for a small site, and where the system does not
+    fork or forking is not safe (Windows, macOS)."""
+    if pages < PARALLEL_PAGES or not _forks():
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cores if cores and cores > 1 else 0
+
+
+def _forks() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+
+
+def _write_all(
+    new: Path, files: Files, shares: Sequence[Callable[[], Files]] = ()
+) -> tuple[list[str], int]:
+    """Step 4: every file of the build into ``new/``; the names (sorted) and the bytes.
+
+    With ``shares`` and a system that forks, each share runs in a forked process of its
+    own while this one writes ``files``; the data is shared with the processes, not
+    copied (``gc.freeze`` keeps the collector from touching it in them)."""
+    new.mkdir(parents=True, exist_ok=True)
+    if not shares or not _forks():
+        return _write(new, [files, *(share() for share in shares)])
+    gc.freeze()
+    started: list[Worker] = []
+    try:
+        for share in shares:
+            started.append(Worker(new, share))
+        names, size = _write(new, [files])
+        for worker in started:
+            more, more_size = worker.result()
+            names += more
+            size += more_size
+    finally:
+        for worker in started:
+            worker.stop()
+        gc.unfreeze()
+    return sorted(names), size
+
+
+def _write(new: Path, parts: Iterable[Files], parent: int | None = None) -> tuple[list[str], int]:
+    """Write each file of ``parts`` under ``new``: one ``open`` and ``write`` a file, never
+    over an entry already there. In a forked process (``parent`` given), stop as soon as
+    the process that forked it is gone."""
+    made: set[str] = set()
     names: list[str] = []
     size = 0
-    for path, content in files:
-        if not safe(path):
-            raise ValueError(f"not a site path: {path!r}")
-        target = new / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        with open(target, "wb") as handle:
-            handle.write(content)
-        names.append(path)
-        size += len(content)
+    folder = str(new)
+    for files in parts:
+        for path, content in files:
+            if parent is not None and os.getppid() != parent:
+                os._exit(1)  # the build was killed: write nothing more
+            if not safe(path):
+                raise ValueError(f"not a site path: {path!r}")
+            parent_folder, _, _ = path.rpartition("/")
+            if parent_folder and parent_folder not in made:
+                os.makedirs(os.path.join(folder, parent_folder), exist_ok=True)
+                made.add(parent_folder)
+            _write_file(os.path.join(folder, path), content)
+            names.append(path)
+            size += len(content)
     return sorted(names), size
+
+
+def _write_file(path: str, content: bytes) -> None:
+    handle = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
+
+
+class Worker:
+    """A forked process that makes one share of the files and writes them into ``new/``;
+    it sends back the names it wrote and their bytes, or the error that stopped it."""
+
+    def __init__(self, new: Path, share: Callable[[], Files]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_work, args=(send, new, share, os.getpid()), daemon=True
+        )
+        self.process.start()
+        send.close()  # this end is the child's: its end of file says the child is gone
+
+    def result(self) -> tuple[list[str], int]:
+        try:
+            kind, *found = self.receive.recv()
+        except EOFError:
+            kind, found = "gone", []
+        self.process.join()
+        if kind == "done":
+            return found[0], found[1]
+        if kind == "oserror":
+            raise OSError(*found)
+        if kind == "error":
+            raise RuntimeError(f"a process building the site failed:\n{found[0]}")
+        raise RuntimeError(f"a process building the site ended with code {self.process.exitcode}")
+
+    def stop(self) -> None:
+        """End the process if it still runs (this one failed or was interrupted)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receive.close()
+
+
+def _work(send: Any, new: Path, share: Callable[[], Files], parent: int) -> None:
+    """In the forked process: write the share, send what was written (or what failed)."""
+    _die_with(parent)
+    try:
+        names, size = _write(new, [share()], parent)
+        message: tuple[Any, ...] = ("done", names, size)
+    except OSError as exc:
+        message = ("oserror", exc.errno, exc.strerror, exc.filename)
+    except BaseException:  # a bug, or an interrupt: the parent reports it
+        message = ("error", traceback.format_exc())
+    send.send(message)
+    send.close()
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux); elsewhere the
+    file loop notices the parent is gone before each file."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def work_folder(outdir: Path) -> Path:
