@@ -496,3 +496,57 @@ def test_chart_through_a_pipe(tmp_path):
     assert result.stdout.startswith("Funding timeline on 2025-08-01\n")
     assert widest(result.stdout) <= 80
     assert "\x1b[" not in result.stdout
+
+
+# -- the yearly summary ---------------------------------------------------------------------
+
+
+@st.composite
+def funded_clusters(draw) -> list[dict]:
+    """Clusters of either type with a few periods each: an annual rate, a total, or none."""
+    out = []
+    for _ in range(draw(st.integers(0, 6))):
+        found = []
+        for _ in range(draw(st.integers(0, 3))):
+            start = draw(st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)))
+            end = start + dt.timedelta(days=draw(st.integers(0, 4 * 365)))
+            period: dict = {"start": start, "end": end}
+            amount = draw(st.sampled_from(["annual", "total", None]))
+            if amount is not None:
+                period[f"{amount}_support_eur"] = draw(st.integers(0, 10**7))
+            found.append(period)
+        out.append({"type": draw(st.sampled_from(["spearhead", "icn"])), "funding": found})
+    return out
+
+
+def year_by_year(clusters: list[dict], year: int) -> dict:
+    """The definition, one year and one cluster at a time."""
+    from flanders_clusters.programme import money, periods
+
+    active = {"spearhead": 0, "icn": 0}
+    support, unknown = None, 0
+    for cluster in clusters:
+        overlapping = [p for p in periods.periods(cluster) if periods.overlaps_year(p, year)]
+        if not overlapping:
+            continue
+        active[cluster["type"]] += 1
+        amounts = [money.support_in_year(p, year) for p in overlapping]
+        unknown += any(amount is None for amount in amounts)
+        known = [amount for amount in amounts if amount is not None]
+        if known:
+            support = (support or Fraction(0)) + sum(known, Fraction(0))
+    return {
+        "year": year,
+        "active_spearhead": active["spearhead"],
+        "active_icn": active["icn"],
+        "support_eur": None if support is None else money.euros(support),
+        "support_unknown": unknown,
+    }
+
+
+@given(funded_clusters(), st.integers(2014, 2032), st.integers(0, 5))
+def test_the_yearly_summary_in_one_pass_is_the_year_by_year_definition(clusters, low, span):
+    from flanders_clusters.views.timeline import year_summaries
+
+    expected = [year_by_year(clusters, year) for year in range(low, low + span + 1)]
+    assert year_summaries(clusters, low, low + span) == expected

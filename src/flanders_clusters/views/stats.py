@@ -14,7 +14,7 @@ from ..programme.members import current_members
 from ..registry.records import Registry
 from ..registry.words import CLUSTER_TYPES, PARTNER_KINDS, STATUSES
 from .events import participation
-from .timeline import window, year_summary
+from .timeline import window, year_summaries
 
 Row = dict[str, Any]
 UNKNOWN_KIND = "unknown"  # a membership naming a partner that is not in [partners]
@@ -27,9 +27,7 @@ def build(data: Registry, on: dt.date) -> Row:
     years = window(funded, None, None)
     return {
         **counts(data, on),
-        "support": [year_summary(funded, year) for year in range(years[0], years[1] + 1)]
-        if years
-        else [],
+        "support": year_summaries(funded, *years) if years else [],
         "participation": participation(data),
     }
 

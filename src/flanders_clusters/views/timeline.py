@@ -56,29 +56,50 @@ def window(
     return from_year, high
 
 
-def year_summary(clusters: list[Cluster], year: int) -> Row:
-    """Active clusters by type in a calendar year and their known yearly support."""
-    active = {kind: 0 for kind in CLUSTER_TYPES}
-    support: Fraction | None = None
-    unknown = 0
+def year_summaries(clusters: list[Cluster], low: int, high: int) -> list[Row]:
+    """Active clusters by type in each calendar year from ``low`` to ``high`` and their
+    known yearly support, in one pass over the clusters (each period is looked at in the
+    years it overlaps, not in every year).
+
+    The support is summed exactly: each amount's numerator is added to the others over
+    the same denominator, and the few sums are added as fractions at the end."""
+    years = range(low, high + 1)
+    active = {year: dict.fromkeys(CLUSTER_TYPES, 0) for year in years}
+    unknown = dict.fromkeys(years, 0)
+    sums: dict[int, dict[int, int]] = {year: {} for year in years}
     for cluster in clusters:
-        overlapping = [p for p in periods.periods(cluster) if periods.overlaps_year(p, year)]
-        if not overlapping:
-            continue
-        active[cluster["type"]] += 1
-        amounts = [money.support_in_year(p, year) for p in overlapping]
-        if any(amount is None for amount in amounts):
-            unknown += 1
-        known = [amount for amount in amounts if amount is not None]
-        if known:
-            support = (support or Fraction(0)) + sum(known, Fraction(0))
-    return {
-        "year": year,
-        "active_spearhead": active["spearhead"],
-        "active_icn": active["icn"],
-        "support_eur": None if support is None else money.euros(support),
-        "support_unknown": unknown,
-    }
+        amounts: dict[int, list[Fraction | None]] = {}
+        for period in periods.periods(cluster):
+            for year in range(max(period["start"].year, low), min(period["end"].year, high) + 1):
+                amounts.setdefault(year, []).append(money.support_in_year(period, year))
+        for year, found in amounts.items():
+            active[year][cluster["type"]] += 1
+            if None in found:
+                unknown[year] += 1
+            by_denominator = sums[year]
+            for amount in found:
+                if amount is not None:
+                    denominator = amount.denominator
+                    by_denominator[denominator] = (
+                        by_denominator.get(denominator, 0) + amount.numerator
+                    )
+    out = []
+    for year in years:
+        support = (
+            sum((Fraction(n, d) for d, n in sorted(sums[year].items())), Fraction(0))
+            if sums[year]
+            else None
+        )
+        out.append(
+            {
+                "year": year,
+                "active_spearhead": active[year]["spearhead"],
+                "active_icn": active[year]["icn"],
+                "support_eur": None if support is None else money.euros(support),
+                "support_unknown": unknown[year],
+            }
+        )
+    return out
 
 
 def build(
@@ -116,7 +137,7 @@ def build(
     return {
         "on": on,
         "rows": [_row(cluster_id, shown[cluster_id], on) for cluster_id in order],
-        "years": [year_summary(list(shown.values()), year) for year in range(low, high + 1)],
+        "years": year_summaries(list(shown.values()), low, high),
     }
 
 
