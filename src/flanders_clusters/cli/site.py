@@ -67,9 +67,10 @@ def site(
             lang=lang, base_url=base_url, findings=not no_findings, notes=not no_notes
         )
         data = document.data
-        shares = publish.workers(len(data.get("clusters") or ()) + len(data.get("partners") or ()))
-        files, parts = build.parts(data, s.today(on), options, document.text, shares)
-        written = publish.publish(outdir, files, parts)
+        workers = publish.workers(len(data.get("clusters") or ()) + len(data.get("partners") or ()))
+        batch = build.BATCH if workers else 0
+        files, queues = build.parts(data, s.today(on), options, document.text, batch)
+        written = publish.publish(outdir, files, queues, workers)
         outcome = written.as_json()
         size = (
             f"{written.bytes / 1e6:.1f} MB" if written.bytes >= 1e5 else f"{written.bytes:,} bytes"

@@ -55,6 +55,7 @@ CSP = (
 SHOWN = 10  # other clusters named beside a shared partner before "and N more"
 NETWORK_SHOWN = 100  # pairs and busy partners on the network page
 LATEST_EVENTS = 5  # on the overview when no event is upcoming
+BATCH = 100  # cluster pages a process takes at a time (partner pages: twice as many)
 _LINKABLE = re.compile(r"^https?://[^\s" + UNSAFE_CLASS + r"]+$", re.IGNORECASE)
 _SCRIPT_ESCAPES = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -62,11 +63,13 @@ _SCRIPT_ESCAPES = str.maketrans(
 _UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
 _FIELD = re.compile(r"\{(\w+)\}")
 _WORD = re.compile(r'\{\{ t\["([a-z0-9_.-]+)"\] \}\}')
+_SAID_ON = re.compile(r'\{\{ _\("([a-z0-9_.-]+)", date=today\) \}\}')
 _KIND_ORDER = (*PARTNER_KINDS, "unknown")
 _HELIX = ("company", "knowledge", "government")
 _NOTHING = Markup("")
 _SLOT = "\x00"  # marks a slot of the frame (never in the site's own words and links)
 _FIRST = itemgetter(0)
+_PARTNER = itemgetter("partner")
 # What the cluster and partner pages share (the cached properties of ``Site``).
 _SHARED = (
     "findings",
@@ -77,6 +80,7 @@ _SHARED = (
     "cluster_a",
     "partner_a",
     "facts",
+    "rank",
     "macros",
 )
 
@@ -114,18 +118,29 @@ def parts(
     on: dt.date,
     options: Options = Options(),
     text: str | None = None,
-    shares: int = 0,
-) -> tuple[Iterator[tuple[str, bytes]], list[Callable[[], Iterator[tuple[str, bytes]]]]]:
-    """The files of ``files`` in ``1 + shares`` parts: the overview, the lists, the
-    timeline, the network, the events and the downloads; then the cluster and partner
-    pages in ``shares`` shares, each made when it is called (by a process of its own,
-    when the publisher forks). What every page needs is gathered before this returns, so
-    that a forked process finds it made. Without ``shares``, one part: every file."""
+    batch: int = 0,
+) -> tuple[Iterator[tuple[str, bytes]], list[list[Callable[[], Iterator[tuple[str, bytes]]]]]]:
+    """The files of ``files`` in parts that processes can share: the overview, the lists,
+    the timeline, the network, the events and the downloads; then two queues of batches
+    of about ``batch`` pages, the cluster pages and the partner pages (each batch made
+    when it is called, by whichever process takes it). What every page needs is
+    gathered before this returns, so that a forked process finds it made. Without
+    ``batch``, one part: every file."""
     site = Site(data, on, options, text)
-    if shares < 1:
+    if batch < 1:
         return site.files(), []
     site.prepare()
-    return site.common(), [partial(site.records, share, shares) for share in range(shares)]
+    clusters, partners = sorted(site.clusters), sorted(site.partners)
+    return site.common(), [
+        [
+            partial(site.pages, site.cluster_page, clusters[start : start + batch])
+            for start in range(0, len(clusters), batch)
+        ],
+        [
+            partial(site.pages, site.partner_page, partners[start : start + 2 * batch])
+            for start in range(0, len(partners), 2 * batch)
+        ],
+    ]
 
 
 def linkable(url: Any) -> bool:
@@ -157,21 +172,29 @@ def file_names(ids: Any) -> dict[str, str]:
 
 class Localised(jinja2.BaseLoader):
     """The templates with the interface words put in: each ``{{ t["key"] }}`` becomes the
-    key's text, escaped, when a template is loaded, so pages do not look every word up
-    again. (The words hold no template syntax: a test checks.)"""
+    key's text, escaped, and each ``{{ _("key", date=today) }}`` the key's text with the
+    date judged on, when a template is loaded, so pages do not make them again. (The
+    words hold no template syntax: a test checks; a date is digits and month names.)"""
 
-    def __init__(self, words: dict[str, Markup]) -> None:
+    def __init__(self, words: dict[str, Markup], on: Callable[[str], Markup] | None = None) -> None:
         self.words = words
+        self.on = on
         self.loader = jinja2.PackageLoader("flanders_clusters.site", "templates")
 
     def get_source(self, environment: jinja2.Environment, template: str) -> Any:
         source, filename, uptodate = self.loader.get_source(environment, template)
-        return _WORD.sub(lambda m: str(self.words[m.group(1)]), source), filename, uptodate
+        source = _WORD.sub(lambda m: str(self.words[m.group(1)]), source)
+        said = self.on
+        if said is not None:
+            source = _SAID_ON.sub(lambda m: str(said(m.group(1))), source)
+        return source, filename, uptodate
 
 
-def environment(words: dict[str, Markup]) -> jinja2.Environment:
+def environment(
+    words: dict[str, Markup], on: Callable[[str], Markup] | None = None
+) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=Localised(words),
+        loader=Localised(words, on),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -216,17 +239,19 @@ class Site:
         self._dates: dict[dt.date, Markup] = {}
         self._links: dict[tuple[str, str, str], Markup] = {}
         self._frames: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._also: dict[tuple[str, str | None], str] = {}
+        self._also: dict[str, str] = {}
+        self._tails: dict[tuple[str, Any, Any, bool], str] = {}
+        self._amounts: dict[tuple[str, Any], str] = {}
         self._said: dict[tuple[str, tuple[tuple[str, Any], ...]], Markup] = {}
         self._charts: dict[tuple, Markup] = {}
-        self.env = environment(self.t)
+        self.env = environment(self.t, lambda key: self.say(key, date=self.date(on)))
         self.env.globals.update(
             t=self.t,
             _=self.say,
             d=self.date,
             money=self.money,
-            share=lambda value: messages.share_text(value, self.lang),
-            number=lambda value: messages.number_text(value, self.lang),
+            share=self.share,
+            number=self.number,
             link=self.link,
             cluster_link=self.cluster_link,
             partner_link=self.partner_link,
@@ -244,13 +269,18 @@ class Site:
 
     def say(self, key: str, **values: Any) -> Markup:
         """The interface text ``key`` with its ``{name}``s filled in; the values are
-        escaped (those that are HTML already, such as dates, are kept)."""
+        escaped (those that are HTML already, such as dates, are kept). A text made of
+        the site's own pieces (HTML, numbers) is kept for the next page that says it; one
+        with a record's text in it (a name) is made for its page alone."""
         memo = (key, tuple(values.items()))
-        found = self._said.get(memo)
+        kept = all(isinstance(value, Markup | int) for value in values.values())
+        found = self._said.get(memo) if kept else None
         if found is None:
             # one pass: a value is never searched for another value's {name}
             text = _FIELD.sub(lambda m: escape(values[m.group(1)]), str(self.t[key]))
-            found = self._said[memo] = Markup(text)  # every part escaped
+            found = Markup(text)  # every part escaped
+            if kept:
+                self._said[memo] = found
         return found
 
     def date(self, day: dt.date | None) -> Markup:
@@ -263,7 +293,19 @@ class Site:
         return found
 
     def money(self, value: Any) -> str:
-        return messages.euro_text(value, self.lang)
+        found = self._amounts.get(("money", value))
+        if found is None:
+            found = self._amounts[("money", value)] = messages.euro_text(value, self.lang)
+        return found
+
+    def share(self, value: Any) -> str:
+        found = self._amounts.get(("share", value))
+        if found is None:
+            found = self._amounts[("share", value)] = messages.share_text(value, self.lang)
+        return found
+
+    def number(self, value: Any) -> str:
+        return messages.number_text(value, self.lang)
 
     def status(self, state: str) -> Markup:
         return Markup(f'<span class="status status-{state}">{self.t["status." + state]}</span>')
@@ -426,25 +468,15 @@ class Site:
 
     def files(self) -> Iterator[tuple[str, bytes]]:
         yield from self.common()
-        yield from self.records(0, 1)
+        yield from self.pages(self.cluster_page, sorted(self.clusters))
+        yield from self.pages(self.partner_page, sorted(self.partners))
 
-    def records(self, share: int, shares: int) -> Iterator[tuple[str, bytes]]:
-        """The cluster and partner pages of one share of ``shares``. With two or more,
-        the cluster pages and the partner pages are in different shares (every
-        ``shares // 2``-th of each): processes that write into different folders do not
-        wait for each other, and a cluster page takes about as long to make as two
-        partner pages (which are about twice as many) take to make and write."""
-        if shares == 1:
-            yield from (self.cluster_page(c) for c in sorted(self.clusters))
-            yield from (self.partner_page(p) for p in sorted(self.partners))
-            return
-        clusters = (shares + 1) // 2
-        if share < clusters:
-            for cluster_id in sorted(self.clusters)[share::clusters]:
-                yield self.cluster_page(cluster_id)
-        else:
-            for partner_id in sorted(self.partners)[share - clusters :: shares - clusters]:
-                yield self.partner_page(partner_id)
+    def pages(
+        self, make: Callable[[str], tuple[str, bytes]], ids: list[str]
+    ) -> Iterator[tuple[str, bytes]]:
+        """The pages ``make`` makes of the records ``ids``."""
+        for record_id in ids:
+            yield make(record_id)
 
     def prepare(self) -> None:
         """Gather what the cluster and partner pages share, once (before a fork: each
@@ -489,35 +521,70 @@ class Site:
             for cluster_id, record in self.clusters.items()
         }
 
-    def sort_key(self, table: str, record_id: str) -> tuple[str, str, str]:
-        """Records listed by name (case-insensitive), then id."""
-        record = (self.clusters if table == "clusters" else self.partners).get(record_id)
-        name = record["name"] if record else record_id
-        return name.casefold(), name, record_id
+    @cached_property
+    def rank(self) -> dict[str, dict[str, int]]:
+        """Each cluster's and each partner's place in a list by name (case-insensitive),
+        then id; a member that the registry lacks is listed by its id."""
+
+        def ranks(names: dict[str, str]) -> dict[str, int]:
+            order = sorted(names, key=lambda i: (names[i].casefold(), names[i], i))
+            return {record_id: place for place, record_id in enumerate(order)}
+
+        partners = {partner_id: record["name"] for partner_id, record in self.partners.items()}
+        for partner_id in self.joined:
+            partners.setdefault(partner_id, partner_id)
+        clusters = {cluster_id: record["name"] for cluster_id, record in self.clusters.items()}
+        return {"clusters": ranks(clusters), "partners": ranks(partners)}
 
     def member_row(self, member: Row, current: bool, link: str) -> str:
-        """A row of a cluster's members table (the member's link first)."""
+        """A row of a cluster's members table: the member's link, then its role, dates
+        and whether it is current (made once for each such tail)."""
+        key = (memberships.role(member), member.get("since"), member.get("until"), current)
+        tail = self._tails.get(key)
+        if tail is None:
+            role, since, until, _ = key
+            tail = self._tails[key] = (
+                f"</th><td>{self.t['role.' + role]}</td><td>{self.date(since)}</td>"
+                f"<td>{self.date(until)}</td><td>{self.t['yes' if current else 'no']}</td>"
+                "</tr>\n"
+            )
+        return f'<tr><th scope="row">{link}{tail}'
+
+    def funding_row(self, period: Row) -> str:
+        """A row of a cluster's funding table."""
+        rate = money.yearly_rate(period)
+        total = period.get("total_support_eur")
+        share = period.get("support_rate")
+        reference = period.get("reference")
         return (
-            f'<tr><th scope="row">{link}</th><td>{self.t["role." + memberships.role(member)]}'
-            f"</td><td>{self.date(member.get('since'))}</td>"
-            f"<td>{self.date(member.get('until'))}</td>"
-            f"<td>{self.t['yes' if current else 'no']}</td></tr>\n"
+            f'<tr><th scope="row">{self.date(period["start"])}</th>'
+            f"<td>{self.date(period['end'])}</td>"
+            f"<td>{self.t['basis.' + periods.end_basis(period)]}</td>"
+            f'<td class="num">{"" if rate is None else escape(self.money(rate))}</td>'
+            f'<td class="num">{"" if total is None else escape(self.money(total))}</td>'
+            f'<td class="num">{"" if share is None else escape(self.share(share))}</td>'
+            f"<td>{'' if reference is None else escape(reference)}</td></tr>\n"
         )
 
     def also_in(self, partner_id: str, cluster_id: str) -> str:
-        """The other clusters of a shared partner, up to ``SHOWN`` of them "and N more"
-        (made once for each partner and each cluster among its first ones)."""
+        """The other clusters of a shared partner, up to ``SHOWN`` of them "and N more".
+
+        A partner in many clusters shows the same first ones on the pages of all its
+        later clusters: that text is made once. (For the pages of its first clusters,
+        and for a partner in few, each page's text is its own: made, not kept.)"""
         joined = self.joined[partner_id]
         head = joined[: SHOWN + 1]
-        key = (partner_id, cluster_id if cluster_id in head else None)
-        found = self._also.get(key)
+        shared = cluster_id not in head
+        found = self._also.get(partner_id) if shared else None
         if found is None:
             named = [other for other in head if other != cluster_id][:SHOWN]
-            found = ", ".join(self.cluster_a.get(other) or escape(other) for other in named)
+            links = self.cluster_a
+            found = ", ".join([links[other] for other in named])
             more = len(joined) - 1 - len(named)
             if more:
                 found += f" {self.say('and_more', count=more)}"
-            self._also[key] = found
+            if shared:
+                self._also[partner_id] = found
         return found
 
     def part(self, macro: str, *args: Any, **kwargs: Any) -> Markup:
@@ -534,7 +601,7 @@ class Site:
         """The rows of a table of clusters (by name), as HTML."""
         ids = sorted(
             (c for c, record in self.clusters.items() if type_ in (None, record["type"])),
-            key=lambda cluster_id: self.sort_key("clusters", cluster_id),
+            key=self.rank["clusters"].__getitem__,
         )
         rows = []
         for cluster_id in ids:
@@ -589,8 +656,9 @@ class Site:
     def cluster_page(self, cluster_id: str) -> tuple[str, bytes]:
         record = self.clusters[cluster_id]
         listed = record.get("members") or ()
-        groups: dict[str, list[tuple[tuple[str, str, str], str]]] = {}
+        groups: dict[str, list[tuple[int, str]]] = {}
         helix = dict.fromkeys(_HELIX, 0)
+        partners_rank = self.rank["partners"]
         for member in listed:
             partner_id = member["partner"]
             known = self.partners.get(partner_id)
@@ -598,7 +666,7 @@ class Site:
             current = memberships.is_current(member, self.on)
             link = self.partner_a.get(partner_id) or escape(partner_id)
             groups.setdefault(kind, []).append(
-                (self.sort_key("partners", partner_id), self.member_row(member, current, link))
+                (partners_rank[partner_id], self.member_row(member, current, link))
             )
             if current:
                 side = "government" if memberships.role(member) == "clusterpact" else kind
@@ -614,28 +682,27 @@ class Site:
             )
         taken = self.events_of_cluster(cluster_id)
         findings = self.findings["cluster"].get(cluster_id)
-        state = self.facts[cluster_id][0]
+        days_left = periods.days_left(record, self.on)
         return self.page(
             "cluster.html",
             f"clusters/{self.cluster_file[cluster_id]}.html",
             record["name"],
             self.cluster_jsonld(cluster_id, record, taken),
             c=record,
-            state=state,
-            days_left=periods.days_left(record, self.on),
-            funding=[
-                {**row, "rate": money.yearly_rate(period)}
-                for row, period in zip(funding_rows(record), periods.periods(record), strict=True)
-            ],
+            state=self.status(self.facts[cluster_id][0]),
+            days_left=None
+            if days_left is None
+            else self.say("fact.days_left", days=self.number(days_left)),
+            funding=Markup("".join(map(self.funding_row, periods.periods(record)))),
             chart=self.mini_chart(record),
             members=[
-                (kind, len(groups[kind]), by_first(groups[kind]))
+                (kind, self.number(len(groups[kind])), by_first(groups[kind]))
                 for kind in _KIND_ORDER
                 if kind in groups
             ],
-            listed=len(listed),
+            listed=self.number(len(listed)),
             complete=memberships.members_complete(record),
-            helix=helix,
+            helix=[(side, self.number(count) if count else None) for side, count in helix.items()],
             findings=self.part("findings_table", findings, "h-findings") if findings else None,
             show_findings=self.options.findings,
             shared=Markup("".join(shared)),
@@ -698,7 +765,7 @@ class Site:
         if linkable(record.get("website")):
             out["url"] = record["website"]
         roles = []
-        for member in sorted(record.get("members") or (), key=lambda m: m["partner"]):
+        for member in sorted(record.get("members") or (), key=_PARTNER):
             role: Row = {"@type": "OrganizationRole", "roleName": memberships.role(member)}
             if member.get("since"):
                 role["startDate"] = member["since"].isoformat()
@@ -718,7 +785,7 @@ class Site:
         groups: dict[str | None, list[str]] = {}
         taken = self.taking_part["partners"]
         with_events = bool(self.events)
-        for partner_id in sorted(self.partners, key=lambda p: self.sort_key("partners", p)):
+        for partner_id in sorted(self.partners, key=self.rank["partners"].__getitem__):
             record = self.partners[partner_id]
             events = f'<td class="num">{len(taken.get(partner_id, ()))}</td>' if with_events else ""
             groups.setdefault(record.get("network_role"), []).append(
@@ -750,7 +817,7 @@ class Site:
         for cluster_id, member in self.member_of.get(partner_id, ()):
             rows.append(
                 (
-                    self.sort_key("clusters", cluster_id),
+                    self.rank["clusters"][cluster_id],
                     f'<tr><th scope="row">{self.cluster_a[cluster_id]}</th>'
                     f"<td>{self.t['type.' + self.clusters[cluster_id]['type']]}</td>"
                     f"<td>{self.t['role.' + memberships.role(member)]}</td>"
@@ -924,20 +991,6 @@ def _iso(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def funding_rows(record: Row) -> list[Row]:
-    return [
-        {
-            "start": period["start"],
-            "end": period["end"],
-            "end_basis": periods.end_basis(period),
-            "total_support_eur": period.get("total_support_eur"),
-            "support_rate": period.get("support_rate"),
-            "reference": period.get("reference"),
-        }
-        for period in periods.periods(record)
-    ]
 
 
 def mini_chart(found: list[Row], type_: str, on: dt.date, width: int = 600) -> Row:

@@ -18,10 +18,10 @@ The protocol, so that an interrupted build never leaves a mix of two builds:
    by it.
 3. The folder is checked (above); the old marker says which files are the site's.
 4. Every file of the new build is written into ``new/`` (a large build's pages by
-   several processes at once, each writing its share; they stop when this process
-   does). Until here OUTDIR is untouched: a build killed now leaves the previous site
-   exactly as it was. When OUTDIR does not exist yet, ``new/`` (with its marker) becomes
-   OUTDIR in one rename, and that is all.
+   several processes at once, which stop when this process does). Until here OUTDIR is
+   untouched: a build killed now leaves the previous site exactly as it was. When
+   OUTDIR does not exist yet, ``new/`` (with its marker) becomes OUTDIR in one rename,
+   and that is all.
 5. Otherwise the journal is written (to a temporary name, flushed to disk, renamed: the commit
    point), listing the files to move in and the old files to delete. Then: the marker
    lists the old and the new files together, each new file is renamed over its old one,
@@ -62,6 +62,7 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 PARALLEL_PAGES = 1000  # pages below which forking processes is not worth its cost
 
 Files = Iterable[tuple[str, bytes]]
+Batch = Callable[[], Files]  # some files, made when called
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,12 @@ def safe(path: str) -> bool:
     return bool(_SAFE.match(path)) and path not in _KEPT and ".." not in path.split("/")
 
 
-def publish(outdir: Path, files: Files, shares: Sequence[Callable[[], Files]] = ()) -> Written:
-    """Write ``files`` (relative path → bytes) and the files of each of ``shares`` as the
-    site in ``outdir``, safely. Each share is made and written in a process of its own
-    where the system forks (see ``workers``); elsewhere, one after the other."""
+def publish(
+    outdir: Path, files: Files, queues: Sequence[Sequence[Batch]] = (), workers: int = 0
+) -> Written:
+    """Write ``files`` (relative path → bytes) and the files of each batch of ``queues``
+    as the site in ``outdir``, safely; with ``workers`` forked processes that take part
+    where the system forks (see ``workers`` and ``_write_all``)."""
     outdir = Path(os.path.abspath(outdir))
     _refuse_link_or_file(outdir)
     work = work_folder(outdir)
@@ -97,7 +100,7 @@ def publish(outdir: Path, files: Files, shares: Sequence[Callable[[], Files]] = 
         recover(outdir, work)
         old = check(outdir)
         new = work / "new"
-        names, size = _write_all(new, files, shares)
+        names, size = _write_all(new, files, queues, workers)
         marker = marker_text(names).encode("utf-8")
         if not outdir.exists():
             # A first build: the whole folder moves into place in one rename.
@@ -112,14 +115,14 @@ def publish(outdir: Path, files: Files, shares: Sequence[Callable[[], Files]] = 
 
 
 def workers(pages: int) -> int:
-    """How many processes to fork for a build of ``pages`` pages: one per core this
-    process may use, when there are two or more and enough pages; 0 (build here, one
-    file after the other) on one core, for a small site, and where the system does not
-    fork or forking is not safe (Windows, macOS)."""
+    """How many processes to fork for a build of ``pages`` pages: one for each core this
+    process may use but its own (which takes part once it has written its own files);
+    0, to build here one file after the other, on one core, for a small site, and where
+    the system does not fork or forking is not safe (Windows, macOS)."""
     if pages < PARALLEL_PAGES or not _forks():
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return cores if cores and cores > 1 else 0
+    return (cores or 1) - 1
 
 
 def _forks() -> bool:
@@ -129,22 +132,30 @@ def _forks() -> bool:
 
 
 def _write_all(
-    new: Path, files: Files, shares: Sequence[Callable[[], Files]] = ()
+    new: Path, files: Files, queues: Sequence[Sequence[Batch]] = (), workers: int = 0
 ) -> tuple[list[str], int]:
     """Step 4: every file of the build into ``new/``; the names (sorted) and the bytes.
 
-    With ``shares`` and a system that forks, each share runs in a forked process of its
-    own while this one writes ``files``; the data is shared with the processes, not
-    copied (``gc.freeze`` keeps the collector from touching it in them)."""
+    ``queues`` hold batches of files (each made when called). With ``workers`` on a
+    system that forks, that many forked processes take batches from them while this
+    one writes ``files``, then takes batches too, until none is left: each process
+    starts with a queue of its own (a folder of its own: creating files in one folder
+    waits on the others that do) and helps with the others once its queue is empty.
+    The data is shared with the processes, not copied (``gc.freeze`` keeps the
+    collector from touching it in them)."""
     new.mkdir(parents=True, exist_ok=True)
-    if not shares or not _forks():
-        return _write(new, [files, *(share() for share in shares)])
+    if workers < 1 or not _forks():
+        return _write(new, [files, *(batch() for queue in queues for batch in queue)])
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    taken = [context.Value("i", 0) for _ in queues]  # the next batch of each queue
     gc.freeze()
     started: list[Worker] = []
     try:
-        for share in shares:
-            started.append(Worker(new, share))
-        names, size = _write(new, [files])
+        for number in range(workers):
+            started.append(Worker(new, queues, taken, number, context))
+        names, size = _write(new, [files, _batches(queues, taken, workers)])
         for worker in started:
             more, more_size = worker.result()
             names += more
@@ -154,6 +165,23 @@ def _write_all(
             worker.stop()
         gc.unfreeze()
     return sorted(names), size
+
+
+def _batches(queues: Sequence[Sequence[Batch]], taken: list[Any], number: int) -> Files:
+    """The files of the batches process ``number`` takes: from its own queue first, then
+    from the others, each batch taken by one process only."""
+    if not queues:
+        return
+    first = number % len(queues)
+    for index in (*range(first, len(queues)), *range(first)):
+        queue, counter = queues[index], taken[index]
+        while True:
+            with counter.get_lock():
+                batch = counter.value
+                counter.value = batch + 1
+            if batch >= len(queue):
+                break
+            yield from queue[batch]()
 
 
 def _write(new: Path, parts: Iterable[Files], parent: int | None = None) -> tuple[list[str], int]:
@@ -177,7 +205,7 @@ def _write(new: Path, parts: Iterable[Files], parent: int | None = None) -> tupl
             _write_file(os.path.join(folder, path), content)
             names.append(path)
             size += len(content)
-    return sorted(names), size
+    return names, size
 
 
 def _write_file(path: str, content: bytes) -> None:
@@ -191,16 +219,21 @@ def _write_file(path: str, content: bytes) -> None:
 
 
 class Worker:
-    """A forked process that makes one share of the files and writes them into ``new/``;
-    it sends back the names it wrote and their bytes, or the error that stopped it."""
+    """A forked process that takes batches from the queues and writes their files into
+    ``new/``; it sends back the names it wrote and their bytes, or the error that
+    stopped it."""
 
-    def __init__(self, new: Path, share: Callable[[], Files]) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
+    def __init__(
+        self,
+        new: Path,
+        queues: Sequence[Sequence[Batch]],
+        taken: list[Any],
+        number: int,
+        context: Any,
+    ) -> None:
         self.receive, send = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_work, args=(send, new, share, os.getpid()), daemon=True
+            target=_work, args=(send, new, queues, taken, number, os.getpid()), daemon=True
         )
         self.process.start()
         send.close()  # this end is the child's: its end of file says the child is gone
@@ -227,11 +260,18 @@ class Worker:
         self.receive.close()
 
 
-def _work(send: Any, new: Path, share: Callable[[], Files], parent: int) -> None:
-    """In the forked process: write the share, send what was written (or what failed)."""
+def _work(
+    send: Any,
+    new: Path,
+    queues: Sequence[Sequence[Batch]],
+    taken: list[Any],
+    number: int,
+    parent: int,
+) -> None:
+    """In the forked process: write its batches, send what was written (or what failed)."""
     _die_with(parent)
     try:
-        names, size = _write(new, [share()], parent)
+        names, size = _write(new, [_batches(queues, taken, number)], parent)
         message: tuple[Any, ...] = ("done", names, size)
     except OSError as exc:
         message = ("oserror", exc.errno, exc.strerror, exc.filename)
