@@ -60,9 +60,12 @@ def site(
 ) -> None:
     """Build the registry's website: static pages, the timeline, the data files."""
     with session(ctx, as_json) as s:
+        import gc
+
         from ..site import build, publish
 
         document = s.read()
+        gc.freeze()  # the registry lives until the end: the collector need not walk it again
         options = build.Options(
             lang=lang, base_url=base_url, findings=not no_findings, notes=not no_notes
         )

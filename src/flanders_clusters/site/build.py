@@ -74,7 +74,6 @@ _PARTNER = itemgetter("partner")
 _SHARED = (
     "findings",
     "joined",
-    "member_of",
     "taking_part",
     "event_rows",
     "cluster_a",
@@ -209,6 +208,14 @@ def static(name: str) -> bytes:
     from importlib.resources import files as package_files
 
     return package_files("flanders_clusters.site").joinpath("static", name).read_bytes()
+
+
+def links_to(table: str, records: dict[str, Row], stems: dict[str, str]) -> dict[str, str]:
+    """Each record's link (its name, escaped) from a page one folder down."""
+    return {
+        record_id: f'<a href="../{table}/{stems[record_id]}.html">{escape(record["name"])}</a>'
+        for record_id, record in records.items()
+    }
 
 
 def by_first(rows: list[tuple[Any, str]]) -> Markup:
@@ -374,14 +381,12 @@ class Site:
         """Partner id → the sorted ids of the clusters that list it."""
         return memberships.memberships(self.data)
 
-    @cached_property
-    def member_of(self) -> dict[str, list[tuple[str, Row]]]:
-        """Partner id → (cluster id, membership) for each of its memberships."""
-        out: dict[str, list[tuple[str, Row]]] = {}
-        for cluster_id in sorted(self.clusters):
+    def member_of(self, partner_id: str) -> Iterator[tuple[str, Row]]:
+        """(cluster id, membership) for each membership of a partner, by cluster id."""
+        for cluster_id in self.joined.get(partner_id, ()):
             for member in self.clusters[cluster_id].get("members") or ():
-                out.setdefault(member["partner"], []).append((cluster_id, member))
-        return out
+                if member["partner"] == partner_id:
+                    yield cluster_id, member
 
     @cached_property
     def event_rows(self) -> dict[str, Row]:
@@ -486,7 +491,10 @@ class Site:
         self.frame("clusters/page.html")  # the frame of every cluster and partner page
 
     def common(self) -> Iterator[tuple[str, bytes]]:
-        """Every file but the cluster and partner pages."""
+        """Every file but the cluster and partner pages; the downloads first (their text
+        is the largest this process holds at once: while the pages are made, processes
+        sharing the registry copy more of it)."""
+        yield from self.downloads()
         yield "style.css", static("style.css")
         yield "site.js", static("site.js")
         yield "favicon.svg", static("favicon.svg")
@@ -497,7 +505,6 @@ class Site:
         yield self.network_page()
         if self.events:
             yield self.events_page()
-        yield from self.downloads()
         if self.options.base_url:
             yield "sitemap.xml", self.sitemap()
 
@@ -506,12 +513,12 @@ class Site:
     @cached_property
     def cluster_a(self) -> dict[str, str]:
         """Each cluster's link from a page one folder down (``../clusters/x.html``)."""
-        return {cluster_id: self.cluster_link(cluster_id, "../") for cluster_id in self.clusters}
+        return links_to("clusters", self.clusters, self.cluster_file)
 
     @cached_property
     def partner_a(self) -> dict[str, str]:
         """Each partner's link from a page one folder down (``../partners/x.html``)."""
-        return {partner_id: self.partner_link(partner_id, "../") for partner_id in self.partners}
+        return links_to("partners", self.partners, self.partner_file)
 
     @cached_property
     def facts(self) -> dict[str, tuple[str, dt.date | None, dt.date | None]]:
@@ -814,7 +821,7 @@ class Site:
     def partner_page(self, partner_id: str) -> tuple[str, bytes]:
         record = self.partners[partner_id]
         rows = []
-        for cluster_id, member in self.member_of.get(partner_id, ()):
+        for cluster_id, member in self.member_of(partner_id):
             rows.append(
                 (
                     self.rank["clusters"][cluster_id],
