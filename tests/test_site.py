@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,6 +27,7 @@ from site_support import (
     write,
 )
 
+from flanders_clusters.errors import PermissionDenied, WriteFailed
 from flanders_clusters.site import build, messages, publish
 from flanders_clusters.views import timeline_svg
 
@@ -838,6 +840,134 @@ def test_a_failed_write_is_reported_not_raised(events_file: Path, tmp_path: Path
     assert error["code"] == "write-failed" and "No space left" in error["message"]
     assert not out.exists()
     assert not publish.work_folder(Path(os.path.abspath(out))).exists()  # undone at once
+
+
+# -- building in several processes ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated() -> tuple[dict, str]:
+    """A registry of 2,000 memberships (200 clusters, 421 partners), as read."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from run import generate  # the benchmark's registry generator
+
+    from flanders_clusters.registry import store
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.toml"
+        path.write_text(generate(2_000), encoding="utf-8")
+        document = store.read(store.Source(path))
+    return document.data, document.text
+
+
+def test_pages_made_by_several_processes_are_the_pages_made_by_one(generated, tmp_path):
+    data, text = generated
+    options = build.Options(lang="nl", base_url="https://example.org/")
+    files, queues = build.parts(data, DAY, options, text, batch=7)
+    assert len(queues) == 2 and len(queues[0]) == 29 and len(queues[1]) == 31
+    written = publish.publish(tmp_path / "site", files, queues, workers=2)
+    alone = build.build(data, DAY, options, text)
+    on_disk = {name: (tmp_path / "site" / name).read_bytes() for name in alone}
+    assert on_disk == alone
+    assert publish.listed(tmp_path / "site") == set(alone)
+    assert written.files == len(alone) + 1 and written.pages == 200 + 421 + 5
+
+
+def test_without_fork_the_batches_are_written_here_one_after_the_other(
+    generated, tmp_path, monkeypatch
+):
+    data, text = generated
+    monkeypatch.setattr(publish, "_forks", lambda: False)
+    files, queues = build.parts(data, DAY, build.Options(), text, batch=50)
+    publish.publish(tmp_path / "site", files, queues, workers=2)
+    alone = build.build(data, DAY, build.Options(), text)
+    assert {name: (tmp_path / "site" / name).read_bytes() for name in alone} == alone
+
+
+def failing(problem: BaseException | None, taken) -> list[list]:
+    """Queues whose first batch (the forked process's) fails with ``problem`` (or ends
+    the process), after saying it was taken; the other queue keeps this process busy."""
+
+    def fail():
+        taken.set()
+        if problem is None:
+            os._exit(3)
+        raise problem
+        yield  # a generator, as batches are
+
+    def slow(number):
+        time.sleep(0.01)
+        yield f"partners/p{number}.html", b"<p>"
+
+    return [[fail], [lambda n=n: slow(n) for n in range(20)]]
+
+
+def waiting(taken) -> object:
+    """This process's own files, written once the forked process took its batch."""
+    assert taken.wait(60)
+    yield "index.html", b"<p>"
+
+
+@pytest.mark.parametrize(
+    ("problem", "error", "said"),
+    [
+        (OSError(28, "No space left on device", "x.html"), WriteFailed, "No space left"),
+        (PermissionError(13, "Permission denied", "x.html"), PermissionDenied, "permission"),
+        (KeyError("a bug"), RuntimeError, "KeyError: 'a bug'"),
+        (None, RuntimeError, "ended with code 3"),
+    ],
+)
+def test_a_process_that_fails_stops_the_build_and_leaves_nothing(
+    problem, error, said, tmp_path
+) -> None:
+    if not publish._forks():
+        pytest.skip("this system builds in one process: no forked process to fail")
+    import multiprocessing
+
+    taken = multiprocessing.get_context("fork").Event()
+    out = tmp_path / "site"
+    with pytest.raises(error, match=said):
+        publish.publish(out, waiting(taken), failing(problem, taken), workers=1)
+    assert not out.exists()
+    assert not publish.work_folder(Path(os.path.abspath(out))).exists()
+
+
+def test_when_this_process_fails_the_forked_ones_are_stopped(tmp_path) -> None:
+    if not publish._forks():
+        pytest.skip("this system builds in one process: there is no forked process")
+    import multiprocessing
+
+    taken = multiprocessing.get_context("fork").Event()
+
+    def endless():
+        taken.set()
+        for number in range(10**6):
+            time.sleep(0.01)
+            yield f"clusters/c{number}.html", b"<p>"
+
+    def full():
+        assert taken.wait(60)
+        raise OSError(28, "No space left on device", "index.html")
+        yield  # a generator, as files are
+
+    out = tmp_path / "site"
+    started = time.monotonic()
+    with pytest.raises(WriteFailed, match="No space left"):
+        publish.publish(out, full(), [[endless]], workers=1)
+    assert time.monotonic() - started < 30  # stopped, not waited for
+    assert not out.exists()
+    assert not publish.work_folder(Path(os.path.abspath(out))).exists()
+
+
+def test_processes_are_forked_for_a_large_site_on_two_cores_or_more(monkeypatch) -> None:
+    monkeypatch.setattr(publish, "_forks", lambda: True)
+    monkeypatch.setattr(publish.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert publish.workers(publish.PARALLEL_PAGES) == 3
+    assert publish.workers(publish.PARALLEL_PAGES - 1) == 0  # a small site: here
+    monkeypatch.setattr(publish.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert publish.workers(10 * publish.PARALLEL_PAGES) == 0  # one core: here
+    monkeypatch.setattr(publish, "_forks", lambda: False)
+    assert publish.workers(10 * publish.PARALLEL_PAGES) == 0  # Windows, macOS: here
 
 
 def test_the_ends_of_the_calendar_draw_without_overflow() -> None:
