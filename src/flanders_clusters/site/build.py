@@ -46,6 +46,8 @@ from ..views import timeline as timelines
 from . import messages
 
 Row = dict[str, Any]
+# A file's content: bytes, or the bytes in pieces (a large download, written as made).
+Content = bytes | Iterable[bytes]
 SCHEMA_FILE = SHIPPED.with_name("clusters.schema.json")
 # Only the site's own files: no inline script or style, no other origin, no plugins.
 CSP = (
@@ -67,6 +69,7 @@ _SAID_ON = re.compile(r'\{\{ _\("([a-z0-9_.-]+)", date=today\) \}\}')
 _KIND_ORDER = (*PARTNER_KINDS, "unknown")
 _HELIX = ("company", "knowledge", "government")
 _NOTHING = Markup("")
+_PIECE = 1 << 20  # characters or bytes of a download made at a time
 _SLOT = "\x00"  # marks a slot of the frame (never in the site's own words and links)
 _FIRST = itemgetter(0)
 _PARTNER = itemgetter("partner")
@@ -98,12 +101,15 @@ def build(
     data: dict[str, Any], on: dt.date, options: Options = Options(), text: str | None = None
 ) -> dict[str, bytes]:
     """Every file of the site (but the marker, which the publisher writes)."""
-    return dict(files(data, on, options, text))
+    return {
+        path: content if isinstance(content, bytes) else b"".join(content)
+        for path, content in files(data, on, options, text)
+    }
 
 
 def files(
     data: dict[str, Any], on: dt.date, options: Options = Options(), text: str | None = None
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[str, Content]]:
     """The site's files as (relative path, bytes), in a fixed order.
 
     ``text`` is the registry file as read: published as ``data/clusters.toml`` (without
@@ -118,7 +124,7 @@ def parts(
     options: Options = Options(),
     text: str | None = None,
     batch: int = 0,
-) -> tuple[Iterator[tuple[str, bytes]], list[list[Callable[[], Iterator[tuple[str, bytes]]]]]]:
+) -> tuple[Iterator[tuple[str, Content]], list[list[Callable[[], Iterator[tuple[str, bytes]]]]]]:
     """The files of ``files`` in parts that processes can share: the overview, the lists,
     the timeline, the network, the events and the downloads; then two queues of batches
     of about ``batch`` pages, the cluster pages and the partner pages (each batch made
@@ -471,7 +477,7 @@ class Site:
         items["index.html#data"] = self.t["nav.data"]
         return items
 
-    def files(self) -> Iterator[tuple[str, bytes]]:
+    def files(self) -> Iterator[tuple[str, Content]]:
         yield from self.common()
         yield from self.pages(self.cluster_page, sorted(self.clusters))
         yield from self.pages(self.partner_page, sorted(self.partners))
@@ -490,7 +496,7 @@ class Site:
             getattr(self, shared)  # a cached property, made now
         self.frame("clusters/page.html")  # the frame of every cluster and partner page
 
-    def common(self) -> Iterator[tuple[str, bytes]]:
+    def common(self) -> Iterator[tuple[str, Content]]:
         """Every file but the cluster and partner pages; the downloads first (their text
         is the largest this process holds at once: while the pages are made, processes
         sharing the registry copy more of it)."""
@@ -954,12 +960,18 @@ class Site:
         found.append(("timeline.svg", "data.chart"))
         return found
 
-    def downloads(self) -> Iterator[tuple[str, bytes]]:
+    def downloads(self) -> Iterator[tuple[str, Content]]:
+        """The data files, the large ones in pieces as they are made (a large registry's
+        exports are never all in memory at once)."""
         text = self.text if self.text is not None else canonical.dumps(self.data)
-        yield "data/clusters.toml", text.encode("utf-8")
-        yield "data/clusters.json", json_list_bytes(exports.each(self.data, "clusters"))
-        yield "data/members.csv", str(exports.export(self.data, "members", "csv")).encode()
-        yield "data/partners.csv", str(exports.export(self.data, "partners", "csv")).encode()
+        yield (
+            "data/clusters.toml",
+            encoded(text[at : at + _PIECE] for at in range(0, len(text), _PIECE)),
+        )
+        yield "data/clusters.json", json_list_pieces(exports.each(self.data, "clusters"))
+        for what in ("members", "partners"):
+            rows = exports.rows(self.data, what)
+            yield f"data/{what}.csv", encoded(exports.csv_pieces(rows))
         yield "data/clusters.schema.json", SCHEMA_FILE.read_bytes()
         yield (
             "data/clusters.ics",
@@ -982,11 +994,23 @@ class Site:
         ).encode()
 
 
-def json_list_bytes(values: Iterable[Any]) -> bytes:
+def json_list_pieces(values: Iterable[Any]) -> Iterator[bytes]:
     """A list as compact JSON (dates as ISO text), with the characters a terminal could
-    act on escaped, as ``--json`` writes them; made one item at a time."""
-    chunks = [_json_bytes(value) for value in values]
-    return b"[" + b",".join(chunks) + b"]\n"
+    act on escaped, as ``--json`` writes them; in pieces, made one item at a time."""
+    pieces, size = [b"["], 1
+    for index, value in enumerate(values):
+        piece = _json_bytes(value)
+        pieces.append(b"," + piece if index else piece)
+        size += len(piece) + 1
+        if size >= _PIECE:
+            yield b"".join(pieces)
+            pieces, size = [], 0
+    pieces.append(b"]\n")
+    yield b"".join(pieces)
+
+
+def encoded(texts: Iterable[str]) -> Iterator[bytes]:
+    return (text.encode("utf-8") for text in texts)
 
 
 def _json_bytes(value: Any) -> bytes:

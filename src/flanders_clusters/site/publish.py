@@ -61,7 +61,9 @@ _LISTED = 5  # foreign entries named in the refusal
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 PARALLEL_PAGES = 1000  # pages below which forking processes is not worth its cost
 
-Files = Iterable[tuple[str, bytes]]
+# A file's content: bytes, or the bytes in pieces (a large download, written as made).
+Content = bytes | Iterable[bytes]
+Files = Iterable[tuple[str, Content]]
 Batch = Callable[[], Files]  # some files, made when called
 
 
@@ -202,20 +204,24 @@ def _write(new: Path, parts: Iterable[Files], parent: int | None = None) -> tupl
             if parent_folder and parent_folder not in made:
                 os.makedirs(os.path.join(folder, parent_folder), exist_ok=True)
                 made.add(parent_folder)
-            _write_file(os.path.join(folder, path), content)
+            size += _write_file(os.path.join(folder, path), content)
             names.append(path)
-            size += len(content)
     return names, size
 
 
-def _write_file(path: str, content: bytes) -> None:
+def _write_file(path: str, content: Content) -> int:
+    """One file, its content in one piece or several; the bytes written."""
     handle = os.open(path, _CREATE, 0o666)
+    size = 0
     try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(handle, view) :]
+        for piece in (content,) if isinstance(content, bytes) else content:
+            view = memoryview(piece)
+            size += len(view)
+            while view:
+                view = view[os.write(handle, view) :]
     finally:
         os.close(handle)
+    return size
 
 
 class Worker:

@@ -174,10 +174,20 @@ def cell(value: Any) -> str:
 
 
 def to_csv(found: Iterable[list[Any]]) -> str:
+    return "".join(csv_pieces(found))
+
+
+def csv_pieces(found: Iterable[list[Any]], rows: int = 2000) -> Iterator[str]:
+    """The CSV text of ``to_csv`` in pieces of ``rows`` rows, as the rows are made."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([_csv_cell(value) for value in row] for row in found)
-    return buffer.getvalue()
+    for count, row in enumerate(found, start=1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if count % rows == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _csv_cell(value: Any) -> str:
