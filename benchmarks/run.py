@@ -267,6 +267,19 @@ def timed(command: list[str], *, setup=None, cwd: Path | None = None) -> float:
     return elapsed
 
 
+def cpu_timed(command: list[str]) -> tuple[float, tuple[float, float] | None]:
+    """Wall time of a command, and the user and system CPU time of it and the processes
+    it forks and waits for (None off POSIX)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return timed(command), None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(command)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime)
+
+
 def median(command: list[str], runs: int, **kwargs) -> float:
     timed(command, **kwargs)  # warm the file cache and the bytecode
     return statistics.median(timed(command, **kwargs) for _ in range(runs))
@@ -510,9 +523,20 @@ def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
         label = f"{size:,}"
         if size == max(sizes):
             timed(site(base))  # warm the file cache and the bytecode
-            ours = statistics.median(timed(site(base)) for _ in range(runs))
-            floor = median(validate, runs)
+            walls, cpus = zip(*(cpu_timed(site(base)) for _ in range(runs)), strict=True)
+            ours = statistics.median(walls)
+            floor_walls, floor_cpus = zip(*(cpu_timed(validate) for _ in range(runs)), strict=True)
+            floor = statistics.median(floor_walls)
             results.append(row("site", label, ours, floor))
+            if all(cpus) and all(floor_cpus):
+                print(
+                    "site: CPU time, median (user, system): clusters site "
+                    + "{:.1f} s, {:.1f} s; validate {:.1f} s, {:.1f} s".format(
+                        *(statistics.median(part) for part in zip(*cpus, strict=True)),
+                        *(statistics.median(part) for part in zip(*floor_cpus, strict=True)),
+                    ),
+                    file=sys.stderr,
+                )
             if sys.platform != "win32":
                 arguments = ["clusters", "--registry", str(registry)]
                 peaks = [peak_rss_with_children(site(arguments)) for _ in range(3)]
