@@ -252,6 +252,7 @@ class Site:
         self._dates: dict[dt.date, Markup] = {}
         self._links: dict[tuple[str, str, str], Markup] = {}
         self._frames: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._templates: dict[str, jinja2.Template] = {}
         self._also: dict[str, str] = {}
         self._tails: dict[tuple[str, Any, Any, bool], str] = {}
         self._amounts: dict[tuple[str, Any], str] = {}
@@ -425,8 +426,18 @@ class Site:
     ) -> tuple[str, bytes]:
         """A page: its template's content rendered, put into the frame."""
         root = "../" * path.count("/")
-        main = self.env.get_template(template).render(root=root, **context)
+        main = self.template(template).render(root=root, **context)
         return path, self.framed(path, title, main, jsonld)
+
+    def template(self, name: str) -> jinja2.Template:
+        """A page's template. Its globals are made one dict, once: Jinja2 copies them into
+        every page's context, and a template's own are a chain over the environment's,
+        slow to copy."""
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+            found.globals = dict(found.globals)
+        return found
 
     def framed(self, path: str, title: str, main: str, jsonld: Row | None = None) -> bytes:
         """``main`` (HTML) put into the frame of ``path``, with its title (escaped here),
