@@ -204,6 +204,22 @@ def test_schema_problems_in_text_and_github_output(tmp_path):
     assert all(re.match(r"::error file=.*,line=\d+,", line) for line in lines)
 
 
+def test_schema_problem_in_text_names_its_key(tmp_path):
+    # "-5 is below 0" alone does not say which value: the key follows the file and line.
+    text = plant(after(BETA_DOMAIN, "reported_members = -5\n"))
+    path = write_registry(tmp_path, text)
+    lines = validate(path).stdout.splitlines()
+    [at] = [n for n, line in enumerate(lines) if line.strip() == "-5 is below 0"]
+    where = f"{path}:{line_of(text, 'reported_members = -5')}"
+    assert lines[at - 1].split() == [
+        "error",
+        "FC001",
+        "schema",
+        where,
+        "clusters.beta.reported_members",
+    ]
+
+
 def test_schema_problems_stop_the_other_rules(tmp_path):
     # A duplicate member (FC003) would be found in a well-formed file; here only FC001.
     text = plant(after(BOLT_IN_BETA, member("bolt")), ('type = "icn"', 'type = "ICN"'))
@@ -230,6 +246,7 @@ def test_text_groups_findings_by_cluster_with_file_line_and_summary(tmp_path):
     for finding in validate(path, "--json").json()["findings"]:
         head = f"{finding['code']} {finding['rule']}  {path}:{finding['line']}"
         [at] = [n for n, line in enumerate(lines) if head in line]
+        assert lines[at].endswith(f"{head}  {finding['path']}")  # the key, after the line
         assert lines[at].split()[0] == finding["severity"]
         assert lines[at + 1].strip() == finding["message"]
         group = lines.index(finding["cluster"])

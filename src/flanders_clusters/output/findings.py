@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import dotted_path
 from ..programme.rules import Finding
 from ..programme.rules.engine import group_of
 from .console import SEVERITY_STYLE, cell, clean, new_table
@@ -38,6 +39,8 @@ def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
         line.append(f"{finding.severity:<7}", SEVERITY_STYLE[finding.severity])
         line.append(f" {finding.code} {finding.rule}  ")
         line.append(clean(where), "dim")
+        if finding.path:  # the key, so a message such as "-5 is below 0" names its field
+            line.append(f"  {clean(dotted_path(finding.path))}", "dim")
         parts.append(line)
         parts.append(cell(f"          {finding.message}"))
         parts.append(cell(f"          fix: {finding.fix}", "dim"))
