@@ -218,6 +218,11 @@ def test_schema_problem_in_text_names_its_key(tmp_path):
         where,
         "clusters.beta.reported_members",
     ]
+    github = validate(path, "--format", "github").stdout
+    assert f",line={where.rpartition(':')[2]},title=FC001 schema::" in github
+    assert (
+        "::clusters.beta.reported_members: -5 is below 0 (fix: use a value of 0 or more)" in github
+    )
 
 
 def test_schema_problems_stop_the_other_rules(tmp_path):
@@ -315,7 +320,8 @@ def test_github_prints_one_annotation_per_finding(tmp_path):
         assert match[1] == level[finding["severity"]]
         assert match[2] == str(path)
         assert int(match[3]) == finding["line"]
-        assert match[4].startswith(finding["message"].replace("%", "%25"))
+        # the key, then the message
+        assert match[4].startswith(f"{finding['path']}: " + finding["message"].replace("%", "%25"))
     # FC104's fix says "50 %": a % is written %25 in a workflow command.
     assert "50 %25" in lines[0]
     assert "50 % " not in lines[0]

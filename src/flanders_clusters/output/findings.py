@@ -70,7 +70,8 @@ def github(file: str, findings: list[Finding]) -> str:
         if finding.line:
             props.append(f"line={finding.line}")
         props.append(f"title={_escape_property(f'{finding.code} {finding.rule}')}")
-        message = _escape_data(clean(f"{finding.message} (fix: {finding.fix})"))
+        key = f"{dotted_path(finding.path)}: " if finding.path else ""
+        message = _escape_data(clean(f"{key}{finding.message} (fix: {finding.fix})"))
         lines.append(f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{message}")
     return "\n".join(lines)
 
