@@ -275,15 +275,15 @@ def timed(command: list[str], *, setup=None, cwd: Path | None = None) -> float:
     return elapsed
 
 
-def cpu_timed(command: list[str]) -> tuple[float, tuple[float, float] | None]:
+def cpu_timed(command: list[str], **kwargs) -> tuple[float, tuple[float, float] | None]:
     """Wall time of a command, and the user and system CPU time of it and the processes
     it forks and waits for (None off POSIX)."""
     try:
         import resource
     except ImportError:  # Windows
-        return timed(command), None
+        return timed(command, **kwargs), None
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = timed(command)
+    wall = timed(command, **kwargs)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime)
 
@@ -296,22 +296,11 @@ def median(command: list[str], runs: int, **kwargs) -> float:
 def medians(command: list[str], runs: int, **kwargs) -> tuple[float, float | None]:
     """Median wall time and median CPU time (user + system; None off POSIX) of a command:
     on a shared machine the CPU time says what the command itself cost."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return median(command, runs, **kwargs), None
-
-    def used() -> float:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return usage.ru_utime + usage.ru_stime
-
-    timed(command, **kwargs)
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = used()
-        walls.append(timed(command, **kwargs))
-        cpus.append(used() - before)
-    return statistics.median(walls), statistics.median(cpus)
+    timed(command, **kwargs)  # warm the file cache and the bytecode
+    walls, cpus = zip(*(cpu_timed(command, **kwargs) for _ in range(runs)), strict=True)
+    if None in cpus:
+        return statistics.median(walls), None
+    return statistics.median(walls), statistics.median(user + system for user, system in cpus)
 
 
 def peak_rss(arguments: list[str]) -> int:
