@@ -42,6 +42,7 @@ from ..registry.canonical import canonical_record
 from ..registry.fields import order
 from ..registry.store import Document
 from ..registry.words import UNSAFE_CODE_POINTS
+from .exports import md_table
 
 Fields = dict[str, Any]
 Entries = dict[tuple[str, str], Fields]  # (record, id) → fields
@@ -383,9 +384,13 @@ def findings(
     broken = [name for name, doc in (("old", old), ("new", new)) if doc.problems]
     judged = []
     for doc in (old, new):
-        found = catalogue.run(doc.data, on, problems=doc.problems, scope=scope, profile="decree")
-        if broken:
-            found = [f for f in found if f.code == "FC001"]
+        # With schema problems a side gets FC001 only, and a side without any has no FC001
+        # to compare: when either side is broken, a clean one need not be judged.
+        found = (
+            catalogue.run(doc.data, on, problems=doc.problems, scope=scope, profile="decree")
+            if doc.problems or not broken
+            else []
+        )
         judged.append({(f.identity, f.severity): f for f in found})
     if broken:
         notes.append(
@@ -514,14 +519,6 @@ def md_text(value: Any) -> str:
     return str(value).translate(_MD_TEXT).translate(_MD_LINES)
 
 
-def _md_row(cells: Iterable[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
-def _md_table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
-    return [_md_row(header), _md_row("---" for _ in header), *map(_md_row, rows)]
-
-
 def change_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, Any, Any]]:
     """One row per changed field: record, id, op (on a record's first row only), field,
     old, new."""
@@ -557,7 +554,7 @@ def markdown(result: dict[str, Any]) -> str:
             [md_text(a), md_text(b), md_text(c), md_text(d), md_text(shown(e)), md_text(shown(f))]
             for a, b, c, d, e, f in change_rows(result)
         ]
-        lines += ["", *_md_table(("record", "id", "change", "field", "old", "new"), rows)]
+        lines += ["", *md_table(("record", "id", "change", "field", "old", "new"), rows)]
     for side in ("added", "removed"):
         found = result["findings"][side]
         if not found:
@@ -574,5 +571,5 @@ def markdown(result: dict[str, Any]) -> str:
             for f in found
         ]
         lines += ["", f"#### Findings {side} ({len(found)})", ""]
-        lines += _md_table(("severity", "code", "rule", "record", "line", "message"), rows)
+        lines += md_table(("severity", "code", "rule", "record", "line", "message"), rows)
     return "\n".join(lines) + "\n"

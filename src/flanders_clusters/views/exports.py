@@ -207,14 +207,21 @@ def md_cell(value: Any) -> str:
     return _MD_MARKUP.sub(r"\\\1", " ".join(text.split()))
 
 
+def md_table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    """The lines of a Markdown table: the header, its rule, a line per row (cells as given,
+    already escaped)."""
+    header = list(header)
+    return [_md_row(header), _md_row("---" for _ in header), *map(_md_row, rows)]
+
+
+def _md_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 def to_markdown(found: list[list[Any]]) -> str:
     header, *body = found
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "| " + " | ".join("---" for _ in header) + " |",
-    ]
-    lines += ["| " + " | ".join(md_cell(value) for value in row) + " |" for row in body]
-    return "\n".join(lines) + "\n"
+    rows = ([md_cell(value) for value in row] for row in body)
+    return "\n".join(md_table(header, rows)) + "\n"
 
 
 def export(data: Registry, what: str, fmt: str) -> str | list[Row]:
