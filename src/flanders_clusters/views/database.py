@@ -213,10 +213,12 @@ class Break:
 def breaks(tables: dict[str, list[tuple]]) -> list[Break]:
     """Rows whose primary key repeats, or whose reference names no row."""
     keys: dict[str, set] = {}
+    shapes = {}  # each table's column names and the getter of its primary key
     out = []
     for table in TABLES:
         names = [column for column, _, _ in table.columns()]
         key_of = itemgetter(*(names.index(column) for column in table.primary))
+        shapes[table.name] = names, key_of
         found = tables[table.name]
         keys[table.name] = seen = set(map(key_of, found))
         if len(seen) == len(found):
@@ -228,8 +230,7 @@ def breaks(tables: dict[str, list[tuple]]) -> list[Break]:
                 out.append(Break(table.repeated_rule, f"{table.name} {_said(key)}: listed twice"))
             seen.add(key)
     for table in TABLES:
-        names = [column for column, _, _ in table.columns()]
-        key_of = itemgetter(*(names.index(column) for column in table.primary))
+        names, key_of = shapes[table.name]
         for column, other in table.references_all().items():
             at = names.index(column)
             known = keys[other]  # the referenced tables have a one-column key: its values
