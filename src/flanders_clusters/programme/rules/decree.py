@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from .. import identity, money, periods
@@ -136,16 +137,19 @@ def partial_list(cluster: dict[str, Any]) -> str | None:
     return None
 
 
+def not_proof(hit: Hit, partial: str | None) -> Hit:
+    """``hit`` as ``info`` when the member list is partial (``partial`` says why): what a
+    partial list lacks is not proof of what the cluster lacks."""
+    if not partial:
+        return hit
+    return replace(
+        hit, message=f"{hit.message}; but {partial}, so this is not proof", severity="info"
+    )
+
+
 def _composition(message: str, cluster_id: str, cluster: dict[str, Any]) -> Hit:
-    partial = partial_list(cluster)
-    if partial:
-        return Hit(
-            f"{message}; but {partial}, so this is not proof",
-            ("clusters", cluster_id, "members"),
-            cluster_id,
-            severity="info",
-        )
-    return Hit(message, ("clusters", cluster_id, "members"), cluster_id)
+    hit = Hit(message, ("clusters", cluster_id, "members"), cluster_id)
+    return not_proof(hit, partial_list(cluster))
 
 
 @rule(

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from .decree import partial_list
+from .decree import not_proof, partial_list
 from .engine import Context, Hit, Path, rule
 from .sources import ECCP_REGISTER
 
@@ -65,11 +65,7 @@ def _judged(
     partial: str | None = None,
 ) -> Hit:
     """The finding: a warning; info on a partial list (not proof) or while it is waived."""
-    hit = Hit(message, path, cluster_id)
-    if partial:
-        hit = replace(
-            hit, message=f"{message}; but {partial}, so this is not proof", severity="info"
-        )
+    hit = not_proof(Hit(message, path, cluster_id), partial)
     if ctx.active(ctx.clusters[cluster_id]):
         hit = replace(
             hit,
