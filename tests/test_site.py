@@ -454,6 +454,23 @@ def test_the_rows_the_build_makes_show_hostile_names_literally(hostile_file, tmp
         assert "<script>window" not in html and "<svg onload" not in html, name
 
 
+def test_a_member_missing_from_partners_in_two_clusters_is_shown_as_text(tmp_path):
+    """An unknown partner is a finding (FC002), not a reason to fail the build: in each
+    cluster that lists it, its id shows as text, in the members and the shared partners."""
+    data = events_registry()
+    for cluster in data["clusters"].values():
+        cluster["members"].append({"partner": "ghost"})
+    out = tmp_path / "site"
+    result = site(write(tmp_path, data), out)
+    assert result.exit_code == 0, result.output
+    for name in ("alpha", "beta"):
+        html = (out / "clusters" / f"{name}.html").read_text(encoding="utf-8")
+        assert '<th scope="row">ghost</th>' in html  # shared with the other cluster
+        assert "partners/ghost.html" not in html
+        assert "FC002" in html
+    assert not (out / "partners" / "ghost.html").exists()
+
+
 def test_the_reserved_index_id_gets_the_next_free_name(hostile_file, tmp_path) -> None:
     out = tmp_path / "site"
     assert site(hostile_file, out).exit_code == 0

@@ -216,14 +216,6 @@ def static(name: str) -> bytes:
     return package_files("flanders_clusters.site").joinpath("static", name).read_bytes()
 
 
-def links_to(table: str, records: dict[str, Row], stems: dict[str, str]) -> dict[str, str]:
-    """Each record's link (its name, escaped) from a page one folder down."""
-    return {
-        record_id: f'<a href="../{table}/{stems[record_id]}.html">{escape(record["name"])}</a>'
-        for record_id, record in records.items()
-    }
-
-
 def by_first(rows: list[tuple[Any, str]]) -> Markup:
     """Rows of HTML (made by code that escapes) in the order of their keys, as one piece."""
     return Markup("".join(row for _, row in sorted(rows, key=_FIRST)))
@@ -335,19 +327,22 @@ class Site:
         key = (table, record_id, root)
         found = self._links.get(key)
         if found is None:
-            records, stems = (
-                (self.clusters, self.cluster_file)
-                if table == "clusters"
-                else (self.partners, self.partner_file)
-            )
-            record = records.get(record_id)
-            if record is None:  # an unknown id (a finding says so): plain text
-                found = escape(record_id)
-            else:
-                name = escape(record["name"])
-                found = Markup(f'<a href="{root}{table}/{stems[record_id]}.html">{name}</a>')
-            self._links[key] = found
+            found = self._links[key] = self._make_link(table, record_id, root)
         return found
+
+    def _make_link(self, table: str, record_id: str, root: str) -> Markup:
+        """A record's link (its name, escaped) from a page at ``root``; an unknown id (a
+        finding says so) is plain text."""
+        records, stems = (
+            (self.clusters, self.cluster_file)
+            if table == "clusters"
+            else (self.partners, self.partner_file)
+        )
+        record = records.get(record_id)
+        if record is None:
+            return escape(record_id)
+        name = escape(record["name"])
+        return Markup(f'<a href="{root}{table}/{stems[record_id]}.html">{name}</a>')
 
     def cluster_link(self, cluster_id: str, root: str) -> Markup:
         return self._record_link("clusters", cluster_id, root)
@@ -530,12 +525,13 @@ class Site:
     @cached_property
     def cluster_a(self) -> dict[str, str]:
         """Each cluster's link from a page one folder down (``../clusters/x.html``)."""
-        return links_to("clusters", self.clusters, self.cluster_file)
+        return {i: self._make_link("clusters", i, "../") for i in self.clusters}
 
     @cached_property
     def partner_a(self) -> dict[str, str]:
-        """Each partner's link from a page one folder down (``../partners/x.html``)."""
-        return links_to("partners", self.partners, self.partner_file)
+        """Each partner's link from a page one folder down (``../partners/x.html``), and
+        each unknown id a member names, as text."""
+        return {i: self._make_link("partners", i, "../") for i in (*self.partners, *self.joined)}
 
     @cached_property
     def facts(self) -> dict[str, tuple[str, dt.date | None, dt.date | None]]:
@@ -688,7 +684,7 @@ class Site:
             known = self.partners.get(partner_id)
             kind = known["kind"] if known else "unknown"
             current = memberships.is_current(member, self.on)
-            link = self.partner_a.get(partner_id) or escape(partner_id)
+            link = self.partner_a[partner_id]
             groups.setdefault(kind, []).append(
                 (partners_rank[partner_id], self.member_row(member, current, link))
             )
