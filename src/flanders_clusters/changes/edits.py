@@ -45,8 +45,9 @@ def _same(what: str, existing: Mapping[str, Any], given: Mapping[str, Any], fix:
         raise Conflict(f"{what} exists with other values ({said})", fix)
 
 
-def _set_list(record: Record, key: str, items: list[Record]) -> None:
-    """Store a list of records; an empty one is dropped (absent and empty mean the same)."""
+def set_list(record: Record, key: str, items: list[Any]) -> None:
+    """Store a list (of records, or of ids); an empty one is dropped (absent and empty mean
+    the same)."""
     if items:
         record[key] = items
     else:
@@ -270,7 +271,7 @@ def remove_entry(data: Any, kind: RosterKind, owner_id: str, partner_id: str) ->
     outcome = {kind.noun: owner_id, "partner": partner_id, "changed": entry is not None}
     if entry is not None:
         kept = [e for e in owner[kind.key] if e["partner"] != partner_id]
-        _set_list(owner, kind.key, kept)
+        set_list(owner, kind.key, kept)
     return outcome
 
 
@@ -316,5 +317,5 @@ def remove_funding(data: Any, cluster_id: str, start: Any) -> Outcome:
     kept = [p for p in funding if p["start"] != start]
     changed = len(kept) != len(funding)
     if changed:
-        _set_list(cluster, "funding", kept)
+        set_list(cluster, "funding", kept)
     return {"cluster": cluster_id, "start": start, "changed": changed}

@@ -19,6 +19,7 @@ from .edits import (
     add_entry,
     add_record,
     remove_entry,
+    set_list,
     update_entry,
     update_record,
 )
@@ -38,11 +39,7 @@ def update_event(
     unset = list(unset)
     dropped = set(drop)
     if dropped and "clusters" in record and "clusters" not in unset:
-        kept = [c for c in record["clusters"] if c not in dropped]
-        if kept:
-            record["clusters"] = kept
-        else:
-            del record["clusters"]
+        set_list(record, "clusters", [c for c in record["clusters"] if c not in dropped])
     changed = update_record(record, fields, unset)
     return {"event": event_id, "changed": changed or record != before}
 

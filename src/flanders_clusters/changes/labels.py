@@ -15,7 +15,7 @@ from ..errors import UnknownLabel
 from ..registry import lookup
 from ..registry.fields import defaults
 from ..registry.records import Label
-from .edits import Outcome, Record, _same, _set_list, update_record
+from .edits import Outcome, Record, _same, set_list, update_record
 
 
 def _outcome(cluster_id: str, scheme: str, awarded: dt.date, changed: bool) -> Outcome:
@@ -78,5 +78,5 @@ def remove_label(data: Any, cluster_id: str, scheme: str, awarded: dt.date) -> O
     cluster: Any = lookup.cluster(data, cluster_id)
     label = _find(cluster, scheme, awarded)
     if label is not None:
-        _set_list(cluster, "labels", [x for x in cluster["labels"] if x is not label])
+        set_list(cluster, "labels", [x for x in cluster["labels"] if x is not label])
     return _outcome(cluster_id, scheme, awarded, label is not None)
