@@ -164,10 +164,10 @@ def closed_pipe_ends_quietly() -> Iterator[None]:
 
 @contextmanager
 def session(ctx: typer.Context, as_json: bool = False) -> Iterator[Session]:
-    """Run a command body; a typed failure becomes its message and exit code."""
-    with closed_pipe_ends_quietly():
-        try:
-            yield Session(ctx, as_json)
-        except ClustersError as error:
-            report(error, as_json)
-            raise typer.Exit(error.exit_code) from None
+    """Run a command body; a typed failure becomes its message and exit code. (A closed
+    pipe is ended quietly around every command, by the group that invokes it.)"""
+    try:
+        yield Session(ctx, as_json)
+    except ClustersError as error:
+        report(error, as_json)
+        raise typer.Exit(error.exit_code) from None
