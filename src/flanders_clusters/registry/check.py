@@ -24,31 +24,29 @@ from .words import INT64_MAX, SCHEMA_VERSION
 Path = tuple[str | int, ...]
 
 
-def _stored_or_model() -> dict[str, Any]:
-    """The core schema to build validators from: the stored one, else the model's."""
+@cache
+def _chosen() -> tuple[dict[str, Any], Any]:
+    """The core schema to build validators from, and the registry's validator built from
+    it (once): the stored schema, else the model's."""
     from pydantic_core import SchemaValidator
 
     from ._core_schema import SCHEMA
 
     try:
-        SchemaValidator(SCHEMA)
+        return SCHEMA, SchemaValidator(SCHEMA)
     except Exception:  # a pydantic-core that reads its schema differently
         from .model import adapter
 
-        return adapter().core_schema
-    return SCHEMA
+        core = adapter().core_schema
+        return core, SchemaValidator(core)
 
 
-@cache
 def _core() -> dict[str, Any]:
-    return _stored_or_model()
+    return _chosen()[0]
 
 
-@cache
 def _validator() -> Any:
-    from pydantic_core import SchemaValidator
-
-    return SchemaValidator(_core())
+    return _chosen()[1]
 
 
 @cache
