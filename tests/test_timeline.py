@@ -526,7 +526,10 @@ def year_by_year(clusters: list[dict], year: int) -> dict:
     active = {"spearhead": 0, "icn": 0}
     support, unknown = None, 0
     for cluster in clusters:
-        overlapping = [p for p in periods.periods(cluster) if periods.overlaps_year(p, year)]
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        overlapping = [
+            p for p in periods.periods(cluster) if p["start"] <= last and p["end"] >= first
+        ]
         if not overlapping:
             continue
         active[cluster["type"]] += 1

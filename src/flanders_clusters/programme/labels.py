@@ -15,8 +15,6 @@ from typing import Any
 from ..registry.records import Cluster, Label
 from .periods import add_months
 
-STATES = ("valid", "expiring", "expired", "future")
-
 
 def expiry(label: Label, policy: dict[str, Any]) -> dt.date:
     """The last day the label is valid (the end of time when the months run past 9999)."""

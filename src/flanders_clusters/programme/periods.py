@@ -133,7 +133,3 @@ def funded_time_exceeds(cluster: Cluster, years: int) -> bool:
 
 def end_basis(period: Funding) -> str:
     return period.get("end_basis", _END_BASIS)
-
-
-def overlaps_year(period: Funding, year: int) -> bool:
-    return period["start"] <= dt.date(year, 12, 31) and period["end"] >= dt.date(year, 1, 1)

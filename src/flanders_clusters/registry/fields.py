@@ -195,13 +195,6 @@ def optional(record: type) -> tuple[str, ...]:
     return tuple(f.key for f in fields(record) if not f.required and f.option is not None)
 
 
-@cache
-def choices(record: type, key: str) -> tuple[str, ...]:
-    found = field(record, key).choices
-    assert found is not None, f"{record.__name__}.{key} has no choices"
-    return found
-
-
 def record_at(root: type, path: tuple[str | int, ...]) -> type | None:
     """The record type of the table at ``path`` (ids and indexes skipped), or None."""
     current: Any = root

@@ -290,19 +290,5 @@ class Registry(TypedDict):
     events: NotRequired[Annotated[dict[Slug, Event], F("Events by id.")]]
 
 
-RECORDS = (
-    Registry,
-    Policy,
-    YearsByType,
-    EurosByType,
-    MonthsByLevel,
-    Cluster,
-    Label,
-    Funding,
-    Member,
-    Partner,
-    Event,
-    Participant,
-)
 # The tables of records by id, in canonical order, and the record type of each.
 TABLES: dict[str, type] = {"clusters": Cluster, "partners": Partner, "events": Event}
