@@ -116,7 +116,7 @@ class Field:
         return self.base is list
 
 
-def _split(annotation: Any) -> tuple[Any, Value | None, F | None]:
+def split_annotation(annotation: Any) -> tuple[Any, Value | None, F | None]:
     """``Annotated[T, Value, F]`` → (T, Value, F), unwrapping NotRequired/Required."""
     value = meta = None
     while True:
@@ -145,17 +145,17 @@ def fields(record: type) -> tuple[Field, ...]:
     hints = typing.get_type_hints(record, include_extras=True)
     out = []
     for key, annotation in hints.items():
-        base, value, meta = _split(annotation)
+        base, value, meta = split_annotation(annotation)
         choices = item = None
         origin = typing.get_origin(base)
         if origin is Literal:
             choices, base = typing.get_args(base), str
         elif origin is list:
-            item, value_of_item, _ = _split(typing.get_args(base)[0])
+            item, value_of_item, _ = split_annotation(typing.get_args(base)[0])
             value = value or value_of_item
             base = list
         elif origin is dict:
-            item = _split(typing.get_args(base)[1])[0]
+            item = split_annotation(typing.get_args(base)[1])[0]
             base = dict
         elif isinstance(base, types.UnionType):  # pragma: no cover - not used by records
             raise TypeError(f"{record.__name__}.{key}: unions are not supported")

@@ -21,7 +21,7 @@ from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
 from typing_extensions import TypedDict
 
 from . import records
-from .fields import Value, fields, is_record
+from .fields import Value, fields, is_record, split_annotation
 from .words import SCHEMA_VERSION
 
 
@@ -40,20 +40,8 @@ def _constraints(base: Any, value: Value | None) -> list[Any]:
 
 def _convert(annotation: Any) -> Any:
     """A record annotation as pydantic reads it: our metadata made pydantic's."""
-    base, value, help_text = annotation, None, None
-    while True:
-        origin = typing.get_origin(base)
-        if origin is Annotated:
-            base, *extras = typing.get_args(base)
-            for extra in extras:
-                if isinstance(extra, Value):
-                    value = value or extra
-                elif hasattr(extra, "help"):
-                    help_text = help_text or extra.help
-        elif origin in (typing.NotRequired, typing.Required):
-            base = typing.get_args(base)[0]
-        else:
-            break
+    base, value, meta = split_annotation(annotation)
+    help_text = meta.help if meta is not None else None
     origin = typing.get_origin(base)
     if is_record(base):
         converted: Any = model(base)
