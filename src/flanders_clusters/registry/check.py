@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import Problem
 from . import records
-from .fields import fields, order, record_at
+from .fields import by_key, fields, order, record_at
 from .words import INT64_MAX, SCHEMA_VERSION
 
 Path = tuple[str | int, ...]
@@ -269,7 +269,7 @@ def _kind_at(path: Path) -> str | None:
     record = record_at(records.Registry, parent) if key != "[key]" else None
     if record is None:
         return None
-    found = next((f for f in fields(record) if f.key == key), None)
+    found = by_key(record).get(key)
     return found.value.kind if found is not None and found.value is not None else None
 
 

@@ -179,8 +179,13 @@ def order(record: type) -> tuple[str, ...]:
 
 
 @cache
+def by_key(record: type) -> dict[str, Field]:
+    """A record's fields by key."""
+    return {f.key: f for f in fields(record)}
+
+
 def field(record: type, key: str) -> Field:
-    return next(f for f in fields(record) if f.key == key)
+    return by_key(record)[key]
 
 
 @cache
@@ -205,7 +210,7 @@ def record_at(root: type, path: tuple[str | int, ...]) -> type | None:
             continue
         if not is_record(current):
             return None
-        found = next((f for f in fields(current) if f.key == part), None)
+        found = by_key(current).get(part)
         if found is None:
             return None
         if found.base in (list, dict):
