@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .. import errors
 from ..programme.policy import policy
 from ..registry import records
 from ..registry.fields import Field, fields, is_record
@@ -87,25 +88,13 @@ def registry_tables() -> str:
         parts.append("| --- | --- | --- | --- | --- |")
         for field in fields(record):
             default = field.meta.default
-            shown = "" if default is None else f"`{_toml(default)}`"
+            shown = "" if default is None else f"`{errors.shown(default)}`"
             parts.append(
                 f"| `{field.key}` | {_type(field)} | {'yes' if field.required else ''} | "
                 f"{shown} | {_cell(field.meta.help)} |"
             )
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return str(value)
 
 
 def rules_table() -> str:
