@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..registry.fields import defaults
+from ..registry.lookup import events
 from ..registry.records import Event, Participant, Registry
 
 _ROLE = defaults(Participant)["role"]
@@ -42,10 +43,6 @@ def organisations(event: Event) -> list[str]:
     if organiser is not None:
         found.append(organiser)
     return list(dict.fromkeys(found))
-
-
-def events(data: Registry) -> dict[str, Event]:
-    return data.get("events") or {}
 
 
 def of_clusters(data: Registry) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ..registry import lookup
 from ..registry.fields import defaults
 from ..registry.records import Cluster, Member, Registry
 
@@ -33,7 +34,7 @@ def current_members(cluster: Cluster, on: dt.date) -> list[Member]:
 def memberships(data: Registry) -> dict[str, list[str]]:
     """Partner id → the sorted ids of the clusters that list it (in one pass)."""
     out: dict[str, set[str]] = {}
-    for cluster_id, cluster in (data.get("clusters") or {}).items():
+    for cluster_id, cluster in lookup.clusters(data).items():
         for member in cluster.get("members") or ():
             out.setdefault(member["partner"], set()).add(cluster_id)
     return {partner_id: sorted(ids) for partner_id, ids in sorted(out.items())}
@@ -41,7 +42,7 @@ def memberships(data: Registry) -> dict[str, list[str]]:
 
 def clusters_of(data: Registry, partner_id: str) -> Iterable[tuple[str, Cluster, Member]]:
     """(cluster id, cluster, membership) for each membership of a partner."""
-    for cluster_id, cluster in (data.get("clusters") or {}).items():
+    for cluster_id, cluster in lookup.clusters(data).items():
         for member in cluster.get("members") or ():
             if member.get("partner") == partner_id:
                 yield cluster_id, cluster, member
