@@ -201,9 +201,10 @@ def load(source: Source, text: str, *, strict: bool = True) -> Document:
 # -- writing ----------------------------------------------------------------------------
 
 
-def target_of(source: Source) -> Path:
-    """The file a write lands in: a symbolic link's target, so the link stays a link."""
-    return Path(os.path.realpath(source.path))
+def target_of(path: Path) -> Path:
+    """The file a write to ``path`` lands in: a symbolic link's target, so the link stays
+    a link."""
+    return Path(os.path.realpath(path))
 
 
 def ensure_writable(source: Source) -> None:
@@ -216,7 +217,7 @@ def ensure_writable(source: Source) -> None:
         read_text(source)  # raises the not-found error
     if source.path.is_dir():  # before the lock, which would leave FOLDER.lock behind
         raise _a_folder(source.path)
-    target = target_of(source)
+    target = target_of(source.path)
     if not os.access(target, os.W_OK):
         raise ReadOnly(
             f"{source.path}: the file is read-only", "make it writable if it should change"
@@ -234,7 +235,8 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
     """Hold the registry's exclusive lock (``<registry>.lock``) or raise ``Locked``."""
     from filelock import FileLock, Timeout
 
-    lock_path = f"{target_of(source)}.lock"
+    target = target_of(source.path)
+    lock_path = f"{target}.lock"
     lock = FileLock(lock_path, timeout=timeout)
     try:
         lock.acquire()
@@ -255,7 +257,7 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
             "remove what is at that path, or use a shorter registry name",
         ) from None
     try:
-        _remove_stale_temps(target_of(source))
+        _remove_stale_temps(target)
         yield
     finally:
         lock.release()
@@ -288,7 +290,7 @@ def atomic(path: Path) -> Iterator[Path]:
     it was and the temporary file removed; an operating-system failure is ``WriteFailed``."""
     import tempfile
 
-    target = target_of(Source(path))
+    target = target_of(path)
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -443,7 +445,7 @@ def write_database(
 
 
 def _refuse_unless_database(path: Path) -> None:
-    target = target_of(Source(path))
+    target = target_of(path)
     if target.is_dir():
         raise AlreadyExists(f"{path}: is a folder", "name the database file, e.g. clusters.db")
     try:
