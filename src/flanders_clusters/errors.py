@@ -198,6 +198,11 @@ def format_problem(file: str, problem: Problem) -> str:
     return f"{where}:{key} {problem.message}; fix: {problem.fix}"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``; ``info`` is uncountable (``3 info``)."""
+    return f"{count} {noun}{'' if count == 1 or noun == 'info' else 's'}"
+
+
 def shown(value: Any) -> str:
     """A value as a user writes it in the registry: ``2026-12-31``, ``false``, ``"VIL"``."""
     if value is None:

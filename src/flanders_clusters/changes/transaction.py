@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import RuleViolation
+from ..errors import RuleViolation, plural
 from ..programme import rules
 from ..registry import canonical, store
 from ..registry.check import check_records
@@ -110,7 +110,7 @@ def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, sc
     ]
     errors = [f for f in new if f.severity == "error"]
     if errors:
-        count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+        count = plural(len(errors), "error")
         fixes = list(dict.fromkeys(f.fix for f in errors))
         raise RuleViolation(
             f"{document.source.display}: refused, the edit would add {count}: "

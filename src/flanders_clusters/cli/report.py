@@ -166,7 +166,7 @@ def export(
 
 def _database(document, on: dt.date, path: Path) -> str:
     """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
-    from ..errors import BrokenKeys
+    from ..errors import BrokenKeys, plural
     from ..programme import rules
     from ..registry import store
     from ..views import database
@@ -175,7 +175,7 @@ def _database(document, on: dt.date, path: Path) -> str:
     tables = database.rows(document.data)
     refused = database.refusals(found, tables)
     if refused:
-        count = f"{len(refused)} error{'s' if len(refused) > 1 else ''}"
+        count = plural(len(refused), "error")
         raise BrokenKeys(
             f"{document.source.display}: not exported, {count} would break the database's "
             "keys: " + "; ".join(refused),

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import dotted_path
+from ..errors import dotted_path, plural
 from ..programme.rules import Finding
 from ..programme.rules.engine import group_of
 from .console import SEVERITY_STYLE, cell, clean, new_table
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 error``, ``2 errors``; ``info`` is uncountable (``3 info``)."""
-    return f"{count} {noun}{'' if count == 1 or noun == 'info' else 's'}"
 
 
 def summary(counts: dict[str, int]) -> str:
