@@ -166,24 +166,11 @@ def export(
 
 def _database(document, on: dt.date, path: Path) -> str:
     """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
-    from ..errors import BrokenKeys, plural
-    from ..programme import rules
     from ..registry import store
     from ..views import database
 
-    found = rules.run(document.data, on, line=document.line)
-    tables = database.rows(document.data)
-    refused = database.refusals(found, tables)
-    if refused:
-        count = plural(len(refused), "error")
-        raise BrokenKeys(
-            f"{document.source.display}: not exported, {count} would break the database's "
-            "keys: " + "; ".join(refused),
-            "correct them (`clusters validate` lists them), then export again",
-        )
-    finding_rows = database.finding_rows(found)
-    store.write_database(path, database.script(tables, finding_rows))
-    counted = database.counts(tables, finding_rows)
+    statements, counted = database.export(document.data, on, document.line, document.source.display)
+    store.write_database(path, statements)
     return f"wrote {path}: " + ", ".join(f"{n} {name}" for name, n in counted.items())
 
 

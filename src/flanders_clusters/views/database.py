@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from ..errors import BrokenKeys, plural
 from ..programme.rules import Finding
 from ..registry import records
 from ..registry.fields import Field, defaults, fields, is_record
@@ -327,3 +328,24 @@ def script(
 
 def counts(tables: dict[str, list[tuple]], found_rows: list[tuple]) -> dict[str, int]:
     return {**{name: len(found) for name, found in tables.items()}, "findings": len(found_rows)}
+
+
+def export(
+    data: dict[str, Any], on: dt.date, line: Any = None, display: str = "registry"
+) -> tuple[Iterator[tuple[str, list[tuple] | None]], dict[str, int]]:
+    """The statements that make the database of ``data`` (with its findings on ``on``,
+    at the lines ``line`` gives) and the rows of each table; ``BrokenKeys`` (exit 1) when
+    errors of the registry would break the database's keys."""
+    from ..programme import rules
+
+    found = rules.run(data, on, line=line)
+    tables = rows(data)
+    refused = refusals(found, tables)
+    if refused:
+        raise BrokenKeys(
+            f"{display}: not exported, {plural(len(refused), 'error')} would break the "
+            "database's keys: " + "; ".join(refused),
+            "correct them (`clusters validate` lists them), then export again",
+        )
+    found_rows = finding_rows(found)
+    return script(tables, found_rows), counts(tables, found_rows)
