@@ -9,20 +9,13 @@ import typer
 
 from ..registry import store
 from ..registry.words import KBO_DATA_FIELDS
-from .options import DryRunOpt, JsonOpt, OnOpt, command, each, new_app, one_of
+from .options import DryRunOpt, JsonOpt, OnOpt, command, each, new_group, one_of
 from .session import session
 
 APPS: dict[str, typer.Typer] = {}
-enrich_group = APPS["enrich"] = new_app(
-    "Fill partner data from public registers.", no_args_is_help=True
-)
+enrich_group = APPS["enrich"] = new_group("Fill partner data from public registers.")
 # Bytes of the extract's large files from which a progress bar is worth drawing.
 PROGRESS_FROM = 32 << 20
-
-
-@enrich_group.callback()
-def _enrich() -> None:
-    """Fill partner data from public registers."""
 
 
 def _refresh_field(value: str) -> str:

@@ -20,7 +20,7 @@ from .options import (
     command,
     each,
     id_argument,
-    new_app,
+    new_group,
     parameter,
     parse_date,
     parse_id,
@@ -28,12 +28,7 @@ from .options import (
 from .session import output_format, session, write_bytes
 
 APPS: dict[str, typer.Typer] = {}
-event_group = APPS["event"] = new_app("One event of the FI&E network.", no_args_is_help=True)
-
-
-@event_group.callback()
-def _event() -> None:
-    """One event of the FI&E network."""
+event_group = APPS["event"] = new_group("One event of the FI&E network.")
 
 
 FORMATS = ("table", "json", "ics")

@@ -269,6 +269,18 @@ def new_app(help_text: str | None = None, **options: Any) -> typer.Typer:
     )
 
 
+def new_group(help_text: str) -> typer.Typer:
+    """A group of commands (``clusters partner show``): an app with a callback that does
+    nothing, so that Typer keeps it a group even when it holds one command."""
+    group = new_app(help_text, no_args_is_help=True)
+    group.callback()(_nothing)
+    return group
+
+
+def _nothing() -> None:
+    pass
+
+
 def command(
     apps: dict[str, typer.Typer], name: str, group: typer.Typer | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -9,16 +9,11 @@ import typer
 from ..output import tables
 from ..registry.words import CLUSTER_TYPES, NETWORK_ROLES, PARTNER_KINDS, STATUSES
 from ..views import queries
-from .options import JsonOpt, OnOpt, choice, command, id_argument, new_app
+from .options import JsonOpt, OnOpt, choice, command, id_argument, new_group
 from .session import session
 
 APPS: dict[str, typer.Typer] = {}
-partner_group = APPS["partner"] = new_app("One partner of the FI&E network.", no_args_is_help=True)
-
-
-@partner_group.callback()
-def _partner() -> None:
-    """One partner of the FI&E network."""
+partner_group = APPS["partner"] = new_group("One partner of the FI&E network.")
 
 
 TypeOpt = Annotated[str | None, choice("--type", CLUSTER_TYPES, "Only clusters of this type.")]
