@@ -82,7 +82,7 @@ def events(
         if chosen == "ics":
             from ..views.calendar import ics_bytes
 
-            write_bytes(ics_bytes(data, today, views.chosen(data, found)).decode("utf-8"))
+            write_bytes(ics_bytes(data, today, views.chosen(data, found)))
         else:
             s.output(found, tables.events_table if chosen == "table" else None)
 

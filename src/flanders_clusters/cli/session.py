@@ -30,15 +30,15 @@ def write_stdout(text: str) -> None:
     stream.flush()
 
 
-def write_bytes(text: str) -> None:
-    """Write text to stdout exactly as its UTF-8 bytes (a patch: ``\\r`` kept, no newline
-    translation), through the binary buffer when there is one."""
+def write_bytes(content: str | bytes) -> None:
+    """Write to stdout exactly these bytes, or text as its UTF-8 bytes (a patch: ``\\r``
+    kept, no newline translation), through the binary buffer when there is one."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        write_stdout(text)
+        write_stdout(content if isinstance(content, str) else content.decode("utf-8"))
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
+    buffer.write(content.encode("utf-8") if isinstance(content, str) else content)
     buffer.flush()
 
 
