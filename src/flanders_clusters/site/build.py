@@ -34,6 +34,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
+from ..output.json import compact
 from ..programme import events as activities
 from ..programme import members as memberships
 from ..programme import money, periods, rules
@@ -62,7 +63,6 @@ _LINKABLE = re.compile(r"^https?://[^\s" + UNSAFE_CLASS + r"]+$", re.IGNORECASE)
 _SCRIPT_ESCAPES = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
-_UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
 _FIELD = re.compile(r"\{(\w+)\}")
 _WORD = re.compile(r'\{\{ t\["([a-z0-9_.-]+)"\] \}\}')
 _SAID_ON = re.compile(r'\{\{ _\("([a-z0-9_.-]+)", date=today\) \}\}')
@@ -1006,7 +1006,7 @@ def json_list_pieces(values: Iterable[Any]) -> Iterator[bytes]:
     act on escaped, as ``--json`` writes them; in pieces, made one item at a time."""
     pieces, size = [b"["], 1
     for index, value in enumerate(values):
-        piece = _json_bytes(value)
+        piece = compact(value).encode("utf-8")
         pieces.append(b"," + piece if index else piece)
         size += len(piece) + 1
         if size >= _PIECE:
@@ -1018,17 +1018,6 @@ def json_list_pieces(values: Iterable[Any]) -> Iterator[bytes]:
 
 def encoded(texts: Iterable[str]) -> Iterator[bytes]:
     return (text.encode("utf-8") for text in texts)
-
-
-def _json_bytes(value: Any) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def mini_chart(found: list[Row], type_: str, on: dt.date, width: int = 600) -> Row:
