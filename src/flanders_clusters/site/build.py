@@ -181,7 +181,7 @@ class Localised(jinja2.BaseLoader):
     date judged on, when a template is loaded, so pages do not make them again. (The
     words hold no template syntax: a test checks; a date is digits and month names.)"""
 
-    def __init__(self, words: dict[str, Markup], on: Callable[[str], Markup] | None = None) -> None:
+    def __init__(self, words: dict[str, Markup], on: Callable[[str], Markup]) -> None:
         self.words = words
         self.on = on
         self.loader = jinja2.PackageLoader("flanders_clusters.site", "templates")
@@ -189,15 +189,11 @@ class Localised(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> Any:
         source, filename, uptodate = self.loader.get_source(environment, template)
         source = _WORD.sub(lambda m: str(self.words[m.group(1)]), source)
-        said = self.on
-        if said is not None:
-            source = _SAID_ON.sub(lambda m: str(said(m.group(1))), source)
+        source = _SAID_ON.sub(lambda m: str(self.on(m.group(1))), source)
         return source, filename, uptodate
 
 
-def environment(
-    words: dict[str, Markup], on: Callable[[str], Markup] | None = None
-) -> jinja2.Environment:
+def environment(words: dict[str, Markup], on: Callable[[str], Markup]) -> jinja2.Environment:
     return jinja2.Environment(
         loader=Localised(words, on),
         autoescape=True,
@@ -256,18 +252,15 @@ class Site:
             _=self.say,
             d=self.date,
             money=self.money,
-            share=self.share,
             number=self.number,
             link=self.link,
             cluster_link=self.cluster_link,
             partner_link=self.partner_link,
             cluster_links=self.cluster_links,
             partner_links=self.partner_links,
-            status=self.status,
             lang=self.lang,
             csp=CSP,
             version=__version__,
-            on=on,
             today=self.date(on),  # the date judged on, as every page shows it
         )
 
