@@ -42,7 +42,7 @@ from ..programme.policy import policy
 from ..registry import canonical
 from ..registry.store import SHIPPED
 from ..registry.words import NETWORK_ROLES, PARTNER_KINDS, UNSAFE_CLASS
-from ..views import calendar, events, exports, stats, timeline_svg
+from ..views import calendar, events, exports, network, stats, timeline_svg
 from ..views import timeline as timelines
 from . import messages
 
@@ -888,13 +888,13 @@ class Site:
 
     def network_page(self) -> tuple[str, bytes]:
         pairs, total = strongest_pairs(self.clusters, self.joined, NETWORK_SHOWN)
-        member_sets = {
-            cluster_id: {m["partner"] for m in record.get("members") or ()}
-            for cluster_id, record in self.clusters.items()
-        }
+
+        def partners_of(cluster_id: str) -> set[str]:
+            return {m["partner"] for m in self.clusters[cluster_id].get("members") or ()}
+
         listed = []
-        for count, first, second in pairs:
-            common = sorted(member_sets[first] & member_sets[second])
+        for count, first, second in pairs:  # the pairs shown only
+            common = sorted(partners_of(first) & partners_of(second))
             listed.append(
                 {
                     "first": first,
@@ -904,10 +904,7 @@ class Site:
                     "more": len(common) - min(len(common), SHOWN),
                 }
             )
-        busy = sorted(
-            ((len(ids), partner_id) for partner_id, ids in self.joined.items() if len(ids) > 1),
-            key=lambda item: (-item[0], item[1]),
-        )
+        busy = network.busy(self.joined)
         return self.page(
             "network.html",
             "network.html",
@@ -917,11 +914,11 @@ class Site:
             busy=[
                 {
                     "partner": partner_id,
-                    "count": count,
-                    "clusters": self.joined[partner_id][:SHOWN],
-                    "more": max(0, count - SHOWN),
+                    "count": len(ids),
+                    "clusters": ids[:SHOWN],
+                    "more": max(0, len(ids) - SHOWN),
                 }
-                for count, partner_id in busy[:NETWORK_SHOWN]
+                for partner_id, ids in busy[:NETWORK_SHOWN]
             ],
             busy_total=len(busy),
         )

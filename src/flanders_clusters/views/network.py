@@ -38,9 +38,6 @@ def build(data: Registry) -> Row:
         {"clusters": list(pair), "count": len(ids), "partners": [partner(p) for p in ids]}
         for pair, ids in sorted(shared.items(), key=lambda item: (-len(item[1]), item[0]))
     ]
-    busy = sorted(
-        ((p, ids) for p, ids in joined.items() if len(ids) > 1), key=lambda x: (-len(x[1]), x[0])
-    )
     return {
         "clusters": [
             {
@@ -59,9 +56,17 @@ def build(data: Registry) -> Row:
                 "count": len(ids),
                 "clusters": ids,
             }
-            for partner_id, ids in busy
+            for partner_id, ids in busy(joined)
         ],
     }
+
+
+def busy(joined: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """(partner id, its clusters) for the partners in two clusters or more (``joined`` is
+    ``members.memberships``), in the most clusters first, ties by id."""
+    return sorted(
+        ((p, ids) for p, ids in joined.items() if len(ids) > 1), key=lambda x: (-len(x[1]), x[0])
+    )
 
 
 _DOT_UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
