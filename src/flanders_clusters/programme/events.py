@@ -48,7 +48,7 @@ def organisations(event: Event) -> list[str]:
 def of_clusters(data: Registry) -> dict[str, list[str]]:
     """Cluster id → the ids of the events it took part in, sorted by start (one pass)."""
     out: dict[str, list[str]] = {}
-    for event_id, event in _by_start(events(data)):
+    for event_id, event in by_start(events(data)):
         for cluster_id in dict.fromkeys(event.get("clusters") or ()):
             out.setdefault(cluster_id, []).append(event_id)
     return out
@@ -57,7 +57,7 @@ def of_clusters(data: Registry) -> dict[str, list[str]]:
 def of_partners(data: Registry) -> dict[str, list[str]]:
     """Partner id → the ids of the events it took part in, sorted by start (one pass)."""
     out: dict[str, list[str]] = {}
-    for event_id, event in _by_start(events(data)):
+    for event_id, event in by_start(events(data)):
         for partner_id in organisations(event):
             out.setdefault(partner_id, []).append(event_id)
     return out
@@ -69,5 +69,6 @@ def naming(data: Registry, table: str, record_id: str) -> list[str]:
     return sorted(found.get(record_id, ()))
 
 
-def _by_start(found: dict[str, Event]) -> Iterable[tuple[str, Event]]:
+def by_start(found: dict[str, Event]) -> Iterable[tuple[str, Event]]:
+    """(id, event) by start, then id."""
     return sorted(found.items(), key=lambda item: (item[1]["start"], item[0]))

@@ -386,10 +386,8 @@ class Site:
     @cached_property
     def event_rows(self) -> dict[str, Row]:
         """Every event with every field and its participants named, by start, then id."""
-        return {
-            row["id"]: events.detail(self.data, row["id"])
-            for row in events.rows(self.data, self.on)
-        }
+        by_start = activities.by_start(activities.events(self.data))
+        return {event_id: events.detail(self.data, event_id) for event_id, _ in by_start}
 
     def events_of_cluster(self, cluster_id: str) -> list[Row]:
         return [self.event_rows[e] for e in self.taking_part["clusters"].get(cluster_id, ())]
