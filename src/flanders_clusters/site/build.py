@@ -57,6 +57,17 @@ CSP = (
 )
 SHOWN = 10  # other clusters named beside a shared partner before "and N more"
 NETWORK_SHOWN = 100  # pairs and busy partners on the network page
+# The files the overview offers (those ``downloads`` writes, and the timeline's chart),
+# each with the key of its words.
+DOWNLOADS = (
+    ("data/clusters.toml", "data.toml"),
+    ("data/clusters.json", "data.json"),
+    ("data/members.csv", "data.members"),
+    ("data/partners.csv", "data.partners"),
+    ("data/clusters.schema.json", "data.schema"),
+    ("data/clusters.ics", "data.ics"),
+    ("timeline.svg", "data.chart"),
+)
 LATEST_EVENTS = 5  # on the overview when no event is upcoming
 BATCH = 100  # cluster pages a process takes at a time (partner pages: twice as many)
 _LINKABLE = re.compile(r"^https?://[^\s" + UNSAFE_CLASS + r"]+$", re.IGNORECASE)
@@ -652,7 +663,7 @@ class Site:
             show_findings=self.options.findings,
             tally={key: tally.get(key, 0) for key in ("error", "warning", "info")},
             registry_findings=self.findings["registry"].get("", []),
-            downloads=self.download_list(),
+            downloads=DOWNLOADS,
             events_total=len(self.events),
         )
 
@@ -942,18 +953,6 @@ class Site:
         )
 
     # -- downloads --------------------------------------------------------------------------
-
-    def download_list(self) -> list[tuple[str, str]]:
-        found = [
-            ("data/clusters.toml", "data.toml"),
-            ("data/clusters.json", "data.json"),
-            ("data/members.csv", "data.members"),
-            ("data/partners.csv", "data.partners"),
-            ("data/clusters.schema.json", "data.schema"),
-        ]
-        found.append(("data/clusters.ics", "data.ics"))
-        found.append(("timeline.svg", "data.chart"))
-        return found
 
     def downloads(self) -> Iterator[tuple[str, Content]]:
         """The data files, the large ones in pieces as they are made (a large registry's
