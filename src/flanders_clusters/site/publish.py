@@ -446,12 +446,17 @@ def _inside_real_folders(outdir: Path, path: str) -> bool:
 def _remove_empty_folders(outdir: Path, gone: list[str], kept: list[str]) -> None:
     """The site's folders that only the deleted files used, once empty (never others)."""
     needed = {str(Path(p).parent) for p in kept}
-    candidates = {str(parent) for p in gone for parent in Path(p).parents if str(parent) != "."}
+    candidates = _folders_of(gone)
     for folder in sorted(candidates - needed, key=lambda f: -f.count("/")):
         target = outdir / folder
         if target.is_dir() and not target.is_symlink():
             with contextlib.suppress(OSError):
                 os.rmdir(target)  # only when empty: a user's hidden file keeps it
+
+
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder the site's ``paths`` are in (``a``, ``a/b``), OUTDIR itself left out."""
+    return {str(parent) for p in paths for parent in Path(p).parents if str(parent) != "."}
 
 
 def marker_text(names: list[str]) -> str:
@@ -486,7 +491,7 @@ def check(outdir: Path) -> set[str]:
     if not outdir.exists():
         return set()
     old = listed(outdir)
-    folders = {str(parent) for p in old for parent in Path(p).parents if str(parent) != "."}
+    folders = _folders_of(old)
     foreign: list[str] = []
     pending = [""]
     while pending:
