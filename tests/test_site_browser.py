@@ -164,6 +164,9 @@ def crawl(browser, server: Server) -> dict[str, dict]:
         found["ids"] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
         links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         found["links"] = links
+        # the page is left once all it asked for came (the favicon comes after "load"),
+        # so that no request of it is cut short by the next navigation
+        page.wait_for_load_state("networkidle")
         seen[url] = found
         for link in links:
             target, _ = urldefrag(link)
