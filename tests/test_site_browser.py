@@ -300,12 +300,12 @@ def test_hostile_text_runs_no_script_opens_no_dialog_and_shows_literally(browser
             "/partners/index-2.html",
             "/index.html",
         ):
-            page.goto(hostile.origin + path)
+            page.goto(hostile.origin + path, wait_until="networkidle")  # as the crawl
             assert page.evaluate("window.pwned === undefined"), path
             for link in page.locator("a").all():  # clicking any link runs nothing either
                 href = link.get_attribute("href") or ""
                 assert not href.lower().startswith("javascript"), (path, href)
-        page.goto(hostile.origin + "/clusters/index-1.html")
+        page.goto(hostile.origin + "/clusters/index-1.html", wait_until="networkidle")
         assert page.locator("h1").inner_text() == SCRIPT
         text = page.locator("main").inner_text()
         for name in HOSTILE_NAMES:
