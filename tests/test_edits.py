@@ -549,6 +549,35 @@ def test_add_member_to_an_unknown_cluster_suggests_the_near_one(registry: Path) 
     assert digest(registry) == before
 
 
+def test_add_member_as_coordinator(registry: Path) -> None:
+    done = cli(registry, "add-member", "beta", "uni", "--role", "coordinator", "--json")
+    assert done.exit_code == 0, done.stdout
+    assert done.json()["changed"] is True
+    expected = replaced(
+        SMALL,
+        '    { partner = "acme" },\n]\n\n[partners.acme]',
+        '    { partner = "acme" },\n    { partner = "uni", role = "coordinator" },\n]\n\n'
+        "[partners.acme]",
+    )
+    assert registry.read_text("utf-8") == expected
+    assert_canonical(registry)
+    shown = cli(registry, "show", "beta", "--json").json()
+    assert {m["partner"]: m["role"] for m in shown["members"]} == {
+        "acme": "member",
+        "uni": "coordinator",
+    }
+
+
+@pytest.mark.parametrize("command", ["add-member", "update-member"])
+def test_a_role_outside_the_vocabulary_is_a_usage_error(registry: Path, command: str) -> None:
+    before = digest(registry)
+    done = cli(registry, command, "alpha", "uni", "--role", "chair")
+    assert done.exit_code == 2
+    assert "'chair' is not one of: member, founder, board, clusterpact, coordinator" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert digest(registry) == before
+
+
 def test_add_member_takes_the_registry_option_after_the_subcommand(registry: Path) -> None:
     done = run("add-member", "beta", "uni", "--registry", str(registry), "--json")
     assert done.exit_code == 0, done.stdout

@@ -416,6 +416,29 @@ def test_a_clusterpact_membership_counts_as_the_government_side(tmp_path):
     assert result.exit_code == 1
 
 
+def test_a_coordinator_counts_as_a_member_of_its_kind_for_triple_helix(tmp_path):
+    # The university coordinates alpha: it is still alpha's knowledge side.
+    coordinates = (UNI_IN_ALPHA, member("uni", ', role = "coordinator", since = 2018-02-01'))
+    result = validate(tmp_path, plant(coordinates))
+    assert result.exit_code == 0, result.stdout
+    assert codes(result) == set()
+
+    # Without it, the knowledge side is missing.
+    [hit] = found(validate(tmp_path, plant(NO_UNI)), "FC105")
+    assert hit["message"] == "no knowledge member on 2022-06-01"
+
+
+def test_a_coordinator_counts_among_the_members_for_company_driven(tmp_path):
+    # beta, coordinated by the university, with one company: 1 of 2 is no majority.
+    coordinated = plant((ACME_IN_BETA, '{ partner = "uni", role = "coordinator" }'))
+    [hit] = found(validate(tmp_path, coordinated), "FC106")
+    assert hit["message"] == "1 of 2 current members are companies"
+
+    # A company that coordinates counts as a company: 2 of 2.
+    led = plant((ACME_IN_BETA, '{ partner = "acme", role = "coordinator" }'))
+    assert found(validate(tmp_path, led), "FC106") == []
+
+
 def test_triple_helix_names_every_missing_side(tmp_path):
     [hit] = found(validate(tmp_path, plant((GOV_IN_ALPHA, ""), NO_UNI)), "FC105")
     assert hit["message"] == "no knowledge or government member on 2022-06-01"

@@ -355,6 +355,22 @@ def test_json_ld_is_an_organization_with_member_roles_and_events(events_file, tm
     assert [event["@type"] for event in graph["@graph"]] == ["Event", "Event"]
 
 
+def test_a_coordinator_is_named_in_both_languages_and_in_json_ld(tmp_path: Path) -> None:
+    data = events_registry()
+    data["clusters"]["beta"]["members"] = [{"partner": "acme", "role": "coordinator"}]
+    registry = write(tmp_path, data)
+    pages = {}
+    for lang in ("en", "nl"):
+        out = tmp_path / lang
+        assert site(registry, out, "--lang", lang).exit_code == 0
+        pages[lang] = (out / "clusters" / "beta.html").read_text(encoding="utf-8")
+    english, dutch = pages["en"], pages["nl"]
+    assert "<td>coordinator</td>" in english
+    assert "<td>coördinator</td>" in dutch
+    (org,) = json_ld(english)
+    assert [role["roleName"] for role in org["member"]] == ["coordinator"]
+
+
 def test_base_url_adds_canonical_links_and_a_sitemap(events_file: Path, tmp_path: Path):
     out = tmp_path / "site"
     assert site(events_file, out, "--base-url", "https://example.org/c").exit_code == 0

@@ -363,6 +363,7 @@ SCHEMA = {
                                                     "founder",
                                                     "board",
                                                     "clusterpact",
+                                                    "coordinator",
                                                 ],
                                             },
                                             "required": False,

@@ -141,7 +141,7 @@ class Member(TypedDict):
     role: NotRequired[
         Annotated[
             Literal[ROLES],
-            F("member, founder, board or clusterpact.", default="member", csv=True),
+            F("member, founder, board, clusterpact or coordinator.", default="member", csv=True),
         ]
     ]
     since: NotRequired[Annotated[Date, F("First day of the membership.", csv=True)]]
