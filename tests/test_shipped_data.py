@@ -159,13 +159,24 @@ def test_power_to_gas_lists_the_twelve_companies_of_the_2017_annual_report() -> 
     listed = show("power-to-gas")
     companies = {m["partner"] for m in listed["members"] if m["kind"] == "company"}
     assert companies == twelve
+    # "De Power-to-Gas cluster wordt gecoördineerd door WaterstofNet vzw"; "POM
+    # West-Vlaanderen is ook lid van de Vlaamse Power-to-Gas-cluster" (engineeringnet.be)
     assert members("power-to-gas") == (
         {partner: "member" for partner in twelve}
-        | {"province-of-west-flanders": "member", "waterstofnet": "board"}
+        | {"pom-west-vlaanderen": "member", "waterstofnet": "coordinator"}
     )
+    assert "https://engineeringnet.be/nl/nieuws/item/14365" in listed["sources"]
     assert listed["reported_members"] == 25
     assert listed["funding"] == []  # no source dates its funding
     assert "inference" in listed["notes"]  # the first call is inferred
+
+
+def test_no_page_makes_the_province_of_west_flanders_a_member_of_power_to_gas() -> None:
+    gone = run("--registry", SHIPPED, "partner", "show", "province-of-west-flanders", "--json")
+    assert gone.json()["error"]["code"] == "unknown-partner"
+    pom = run("--registry", SHIPPED, "partner", "show", "pom-west-vlaanderen", "--json").json()
+    assert pom["kind"] == "government"
+    assert [(c["cluster"], c["role"]) for c in pom["clusters"]] == [("power-to-gas", "member")]
 
 
 def test_flux50_lists_its_founding_group_of_nine() -> None:
