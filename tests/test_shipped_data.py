@@ -179,6 +179,15 @@ def test_no_page_makes_the_province_of_west_flanders_a_member_of_power_to_gas() 
     assert [(c["cluster"], c["role"]) for c in pom["clusters"]] == [("power-to-gas", "member")]
 
 
+def test_the_organisations_pages_say_coordinate_or_run_a_network_are_its_coordinators() -> None:
+    # "gecoördineerd door Agoria en de KU Leuven"; VRI obtained the approval and the subsidy
+    assert members("smart-digital-farming") == {"agoria": "coordinator", "ku-leuven": "coordinator"}
+    assert members("space-4-0") == {"vri": "coordinator"}
+    # board is a seat on a board, never a stand-in for another role
+    for cluster_id, cluster in shipped()["clusters"].items():
+        assert "role board, which here stands for" not in cluster["notes"], cluster_id
+
+
 def test_flux50_lists_its_founding_group_of_nine() -> None:
     assert members("flux50") == {
         partner: "founder"
