@@ -212,11 +212,23 @@ def test_vil_lists_its_board_and_the_observer_is_not_a_member() -> None:
     assert show("vil")["recognised"] == "2016-10-27"  # the Hermes committee's approval
 
 
+def test_vil_reports_its_newest_count_622_members_at_the_end_of_2019() -> None:
+    vil = show("vil")
+    # "wij sluiten 2019 af met 622 leden" (VIL's New Year letter)
+    assert vil["reported_members"] == 622
+    letter = "https://www.flows.be/nl/people-jobs/nieuwjaarsbrief-liesbeth-gheysels-vil"
+    assert letter in vil["sources"]
+    assert "520 members" in vil["notes"] and "2016" in vil["notes"]  # the older count kept
+
+
 def test_euka_funding_ends_in_december_2019_as_an_estimate_and_its_host_is_no_member() -> None:
     euka = show("euka")
     assert [(p["end"], p["end_basis"]) for p in euka["funding"]] == [("2019-12-31", "estimate")]
     listed = members("euka")
     assert listed["willemen-groep"] == "board"  # its CEO chaired the steering group
+    # the FIT agreement page calls another person chair: said in the notes, with the page
+    assert "'voorzitter van EUKA'" in euka["notes"]
+    assert "https://euka.flandersmake.be/euka-slaat-de-handen-in-elkaar-met-fit/" in euka["sources"]
     assert "flanders-make" not in listed
     gone = run("--registry", SHIPPED, "partner", "show", "flanders-make", "--json")
     assert gone.exit_code == 4
@@ -239,6 +251,22 @@ def test_flanders_food_lists_no_company_the_sources_do_not_call_a_member() -> No
 def test_the_blue_cluster_signed_its_clusterpact_on_15_february_2019() -> None:
     pact = [m for m in show("blue-cluster")["members"] if m["role"] == "clusterpact"]
     assert [(m["partner"], m["since"]) for m in pact] == [("flemish-government", "2019-02-15")]
+
+
+def test_the_blue_cluster_had_its_go_ahead_on_8_march_2018() -> None:
+    blue = show("blue-cluster")
+    assert "go-ahead on 8 Mar 2018" in blue["notes"]
+    page = "vlaio-geeft-op-8-maart-2018-groen-licht-voor-de-blauwe-cluster"
+    assert f"https://www.blauwecluster.be/nieuws/{page}" in blue["sources"]
+    assert blue["recognised"] == "2019-01-01"  # the recognition 'per 1 januari 2019' stays
+
+
+def test_flux50_was_approved_on_15_december_and_announced_on_23_december_2016() -> None:
+    flux50 = show("flux50")
+    assert flux50["recognised"] == "2016-12-15"  # the decision, not its announcement
+    assert "announced on 23 Dec 2016" in flux50["notes"]
+    announced = "https://www.incubathor.be/nl/news/groen-licht-voor-vlaamse-energiecluster"
+    assert announced in flux50["sources"]
 
 
 def test_innovfest_2022_and_2024_bring_the_spearheads_together_sim_only_in_2022() -> None:
