@@ -285,3 +285,45 @@ def test_tci_2019_ran_three_days_with_tours_by_six_programme_clusters() -> None:
     assert set(tci["clusters"]) == {
         "blue-cluster", "catalisti", "flanders-food", "flanders-health", "flux50", "vil",
     }  # fmt: skip
+    # "Annie Renders, VLAIO … and Marc Van Gastel, FIT … received the flag" (the hosts)
+    hosts = {p["partner"] for p in tci["participants"] if p["role"] == "organiser"}
+    assert {"vlaio", "fit"} <= hosts
+    assert "http://www.tci-network.org/news/1282" in tci["sources"]
+
+
+def test_the_venues_the_pages_name_are_recorded_with_those_pages() -> None:
+    events = shipped()["events"]
+    kick_off = events["blue-cluster-kick-off-2018"]
+    # "in het Thermae Palace in Oostende de Blauwe Cluster gelanceerd" (kw.knack.be)
+    assert kick_off["place"] == "Thermae Palace, Ostend"
+    assert any(source.startswith("http://kw.knack.be/") for source in kick_off["sources"])
+    assert kick_off["reported_participants"] == 250
+    assert "250" in kick_off["notes"] and "260" in kick_off["notes"]  # the conflict kept
+    launch = events["flux50-launch-2017"]
+    # "op een lanceringsevenement bij Proximus in Brussel" (voka.be)
+    assert launch["place"] == "Proximus, Brussels"
+    assert any(source.startswith("https://www.voka.be/") for source in launch["sources"])
+    assert "do not name the venue" not in launch["notes"]
+
+
+def test_innovfest_2024_cites_the_report_after_the_event() -> None:
+    report = (
+        "https://www.catalisti.be/en/news/"
+        "innovfest-20-spearhead-clusters-are-vital-links-flemish-innovation-and-competitiveness"
+    )
+    assert report in shipped()["events"]["innovfest-2024"]["sources"]
+
+
+def test_what_only_an_unread_page_gave_is_left_out_and_said_so() -> None:
+    new_year = shipped()["events"]["blue-cluster-new-year-2020"]
+    assert "place" not in new_year and "reported_participants" not in new_year
+    assert "could not be read again" in new_year["notes"]
+    assert new_year["start"] == dt.date(2020, 1, 24)  # the news listing gives the date
+    assert "https://www.blauwecluster.be/nieuws?page=20" in new_year["sources"]
+    # the events page of Catalisti was read: its two events stay as it gives them
+    events = shipped()["events"]
+    day, info = events["catalisti-day-2022"], events["vlaio-informs-efro-interreg-2022"]
+    assert (day["start"], day["place"]) == (dt.date(2022, 6, 8), "Thor Park, Genk")
+    assert (info["start"], info["place"], info["organiser"]) == (
+        dt.date(2022, 11, 28), "Atelier Vlaams Bouwmeester, Brussels", "vlaio",
+    )  # fmt: skip
