@@ -188,6 +188,39 @@ def test_the_organisations_pages_say_coordinate_or_run_a_network_are_its_coordin
         assert "role board, which here stands for" not in cluster["notes"], cluster_id
 
 
+def test_flag_is_the_aerospace_network_recognised_in_april_2017_with_no_funding_period() -> None:
+    flag = show("flag")
+    assert (flag["type"], flag["domain"], flag["website"]) == (
+        "icn",
+        "Aerospace",
+        "http://www.flag.be",
+    )
+    # "FLAG is since April 2017 recognised by the Flemish government as an official cluster
+    # (Innovatief Bedrijfsnetwerk)": the month only, so its first day
+    assert flag["recognised"] == "2017-04-01"
+    assert "http://flag.be/about-us/" in flag["sources"]
+    # no funding date is published: no period, so its status is unknown
+    assert (flag["funding"], flag["status"]) == ([], "unknown")
+    # "72 members" on an undated page, 56 on another undated one: both marked undated
+    assert flag["reported_members"] == 72
+    assert "undated" in flag["notes"] and "56 members" in flag["notes"]
+    assert "set up in 1980" in flag["notes"]
+    # only VLOC is called a cluster member; 'main industry actors' are not listed
+    assert members("flag") == {"vloc": "member"}
+
+
+def test_ibn_bouwindustrialisatie_has_no_date_no_member_and_no_count() -> None:
+    network = show("bouwindustrialisatie")
+    assert (network["name"], network["type"]) == ("IBN Bouwindustrialisatie", "icn")
+    assert network["sources"] == [
+        "https://www.prefabbeurs.nl/nl/nieuws-item/Samenwerkingspartner-aan-het-woord-Bouwindustrialisatie/"
+    ]
+    # the page is undated: no recognition, no funding period, status unknown
+    assert (network["recognised"], network["funding"], network["status"]) == (None, [], "unknown")
+    # "twintig clusters van bedrijven" are thematic groups, not members
+    assert (network["reported_members"], network["members"]) == (None, [])
+
+
 def test_flux50_lists_its_founding_group_of_nine() -> None:
     assert members("flux50") == {
         partner: "founder"
