@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from flanders_clusters.registry.words import (
     AUDIENCES,
     CLUSTER_TYPES,
+    COUNTRY_CODES,
     END_BASES,
     EVENT_KINDS,
     NETWORK_ROLES,
@@ -68,11 +69,37 @@ def examples(default: int) -> int:
 # -- strategies -------------------------------------------------------------------------
 
 SLUGS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,8}", fullmatch=True)
-# Any text TOML can hold (surrogates cannot be encoded): controls, bidi, emoji, markup —
-# free text (notes, an action plan) may span lines ...
-PROSE = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=24)
-# ... the other text fields are one line without spaces at either end (the schema's rule).
-ANY_TEXT = PROSE.map(str.strip).filter(lambda text: text and not {"\r", "\n"} & set(text))
+# The bidirectional controls the registry refuses in every text.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Any text the registry takes (TOML cannot encode surrogates; the schema refuses controls
+# and bidirectional controls): emoji, markup, invisible format characters, … — free text
+# (notes, an action plan) may hold tabs and line breaks ...
+PROSE = st.text(
+    st.characters(
+        exclude_categories=("Cs",),
+        exclude_characters=BIDI_CONTROLS
+        + "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"),
+    ),
+    min_size=1,
+    max_size=24,
+)
+# ... the other text fields are one line without spaces at either end, and without any
+# control character (the schema's rule).
+ANY_TEXT = (
+    st.text(
+        st.characters(
+            exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters=BIDI_CONTROLS
+        ),
+        min_size=1,
+        max_size=24,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+# A URL field takes http(s) URLs only: any text, made one.
+URLS = ANY_TEXT.map(
+    lambda text: "https://x.example/" + "".join("-" if c.isspace() else c for c in text)
+)
 
 
 def registries(
@@ -120,11 +147,11 @@ def registries(
     cluster = st.fixed_dictionaries(
         {"name": texts, "type": st.sampled_from(CLUSTER_TYPES), "domain": texts},
         optional={
-            "website": texts,
+            "website": URLS,
             "recognised": dates,
             "reported_members": days,
             "members_complete": st.booleans(),
-            "sources": st.lists(texts, max_size=3),
+            "sources": st.lists(URLS, max_size=3),
             "notes": prose,
             "action_plan": prose,
             "ended": dates,
@@ -138,10 +165,10 @@ def registries(
         optional={
             "size": st.sampled_from(PARTNER_SIZES),
             "enterprise_number": texts,
-            "postal_code": texts,
-            "country": st.from_regex(r"[A-Z]{2}", fullmatch=True),
+            "postal_code": st.integers(1000, 9999).map(str) | texts,
+            "country": st.sampled_from(COUNTRY_CODES),
             "network_role": st.sampled_from(NETWORK_ROLES),
-            "website": texts,
+            "website": URLS,
         },
     ).map(_only_where_allowed)
     policy = st.fixed_dictionaries(
@@ -166,11 +193,9 @@ def registries(
             "audience": st.sampled_from(AUDIENCES),
             "clusters": st.lists(ids, max_size=3),
             "organiser": ids,
-            "url": texts.map(
-                lambda text: "https://x.example/" + "".join("-" if c.isspace() else c for c in text)
-            ),
+            "url": URLS,
             "reported_participants": days,
-            "sources": st.lists(texts, max_size=2),
+            "sources": st.lists(URLS, max_size=2),
             "notes": prose,
             "participants": st.lists(participant, max_size=4),
         },
@@ -192,11 +217,16 @@ def registries(
 
 def _only_where_allowed(record: dict) -> dict:
     """Drop the fields a record of its type or kind may not hold (an ICN's action plan,
-    a company's size)."""
+    a company's size); a partner seated in Belgium (the default) with a postal code that is
+    not Belgian is seated abroad."""
     if record.get("type", "icn") != "icn":
         record.pop("action_plan", None)
     if record.get("kind", "company") != "company":
         record.pop("size", None)
+    code = record.get("postal_code")
+    belgian = record.get("country", "BE") == "BE"
+    if code is not None and belgian and not re.fullmatch(r"[1-9][0-9]{3}", code):
+        record["country"] = "NL"
     return record
 
 

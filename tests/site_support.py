@@ -105,7 +105,9 @@ END_SCRIPT = "</script><script>window.pwned=2;alert(2)</script>"
 ATTRIBUTE = '" onload="window.pwned=3;alert(3)'
 TAG = "'><svg onload=alert(4)><img src=x onerror=alert(5)>"
 TEMPLATE = "{{ 7*7 }} {% raw %} {# x #}"
-JAVASCRIPT = "javascript:window.pwned=6;alert(6)"
+JAVASCRIPT = "javascript:window.pwned=6;alert(6)"  # an action plan: text, never a link
+# URL fields take http(s) only; what they may still hold must not break out either.
+HOSTILE_URL = 'https://ok.example/"onmouseover="alert(9)\'><svg/onload=alert(10)>'
 HOSTILE_NAMES = (SCRIPT, END_SCRIPT, ATTRIBUTE, TAG, TEMPLATE)
 
 
@@ -119,8 +121,8 @@ def hostile_registry() -> dict:
                 "name": SCRIPT,
                 "type": "spearhead",
                 "domain": TEMPLATE,
-                "website": JAVASCRIPT,
-                "sources": [JAVASCRIPT, "https://ok.example/?a=1&b=<2>"],
+                "website": HOSTILE_URL,
+                "sources": [HOSTILE_URL, "https://ok.example/?a=1&b=<2>"],
                 "notes": TAG + "\n" + END_SCRIPT,
                 "funding": [{"start": D(2020, 1, 1), "end": D(2029, 12, 31)}],
                 "members": [
@@ -139,13 +141,18 @@ def hostile_registry() -> dict:
             },
         },
         "partners": {
-            "index": {"name": ATTRIBUTE, "kind": "company", "website": "JaVaScRiPt:alert(7)"},
+            "index": {"name": ATTRIBUTE, "kind": "company", "website": HOSTILE_URL},
             "index-1": {
                 "name": TAG,
                 "kind": "knowledge",
                 "network_role": "knowledge-centre",
             },
-            "gov": {"name": TEMPLATE, "kind": "government", "postal_code": END_SCRIPT},
+            "gov": {
+                "name": TEMPLATE,
+                "kind": "government",
+                "postal_code": END_SCRIPT,  # free-form abroad
+                "country": "LU",
+            },
         },
         "events": {
             "hostile": {

@@ -1,11 +1,16 @@
 """Hardening, part 3: hostile data. Names and cells written to attack a terminal, a CI log,
-a Markdown page, a graph file or a spreadsheet are shown as text and kept exactly.
+a Markdown page, a graph file or a spreadsheet are refused, or shown as text and kept
+exactly.
 
+- control characters (ANSI, OSC and C1 escapes, BEL, backspace, tab, line breaks) and
+  bidirectional controls are refused in one-line text, in the file (FC001), on the command
+  line (exit 2) and in a CSV import, and shown escaped (``\\x1b``, ``\\u202e``) in the
+  messages that say so;
 - rich markup (``[bold]``, ``[/x]``, ``[#42]``, ``[link=…]``, ``:emoji:``) prints
   literally: user data never goes through the markup parser;
-- ANSI, OSC and C1 escapes, BEL, backspace, CR and bidirectional controls are shown
-  escaped (``\\x1b``, ``\\u202e``) in tables and messages, and JSON escapes them while
-  keeping the value exact;
+- the invisible characters the registry takes (zero-width space and joiners, word joiner,
+  byte-order mark) and the line breaks of notes are shown escaped in tables and messages,
+  and JSON escapes them while keeping the value exact;
 - 10,000-character names are not cut by a piped table; the chart still fits 80 columns;
 - emoji and wide characters keep table columns aligned;
 - Mermaid, DOT, Markdown and GitHub-annotation output cannot be broken out of;
@@ -30,6 +35,8 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 MARKUP = "[bold red]Loud[/bold red] [/x] [#42] [link=https://evil.example]click[/link] :warning:"
+# Refused in every one-line text (names, titles, URLs, …), and in notes but for tab and
+# line breaks.
 ESCAPES = (
     "\x1b[31mRED\x1b[0m"  # ANSI colour
     " \x1b]8;;https://evil.example\x07link\x1b]8;;\x07"  # OSC 8 hyperlink
@@ -38,13 +45,15 @@ ESCAPES = (
     " \x9d0;title\x9c"  # C1 OSC: set the window title
     " bell\x07 back\x08 tab\there"
 )
-# Line breaks: a name is one line (the schema refuses CR and LF in it); notes may hold them.
-BREAKS = "first\r\nsecond\rthird\nfourth\x0bvt\x0cff\x85nel\u2028ls\u2029ps"
 BIDI = "safe\u202eevil\u202c \u2066iso\u2069 \u200fmark \u061carabic"
-HOSTILE = f"{MARKUP} {ESCAPES} {BIDI}"
-# What each control must look like on the screen: visible, escaped.
-SHOWN = ["\\x1b[31mRED", "\\x1b]52;c;", "\\x9b2J", "\\x9d0;title", "\\x07", "\\x08", "\\t"]
-SHOWN_BIDI = ["\\u202e", "\\u202c", "\\u2066", "\\u2069", "\\u200f", "\\u061c"]
+# Taken (they are not controls), and never shown raw: invisible characters.
+INVISIBLE = "zero\u200bwidth non\u200cjoiner joiner\u200d word\u2060joiner bom\ufeff"
+# Line breaks: a name is one line; notes may hold these.
+BREAKS = "first\r\nsecond\rthird\nfourth\ttab\u2028ls\u2029ps"
+HOSTILE = f"{MARKUP} {INVISIBLE}"
+# What each character must look like on the screen: visible, escaped.
+SHOWN = ["\\u200b", "\\u200c", "\\u200d", "\\u2060", "\\ufeff"]
+URL = 'https://evil.example/[bold]x[/bold]?q="<script>"&r=:warning:'
 
 
 def hostile_registry(folder: Path, name: str = HOSTILE) -> Path:
@@ -56,9 +65,9 @@ def hostile_registry(folder: Path, name: str = HOSTILE) -> Path:
                 "name": name,
                 "type": "spearhead",
                 "domain": name,
-                "website": name,
+                "website": URL,
                 "notes": f"{name}\n{BREAKS}",
-                "sources": [name],
+                "sources": [URL],
                 "successor": name,
                 "funding": [
                     {
@@ -73,7 +82,7 @@ def hostile_registry(folder: Path, name: str = HOSTILE) -> Path:
                 "name": name + " (2)",
                 "type": "icn",
                 "domain": "Drones",
-                "action_plan": name,
+                "action_plan": f"{name}\n{BREAKS}",
                 "funding": [
                     {
                         "start": tomllib.loads("d = 2019-01-01")["d"],
@@ -84,7 +93,13 @@ def hostile_registry(folder: Path, name: str = HOSTILE) -> Path:
             },
         },
         "partners": {
-            "acme": {"name": name, "kind": "company", "postal_code": name, "website": name},
+            "acme": {
+                "name": name,
+                "kind": "company",
+                "country": "NL",  # a foreign postal code is free-form text
+                "postal_code": name,
+                "website": URL,
+            },
             "gov": {"name": name, "kind": "government"},
             "uni": {"name": name, "kind": "knowledge"},
         },
@@ -140,12 +155,38 @@ def test_terminal_escapes_in_data_never_reach_the_terminal(tmp_path: Path, comma
     assert not TERMINAL_UNSAFE.search(result.stdout), repr(result.stdout)
     assert not TERMINAL_UNSAFE.search(result.stderr), repr(result.stderr)
     if command in NAMING:
-        for shown in SHOWN + SHOWN_BIDI:
+        for shown in SHOWN:
             assert shown in result.stdout, shown
+
+
+@pytest.mark.parametrize("command", sorted(TABLE_COMMANDS))
+@pytest.mark.parametrize("text", [ESCAPES, BIDI], ids=["escapes", "bidi"])
+def test_controls_in_a_registry_are_refused_and_shown_escaped(
+    tmp_path: Path, command: str, text: str
+) -> None:
+    """Found by the adversarial review: controls were taken in names and written raw
+    into HTML, CSV and ICS (a right-to-left override showed a name reversed)."""
+    path = hostile_registry(tmp_path, f"Acme {text}")
+    result = run("--registry", str(path), *TABLE_COMMANDS[command])
+    assert result.exit_code == (1 if command == "validate" else 3), result.stderr
+    shown = result.stdout + result.stderr
+    assert not TERMINAL_UNSAFE.search(shown), repr(shown)
+    first = "U+001B" if text == ESCAPES else "U+202E"
+    assert f"holds the control character {first}" in shown or (
+        f"holds the bidirectional control {first}" in shown
+    )
+    assert ("\\x1b[31mRED" if text == ESCAPES else "\\u202e") in shown  # the value, escaped
 
 
 def test_escapes_in_messages_on_stderr_are_shown_escaped(tmp_path: Path) -> None:
     path = hostile_registry(tmp_path, "Acme")
+    refused = run(
+        "--registry", str(path), "add-member", "alpha", "newco", "--name", ESCAPES,
+        "--kind", "company", "--on", ON,
+    )  # fmt: skip
+    assert refused.exit_code == 2  # a control character in a name: a usage error
+    assert "holds the control character U+001B" in refused.stderr
+    assert not TERMINAL_UNSAFE.search(refused.stderr), repr(refused.stderr)
     added = run(
         "--registry", str(path), "add-member", "alpha", "newco", "--name", HOSTILE,
         "--kind", "company", "--on", ON,
@@ -156,7 +197,7 @@ def test_escapes_in_messages_on_stderr_are_shown_escaped(tmp_path: Path) -> None
     )
     assert conflict.exit_code == 4
     assert not TERMINAL_UNSAFE.search(conflict.stderr), repr(conflict.stderr)
-    assert "u001b" in conflict.stderr  # the name is in the message, escaped
+    assert "u200b" in conflict.stderr  # the name is in the message, escaped
     unknown = run("--registry", str(path), "show", "\x1b[2J\u202egone")
     assert unknown.exit_code == 2  # not an id: a usage error
     assert not TERMINAL_UNSAFE.search(unknown.stderr), repr(unknown.stderr)
@@ -189,15 +230,16 @@ def test_json_escapes_controls_and_keeps_names_exact(tmp_path: Path, args: list[
     result = run("--registry", str(path), *args)
     assert result.exit_code == 0, result.stderr
     assert not TERMINAL_UNSAFE.search(result.stdout), repr(result.stdout)
-    assert "\\u009b" in result.stdout  # C1 CSI, which json.dumps would pass through raw
-    assert "\\u202e" in result.stdout  # RIGHT-TO-LEFT OVERRIDE, likewise
+    assert "\\u200b" in result.stdout  # ZERO WIDTH SPACE, which json.dumps would pass raw
+    assert "\\ufeff" in result.stdout  # BYTE ORDER MARK, likewise
     names = re.findall(r'"name": ("(?:[^"\\]|\\.)*")', result.stdout)
     assert names
     assert HOSTILE in {json.loads(name) for name in names}  # lossless
 
 
 # Found by this suite (fixed in 7dc17d0): the dry-run diff is TOML text, in which tomli-w
-# leaves C1 controls (\x9b CSI, \x9d OSC) and bidirectional controls (U+202E …) raw.
+# leaves C1 controls (\x9b CSI, \x9d OSC) and bidirectional controls (U+202E …) raw;
+# the registry now refuses those, and the invisible characters it takes are left raw too.
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal (POSIX pty)")
 def test_a_dry_run_diff_does_not_send_controls_to_the_terminal(tmp_path: Path) -> None:
     path = hostile_registry(tmp_path, "Acme")
@@ -208,7 +250,7 @@ def test_a_dry_run_diff_does_not_send_controls_to_the_terminal(tmp_path: Path) -
     assert code == 0, shown_text
     assert "+name = " in shown_text.replace('"', "")  # the diff is there
     assert not TERMINAL_UNSAFE.search(shown_text.replace("\r\n", "\n")), repr(shown_text)
-    for escaped in ("\\x9b2J", "\\u202e"):  # visible, escaped
+    for escaped in SHOWN:  # visible, escaped
         assert escaped in shown_text, escaped
     as_json = run(
         "--registry", str(path), "add-member", "alpha", "newco", "--name", HOSTILE,
@@ -216,7 +258,7 @@ def test_a_dry_run_diff_does_not_send_controls_to_the_terminal(tmp_path: Path) -
     )  # fmt: skip
     assert as_json.exit_code == 0
     assert not TERMINAL_UNSAFE.search(as_json.stdout)
-    assert "\x9b" in as_json.json()["diff"]  # the JSON string itself is exact
+    assert "\u200b" in as_json.json()["diff"]  # the JSON string itself is exact
 
 
 def test_a_dry_run_diff_to_a_pipe_is_the_exact_bytes(tmp_path: Path) -> None:
@@ -227,7 +269,7 @@ def test_a_dry_run_diff_to_a_pipe_is_the_exact_bytes(tmp_path: Path) -> None:
         "--kind", "company", "--dry-run", "--on", ON,
     )  # fmt: skip
     assert code == 0
-    assert "\x9b".encode() in out  # raw, not escaped: a pipe is not a terminal
+    assert "\u200b".encode() in out  # raw, not escaped: a pipe is not a terminal
 
 
 # -- long names, emoji, wide characters ------------------------------------------------------
@@ -287,14 +329,12 @@ def test_emoji_and_wide_characters_keep_table_columns_aligned(tmp_path: Path) ->
 
 # -- output formats other tools read -----------------------------------------------------------
 
-BREAKOUT = (
-    'Break "out" \\ ] ; # : } { |x| <script>alert(1)</script>'
-    "\x0b::error::forged\x85line\u2028next\x0cpage"  # line breaks other than CR and LF
-)
+# (Line breaks other than CR and LF — VT, FF, NEL, U+2028 — are refused in a name.)
+BREAKOUT = 'Break "out" \\ ] ; # : } { |x| <script>alert(1)</script> ::error::forged'
 
 
 def test_mermaid_task_lines_cannot_be_broken(tmp_path: Path) -> None:
-    path = hostile_registry(tmp_path, BREAKOUT + " " + ESCAPES)
+    path = hostile_registry(tmp_path, BREAKOUT + " " + INVISIBLE)
     result = run("--registry", str(path), "timeline", "--format", "mermaid", "--on", ON)
     assert result.exit_code == 0
     assert not TERMINAL_UNSAFE.search(result.stdout)
@@ -310,7 +350,7 @@ def test_mermaid_task_lines_cannot_be_broken(tmp_path: Path) -> None:
 
 
 def test_dot_labels_cannot_be_broken(tmp_path: Path) -> None:
-    path = hostile_registry(tmp_path, BREAKOUT + " " + ESCAPES)
+    path = hostile_registry(tmp_path, BREAKOUT + " " + INVISIBLE)
     result = run("--registry", str(path), "network", "--format", "dot")
     assert result.exit_code == 0
     assert not TERMINAL_UNSAFE.search(result.stdout)
@@ -327,7 +367,7 @@ def test_dot_labels_cannot_be_broken(tmp_path: Path) -> None:
 
 
 def test_markdown_cells_cannot_be_broken(tmp_path: Path) -> None:
-    path = hostile_registry(tmp_path, BREAKOUT + " " + ESCAPES)
+    path = hostile_registry(tmp_path, BREAKOUT + " " + INVISIBLE)
     result = run("--registry", str(path), "export", "--format", "markdown", "--what", "partners")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
@@ -437,10 +477,11 @@ def test_csv_formula_payloads_are_stored_as_text_and_exported_neutralised(
     assert partner_names(fresh) == partner_names(registry)  # and it imports back
 
 
-# Names a spreadsheet or a CSV parser might trip on (outer whitespace: a known bug below).
+# Names a spreadsheet or a CSV parser might trip on (outer whitespace: a known bug below;
+# control characters are refused in a name).
 CSV_TEXT = (
     st.lists(
-        st.sampled_from([*"=+-@'\"\t,;| abcXYZ09", "\x0b", "\x85", "中", "🚀", "\x1b", "\u202e"]),
+        st.sampled_from([*"=+-@'\",;| abcXYZ09", "中", "🚀", "\u200b", "\ufeff"]),
         min_size=1,
         max_size=12,
     )
@@ -578,16 +619,31 @@ def test_control_characters_in_csv_cells_are_escaped_in_errors(tmp_path: Path) -
     result = run("--registry", str(registry), "import-members", "c", str(path))
     assert result.exit_code == 4
     assert not TERMINAL_UNSAFE.search(result.stderr), repr(result.stderr)
-    assert "\\x1b[2J" in result.stderr
+    assert "\\x1b]52;c;" in result.stderr
 
 
-def test_a_csv_with_controls_in_names_imports_them_exactly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", [ESCAPES, BIDI], ids=["escapes", "bidi"])
+def test_a_csv_with_controls_in_names_is_refused(tmp_path: Path, text: str) -> None:
+    """Found by the adversarial review: controls in a CSV were imported and stored."""
+    registry = empty_registry(tmp_path)
+    before = digest(registry)
+    path = tmp_path / "members.csv"
+    path.write_text(f'partner,name,kind\nnewco,"Acme {text}",company\n', encoding="utf-8")
+    result = run("--registry", str(registry), "import-members", "c", str(path), "--on", ON)
+    assert result.exit_code == 4, result.stderr
+    assert f"{path}:2: name " in result.stderr
+    assert "holds the" in result.stderr and "nothing imported" in result.stderr
+    assert not TERMINAL_UNSAFE.search(result.stderr), repr(result.stderr)
+    assert digest(registry) == before
+
+
+def test_a_csv_with_invisible_characters_in_names_imports_them_exactly(tmp_path: Path) -> None:
     registry = empty_registry(tmp_path)
     path = tmp_path / "members.csv"
-    path.write_text(f'partner,name,kind\nnewco,"{ESCAPES} {BIDI}",company\n', encoding="utf-8")
+    path.write_text(f'partner,name,kind\nnewco,"{HOSTILE}",company\n', encoding="utf-8")
     result = run("--registry", str(registry), "import-members", "c", str(path), "--on", ON)
     assert result.exit_code == 0, result.stderr
-    assert partner_names(registry) == {"newco": f"{ESCAPES} {BIDI}"}
+    assert partner_names(registry) == {"newco": HOSTILE}
     assert run("--registry", str(registry), "fmt", "--check").exit_code == 0
     shown = run("--registry", str(registry), "partners")
     assert not TERMINAL_UNSAFE.search(shown.stdout)

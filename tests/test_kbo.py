@@ -507,6 +507,45 @@ def test_values_that_cannot_be_read_are_reported(tmp_path):
     assert found["bolt"]["nace_version"] == "2008"
 
 
+def test_control_characters_and_foreign_looking_zipcodes_are_reported_not_stored(tmp_path):
+    """Found by the adversarial review: a legal name with an escape sequence or a
+    right-to-left override was stored, and written raw into HTML, CSV and ICS."""
+    folder = extract(tmp_path, folder=True)
+
+    def append(name: str, *rows: bytes) -> int:
+        with open(folder / name, "ab") as out:
+            first = (folder / name).read_bytes().count(b"\n") + 1
+            out.write(b"".join(row + b"\r\n" for row in rows))
+        return first
+
+    acme, dura = (N[name].encode() for name in ("acme", "dura"))
+    names = append(
+        "denomination.csv",
+        b'"' + acme + b'","1","001","Acme \x1b[31mNV"',
+        b'"' + acme + b'","1","001","Acme \xe2\x80\xaeVN"',  # U+202E
+    )
+    seats = append(
+        "address.csv",
+        b'"' + dura + b'","REGO",,,"99999",,,,,,,,',
+        b'"' + dura + b'","REGO",,,"0999",,,,,,,,',
+    )
+    result = enrich(tmp_path, folder, "--json")
+    assert result.json()["malformed_rows"] == [
+        {"file": "denomination.csv", "line": names,
+         "reason": "Denomination 'Acme \\x1b[31mNV' holds the control character U+001B"},
+        {"file": "denomination.csv", "line": names + 1,
+         "reason": "Denomination 'Acme \\u202eVN' holds the bidirectional control U+202E"},
+        {"file": "address.csv", "line": seats,
+         "reason": "Zipcode '99999' is not a Belgian postal code (1000 to 9999); seat not used"},
+        {"file": "address.csv", "line": seats + 1,
+         "reason": "Zipcode '0999' is not a Belgian postal code (1000 to 9999); seat not used"},
+    ]  # fmt: skip
+    found = partners(tmp_path)
+    assert found["acme"]["legal_name"] == "Acme NV"  # the good row of the extract
+    assert "postal_code" not in found["dura"]
+    assert run("--registry", str(tmp_path / "clusters.toml"), "validate").exit_code != 3
+
+
 def test_a_seat_in_a_country_not_known_is_reported_and_not_used(tmp_path):
     atlantis = [Enterprise(N["bolt"], addresses=[Address(country_nl="Atlantis")])]
     result = enrich(tmp_path, extract(tmp_path, atlantis), "--json")

@@ -171,8 +171,8 @@ def test_a_real_date_in_quotes_says_remove_the_quotes(tmp_path: Path) -> None:
         (
             'postal_code = "2000"',
             'country = "Belgium"',
-            "partners.acme.country: 'Belgium' is not a country code; "
-            "fix: use an ISO 3166 code, e.g. BE",
+            "partners.acme.country: 'Belgium' is not an ISO 3166-1 alpha-2 country code; "
+            "fix: use the country's two-letter code in capitals, e.g. BE, NL, DE",
         ),
         (
             '{ partner = "acme" },',
@@ -258,6 +258,70 @@ def test_a_real_date_in_quotes_says_remove_the_quotes(tmp_path: Path) -> None:
             "schema_version = 1",
             "schema_version = 1\n\n[policy]\nmax_years = { icn = 3, ibn = 3 }",
             "policy.max_years.ibn: unknown key 'ibn'; fix: did you mean 'icn'?",
+        ),
+        # Refused characters, URLs, countries, postal codes and id lengths (found by the
+        # adversarial review and a new user's trial: all were taken with no finding).
+        (
+            'name = "Alpha Cluster"',
+            'name = "Alpha\\u001b[2JCluster"',
+            ":6: clusters.alpha.name: 'Alpha\\x1b[2JCluster' holds the control character "
+            "U+001B (character 6); this text is one line, without control or bidirectional "
+            "characters; fix: remove it",
+        ),
+        (
+            'domain = "Chemistry"',
+            'domain = "Chem\\u202eistry"',
+            ":8: clusters.alpha.domain: 'Chem\\u202eistry' holds the bidirectional control "
+            "U+202E (character 5)",
+        ),
+        (
+            'name = "Acme NV"',
+            'name = "Acme\\tNV"',
+            ":35: partners.acme.name: 'Acme\\tNV' holds the tab U+0009 (character 5)",
+        ),
+        (
+            'name = "Beta Network"',
+            'name = "Beta Network"\nnotes = "ok\\r\\nlines\\ttab\\u0007bell"',
+            ":24: clusters.beta.notes: 'ok\\r\\nlines\\ttab\\x07bell' holds the control "
+            "character U+0007 (character 14); notes keep line breaks and tabs, but no other "
+            "control or bidirectional character",
+        ),
+        (
+            '"https://alpha.example",',
+            '"https://alpha.example", "javascript:alert(1)",',
+            ":11: clusters.alpha.sources[1]: 'javascript:alert(1)' is not an http or https "
+            "URL; fix: write the address in full: https://…",
+        ),
+        (
+            'domain = "Drones"',
+            'domain = "Drones"\nwebsite = "data:text/html,<script>alert(1)</script>"',
+            "clusters.beta.website: 'data:text/html,<script>alert(1)</script>' is not an http "
+            "or https URL",
+        ),
+        (
+            'postal_code = "2000"',
+            'postal_code = "2000"\ncountry = "XX"',
+            ":40: partners.acme.country: 'XX' is not an ISO 3166-1 alpha-2 country code",
+        ),
+        (
+            'postal_code = "2000"',
+            'postal_code = "99999"',
+            ":39: partners.acme.postal_code: '99999' is not a Belgian postal code (1000 to "
+            "9999), and the partner's country is BE (the default); fix: write the seat's "
+            "four-digit postal code, or set country to the seat's country",
+        ),
+        (
+            "[partners.uni]",
+            "[partners." + "u" * 65 + "]",
+            f":45: partners.{'u' * 65}: id 'uuuuuuuuuuuuuuuuuuuuuuuuuuuuuu' … "
+            "'uuuuuuuuuuuuuuuuuuuuuuuuuuuuuu' has 65 characters, more than 64 (an id names a "
+            "file of the site); fix: shorten it to at most 64 characters",
+        ),
+        (
+            '{ partner = "acme" },',
+            '{ partner = "' + "a" * 65 + '" },',
+            ":31: clusters.beta.members[0].partner: id 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' … "
+            "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' has 65 characters, more than 64",
         ),
     ],
 )

@@ -32,8 +32,8 @@ members = [
 [partners.evil]
 name = "=cmd()"
 kind = "company"
-website = "@https://x.example"
-postal_code = "-1"
+postal_code = "@SUM(1)"
+country = "NL"
 """
 
 
@@ -209,11 +209,7 @@ def test_export_members_csv_has_the_import_header_and_neutralises_formulas(tmp_p
     assert by_key[("alpha", "gov")]["since"] == "2018-06-01"
     assert by_key[("gamma", "gov")]["until"] == "2020-12-31"
     evil = by_key[("gamma", "evil")]
-    assert (evil["name"], evil["website"], evil["postal_code"]) == (
-        "'=cmd()",
-        "'@https://x.example",
-        "'-1",
-    )
+    assert (evil["name"], evil["postal_code"], evil["country"]) == ("'=cmd()", "'@SUM(1)", "NL")
     assert by_key[("gamma", "uni")]["role"] == ""
 
 
@@ -387,7 +383,7 @@ def test_export_markdown_tables_escape_cells(tmp_path):
     assert members.splitlines()[0] == "| " + " | ".join(EXPORT_MEMBER_COLUMNS) + " |"
     assert "| =cmd() |" in members
     partners = cli(path, "export", "--format", "markdown", "--what", "partners").stdout
-    assert "| @https://x.example |" in partners
+    assert "| @SUM(1) |" in partners
 
 
 def test_export_usage_errors(tmp_path):

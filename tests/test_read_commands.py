@@ -817,7 +817,8 @@ def test_partner_show_of_the_shipped_registry(tmp_path: Path) -> None:
     assert {row["role"] for row in detail["clusters"]} == {"clusterpact"}
 
 
-# -- hostile data: markup, control and bidi characters -----------------------------------
+# -- hostile data: markup, invisible characters, line breaks in notes ----------------------
+# (Control and bidirectional characters are refused in names: test_hardening_hostile.)
 
 HOSTILE = r"""
 #:schema ./clusters.schema.json
@@ -827,23 +828,23 @@ schema_version = 1
 [clusters.evil]
 name = "[bold]X[/] [#42] [/x]"
 type = "icn"
-domain = "red \u001b[31m zone \u202e cba"
-notes = "csi \u009b2J and zero\u200bwidth and tab\there"
-sources = ["[link=https://evil.example]click[/link]"]
+domain = "red \u200b zone \u2060 cba"
+notes = "cr \r and zero\u200bwidth and tab\there"
+sources = ["https://evil.example/[link=https://evil.example]click[/link]"]
 funding = [
-    { start = 2020-01-01, end = 2022-12-31, reference = "[red]ref[/red] \u001b]8;;x\u0007" },
+    { start = 2020-01-01, end = 2022-12-31, reference = "[red]ref[/red] \ufeff" },
 ]
 members = [
     { partner = "bad" },
 ]
 
 [partners.bad]
-name = "[bold]X[/] [#42] [/x] \u001b[31m\u202e"
+name = "[bold]X[/] [#42] [/x] \u200d\u2060"
 kind = "company"
 website = "https://x.example/[/]"
 """
 
-RAW_CONTROLS = ("\x1b", "\u202e", "\x9b", "\u200b", "\x07", "\t")
+RAW_CONTROLS = ("\r", "\u200b", "\u200d", "\u2060", "\ufeff", "\t")
 
 
 def assert_clean(text: str) -> None:
@@ -867,18 +868,18 @@ def test_markup_prints_literally_and_controls_are_escaped(tmp_path: Path, args: 
     assert HOSTILE_MARKUP in result.stdout
     assert_clean(result.stdout)
     if args[0] in ("list", "show"):
-        assert "red \\x1b[31m zone \\u202e cba" in result.stdout
+        assert "red \\u200b zone \\u2060 cba" in result.stdout
     if args[0] in ("partners", "partner"):
-        assert "\\x1b[31m\\u202e" in result.stdout
+        assert "\\u200d\\u2060" in result.stdout
 
 
 def test_show_table_escapes_every_field(tmp_path: Path) -> None:
     path = write_registry(tmp_path, HOSTILE)
     result = run("--registry", str(path), "show", "evil", "--on", "2021-01-01")
     assert result.exit_code == 0
-    assert "csi \\x9b2J and zero\\u200bwidth and tab\\there" in result.stdout
+    assert "cr \\r and zero\\u200bwidth and tab\\there" in result.stdout
     assert "[link=https://evil.example]click[/link]" in result.stdout
-    assert "[red]ref[/red] \\x1b]8;;x\\x07" in result.stdout
+    assert "[red]ref[/red] \\ufeff" in result.stdout
     assert_clean(result.stdout)
 
 
@@ -912,9 +913,9 @@ def test_json_keeps_the_data_exact(tmp_path: Path) -> None:
     path = write_registry(tmp_path, HOSTILE)
     detail = run("--registry", str(path), "show", "evil", "--json", "--on", "2021-01-01").json()
     assert detail["name"] == HOSTILE_MARKUP
-    assert detail["domain"] == "red \x1b[31m zone \u202e cba"
-    assert detail["notes"] == "csi \x9b2J and zero\u200bwidth and tab\there"
-    assert detail["members"][0]["name"] == HOSTILE_MARKUP + " \x1b[31m\u202e"
+    assert detail["domain"] == "red \u200b zone \u2060 cba"
+    assert detail["notes"] == "cr \r and zero\u200bwidth and tab\there"
+    assert detail["members"][0]["name"] == HOSTILE_MARKUP + " \u200d\u2060"
 
 
 def test_error_message_with_hostile_id_is_escaped(registry: Path) -> None:
@@ -981,9 +982,9 @@ def test_forced_terminal_gets_colour_unless_no_color(tmp_path: Path) -> None:
     assert plain.exit_code == 0
     assert colour_codes(plain.stdout) == []
     for result in (coloured, plain):
-        assert "\\x1b[31m" in result.stdout
-        assert "\x1b[31m" not in result.stdout
-        assert "\u202e" not in result.stdout
+        assert "\\u200b" in result.stdout
+        assert "\u200b" not in result.stdout
+        assert "\u2060" not in result.stdout
 
 
 def _run_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
@@ -1038,9 +1039,9 @@ def test_terminal_output_is_coloured_unless_no_color(tmp_path: Path) -> None:
     assert colour_codes(plain) == []
     for text in (coloured, plain):
         assert HOSTILE_MARKUP in text
-        assert "\\x1b[31m" in text
-        assert "\x1b[31m" not in text
-        assert "\u202e" not in text
+        assert "\\u200b" in text
+        assert "\u200b" not in text
+        assert "\u2060" not in text
 
 
 LONG_NAME = "Very Long Cluster Name " + "x" * 277

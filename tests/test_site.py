@@ -20,6 +20,7 @@ from conftest import SHIPPED_DATA, digest, run
 from site_support import (
     END_SCRIPT,
     HOSTILE_NAMES,
+    HOSTILE_URL,
     SCRIPT,
     TEMPLATE,
     events_registry,
@@ -412,9 +413,10 @@ def test_hostile_text_is_escaped_for_html_attributes_and_script(hostile_file, tm
     cluster = (out / "clusters" / "index-1.html").read_text(encoding="utf-8")
     assert Page(cluster).h1 == [SCRIPT]
     assert TEMPLATE in Page(cluster).plain  # shown as written, never evaluated
-    assert "javascript:window.pwned=6;alert(6)</dd>" in cluster  # shown, not linked
+    network = (out / "clusters" / "x.html").read_text(encoding="utf-8")
+    assert "javascript:window.pwned=6;alert(6)</dd>" in network  # shown, not linked
     (org,) = json_ld(cluster)
-    assert org["name"] == SCRIPT and "url" not in org
+    assert org["name"] == SCRIPT and org["url"] == HOSTILE_URL  # data, escaped in the script
     names = {role["member"]["name"] for role in org["member"]}
     assert names == {HOSTILE_NAMES[2], HOSTILE_NAMES[3], HOSTILE_NAMES[4]}
     assert "\\u003c/script\\u003e" in (out / "clusters" / "x.html").read_text(encoding="utf-8")

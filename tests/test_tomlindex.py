@@ -229,8 +229,8 @@ action_plan = \'\'\'
     \'\'\'
 sources = [
     "https://alpha.example#anchor", # a real comment with "quotes" and [brackets]
-    "[x]",
-    'see [plan] # here',
+    "https://x.example/[x]",
+    'https://see.example/[plan]#here',  # a literal string with brackets and a hash
 ]
 members = [
     { partner = "acme", since = "2019-01-01" },
@@ -244,7 +244,9 @@ def test_multiline_strings_with_brackets_and_hash(tmp_path: Path) -> None:
 
 
 def test_multiline_string_where_a_string_is_not_allowed(tmp_path: Path) -> None:
-    text = MULTILINE.replace('"[x]",', "3,").replace('since = "2019-01-01"', "since = 2019-01-01")
+    text = MULTILINE.replace('"https://x.example/[x]",', "3,").replace(
+        'since = "2019-01-01"', "since = 2019-01-01"
+    )
     path = write_registry(tmp_path, text)
     assert located(path) == ["18: clusters.alpha.sources[1]"]
 

@@ -24,12 +24,13 @@ from ..programme import identity
 from ..registry.fields import field as declared
 from ..registry.fields import fields
 from ..registry.records import Partner
-from ..registry.words import SLUG_PATTERN
+from ..registry.words import MAX_ID_LENGTH, SLUG_PATTERN, URL_PATTERN
 from ..views.cells import PARTNER_COLUMNS, restore
 from .edits import MEMBERS, PARTICIPANTS, Roster, RosterKind
 
 MAX_REPORTED = 20
 _SLUG = re.compile(SLUG_PATTERN)
+_URL = re.compile(URL_PATTERN)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -99,12 +100,24 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
     if column == "country":
         code = identity.normalise_country(text)
         if code is None:
-            raise ValueError(f"country {text!r} is not an ISO 3166 alpha-2 code such as BE")
+            raise ValueError(
+                f"country {text!r} is not an ISO 3166-1 alpha-2 country code such as BE"
+            )
         return code
-    if column == "partner" and not _SLUG.match(text):
+    if column == "partner" and len(text) > MAX_ID_LENGTH:
+        raise ValueError(
+            f"partner id {text[:20]!r}… has {len(text)} characters; an id has at most "
+            f"{MAX_ID_LENGTH}"
+        )
+    if column == "partner" and not _SLUG.fullmatch(text):
         raise ValueError(f"partner id {text!r} is not a slug (lowercase letters, digits, '-')")
-    if identity.one_line(text) is None:
+    if "\n" in text or "\r" in text:
         raise ValueError(f"{column} {text!r} spans lines; write it on one line")
+    problem = identity.text_problem(text)
+    if problem is not None:
+        raise ValueError(f"{column} {text!r} {problem}")
+    if found is not None and found.kind == "url" and not _URL.fullmatch(text):
+        raise ValueError(f"{column} {text!r} is not an http or https URL; write https://…")
     return text
 
 

@@ -30,7 +30,13 @@ from typing import IO, Any
 from ..errors import KboExtractError
 from ..programme import countries
 from ..programme.identity import name_key
-from ..registry.words import NACE_PATTERN, NACE_VERSIONS
+from ..registry.words import (
+    BELGIAN_POSTAL_CODE_PATTERN,
+    NACE_PATTERN,
+    NACE_VERSIONS,
+    character_name,
+    refused,
+)
 
 # The columns each file must have (others are allowed and ignored); the first is the key.
 COLUMNS = {
@@ -75,6 +81,7 @@ MAX_MALFORMED = 100  # listed per file; a file broken throughout is said in one 
 FIX = "download the full extract again (KboOpenData_<n>_<yyyy>_<mm>_Full.zip) and pass it whole"
 _DAY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 _NACE = re.compile(NACE_PATTERN)
+_BELGIAN_POSTAL_CODE = re.compile(BELGIAN_POSTAL_CODE_PATTERN)
 _NACE_DIGITS = {"2003": 5, "2008": 5, "2025": 7}
 # What reading a damaged or unreadable member raises (RuntimeError: an encrypted one,
 # NotImplementedError: a compression method zipfile lacks).
@@ -349,6 +356,9 @@ def _text(value: str, column: str) -> str:
         raise ValueError(f"{column} is not UTF-8")
     if "\n" in text or "\r" in text:
         raise ValueError(f"{column} {text!r} spans lines")
+    char = refused(text)
+    if char is not None:  # the registry refuses it in one-line text: not stored
+        raise ValueError(f"{column} {text!r} holds {character_name(char)}")
     return text
 
 
@@ -514,6 +524,13 @@ def _address(reader: _Reader, row: list[str], line: Callable[[], int]) -> None:
             )
             return
         reader.seats[number] = Seat(None, code)
+        return
+    if postal_code and not _BELGIAN_POSTAL_CODE.fullmatch(postal_code):
+        reader.bad(
+            "address.csv",
+            line(),
+            f"Zipcode {postal_code!r} is not a Belgian postal code (1000 to 9999); seat not used",
+        )
         return
     reader.seats[number] = Seat(postal_code or None, "BE")
 

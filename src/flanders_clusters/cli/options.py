@@ -24,12 +24,13 @@ import typer
 from ..programme import identity
 from ..registry.fields import Field
 from ..registry.store import DEFAULT_LOCK_TIMEOUT
-from ..registry.words import INT64_MAX, NACE_PATTERN, SLUG_PATTERN
+from ..registry.words import INT64_MAX, MAX_ID_LENGTH, NACE_PATTERN, SLUG_PATTERN, URL_PATTERN
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(SLUG_PATTERN)
-_URL = re.compile(r"^https?://\S+$")
+_SLUG_CHARACTERS = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a slug but for its length
+_URL = re.compile(URL_PATTERN)
 
 
 # -- parsers: text to a value, or a usage error --------------------------------------------
@@ -48,33 +49,40 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
 
 
 def parse_text(value: str | None) -> str | None:
-    """A one-line text, trimmed (stored values have no spaces at either end)."""
+    """A one-line text, trimmed (stored values have no spaces at either end), without
+    control or bidirectional characters."""
     if value is None:
         return None
-    if not value.strip():
-        raise typer.BadParameter("must not be empty")
-    text = identity.one_line(value)
-    if text is None:
-        raise typer.BadParameter("must be one line")
-    return text
+    problem = identity.text_problem(value)
+    if problem is not None:
+        raise typer.BadParameter(problem)
+    return value.strip()
 
 
 def parse_prose(value: str | None) -> str | None:
-    """Free text (notes, an action plan): kept as written, several lines allowed."""
-    if value is not None and not value.strip():
-        raise typer.BadParameter("must not be empty")
+    """Free text (notes, an action plan): kept as written, several lines and tabs
+    allowed, other control characters not."""
+    if value is None:
+        return None
+    problem = identity.prose_problem(value)
+    if problem is not None:
+        raise typer.BadParameter(problem)
     return value
 
 
 def parse_url(value: str | None) -> str | None:
     text = parse_text(value)
-    if text is not None and not _URL.match(text):
-        raise typer.BadParameter(f"{value!r} is not an http or https URL")
+    if text is not None and not _URL.fullmatch(text):
+        raise typer.BadParameter(f"{value!r} is not an http or https URL; write https://…")
     return text
 
 
 def parse_id(value: str | None) -> str | None:
-    if value is not None and not _SLUG.match(value):
+    if value is not None and len(value) > MAX_ID_LENGTH and _SLUG_CHARACTERS.fullmatch(value):
+        raise typer.BadParameter(
+            f"{value[:20]!r}… has {len(value)} characters; an id has at most {MAX_ID_LENGTH}"
+        )
+    if value is not None and not _SLUG.fullmatch(value):
         suggestion = "-".join(
             "".join(c if c.isascii() and c.isalnum() else " " for c in value.lower()).split()
         )
@@ -101,7 +109,7 @@ def parse_country(value: str | None) -> str | None:
         return None
     code = identity.normalise_country(value)
     if code is None:
-        raise typer.BadParameter(f"{value!r} is not an ISO 3166 alpha-2 code such as BE")
+        raise typer.BadParameter(f"{value!r} is not an ISO 3166-1 alpha-2 country code such as BE")
     return code
 
 

@@ -7,8 +7,10 @@ import unicodedata
 
 from ..registry.fields import defaults
 from ..registry.records import Partner
+from ..registry.words import COUNTRY_CODES, character_name, refused
 
 _COUNTRY = defaults(Partner)["country"]
+_COUNTRY_CODES = frozenset(COUNTRY_CODES)
 _PUNCTUATION = re.compile(r"[\W_]+")
 # Legal forms dropped when names are compared (Belgian ones in Dutch, French and German,
 # and the usual foreign ones), written as ``fold`` leaves them (dots and accents gone).
@@ -65,9 +67,10 @@ def enterprise_number_valid(number: str) -> bool:
 
 
 def normalise_country(text: str) -> str | None:
-    """An ISO 3166 alpha-2 code in capitals (``be`` → ``BE``), or None."""
-    code = text.strip()
-    return code.upper() if len(code) == 2 and code.isascii() and code.isalpha() else None
+    """An ISO 3166-1 alpha-2 code of the country table in capitals (``be`` → ``BE``), or
+    None (``XX`` too)."""
+    code = text.strip().upper()
+    return code if code in _COUNTRY_CODES else None
 
 
 def fold(text: str) -> str:
@@ -93,9 +96,41 @@ def country(partner: Partner) -> str:
 
 
 def one_line(text: str) -> str | None:
-    """Text without spaces at either end, or None when it is empty or spans lines."""
+    """Text without spaces at either end, or None when it is not one-line text (see
+    ``text_problem``)."""
+    return None if text_problem(text) else text.strip()
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text``, trimmed, cannot be stored as one-line text (names, titles, URLs, …):
+    empty, spanning lines, or holding a character the registry refuses (a control or
+    bidirectional character); None when it can."""
     trimmed = text.strip()
-    return trimmed if trimmed and "\n" not in trimmed and "\r" not in trimmed else None
+    if not trimmed:
+        return "must not be empty"
+    if "\n" in trimmed or "\r" in trimmed:
+        return "must be one line"
+    char = refused(trimmed)
+    if char is not None:
+        return (
+            f"holds {character_name(char)}; one-line text takes no control, line-breaking "
+            "or bidirectional character"
+        )
+    return None
+
+
+def prose_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored as notes or an action plan (line breaks and tabs
+    are fine), or None when it can."""
+    if not text.strip():
+        return "must not be empty"
+    char = refused(text, prose=True)
+    if char is not None:
+        return (
+            f"holds {character_name(char)}; notes take line breaks and tabs, but no other "
+            "control or bidirectional character"
+        )
+    return None
 
 
 def region(postal_code: str) -> str | None:

@@ -3,6 +3,8 @@
 The core schema pydantic builds from ``records.Registry``, stored as data.
 """
 
+# ruff: noqa: E501 (the text patterns are long)
+
 SCHEMA = {
     "type": "typed-dict",
     "fields": {
@@ -130,13 +132,16 @@ SCHEMA = {
             "type": "typed-dict-field",
             "schema": {
                 "type": "dict",
-                "keys_schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                "keys_schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
                 "values_schema": {
                     "type": "typed-dict",
                     "fields": {
                         "name": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": True,
                         },
                         "type": {
@@ -146,12 +151,18 @@ SCHEMA = {
                         },
                         "domain": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": True,
                         },
                         "website": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$",
+                            },
                             "required": False,
                         },
                         "recognised": {
@@ -175,19 +186,26 @@ SCHEMA = {
                                 "type": "list",
                                 "items_schema": {
                                     "type": "str",
-                                    "pattern": "^\\S(?:[^\\r\\n]*\\S)?$",
+                                    "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$",
                                 },
                             },
                             "required": False,
                         },
                         "notes": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\u0000-\\u0008\\u000b-\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$",
+                            },
                             "required": False,
                         },
                         "action_plan": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "min_length": 1},
+                            "schema": {
+                                "type": "str",
+                                "min_length": 1,
+                                "pattern": "^[^\\u0000-\\u0008\\u000b-\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$",
+                            },
                             "required": False,
                         },
                         "ended": {
@@ -197,7 +215,10 @@ SCHEMA = {
                         },
                         "successor": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": False,
                         },
                         "management_fte": {
@@ -212,12 +233,18 @@ SCHEMA = {
                         },
                         "english_website": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^https?://\\S+$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$",
+                            },
                             "required": False,
                         },
                         "eccp_profile": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^https?://\\S+$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$",
+                            },
                             "required": False,
                         },
                         "labels": {
@@ -254,7 +281,7 @@ SCHEMA = {
                                             "type": "typed-dict-field",
                                             "schema": {
                                                 "type": "str",
-                                                "pattern": "^\\S(?:[^\\r\\n]*\\S)?$",
+                                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
                                             },
                                             "required": False,
                                         },
@@ -326,7 +353,7 @@ SCHEMA = {
                                             "type": "typed-dict-field",
                                             "schema": {
                                                 "type": "str",
-                                                "pattern": "^\\S(?:[^\\r\\n]*\\S)?$",
+                                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
                                             },
                                             "required": False,
                                         },
@@ -350,7 +377,7 @@ SCHEMA = {
                                             "type": "typed-dict-field",
                                             "schema": {
                                                 "type": "str",
-                                                "pattern": "^[a-z0-9][a-z0-9-]*$",
+                                                "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
                                             },
                                             "required": True,
                                         },
@@ -400,13 +427,16 @@ SCHEMA = {
             "type": "typed-dict-field",
             "schema": {
                 "type": "dict",
-                "keys_schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                "keys_schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
                 "values_schema": {
                     "type": "typed-dict",
                     "fields": {
                         "name": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": True,
                         },
                         "kind": {
@@ -424,17 +454,26 @@ SCHEMA = {
                         },
                         "enterprise_number": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": False,
                         },
                         "postal_code": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": False,
                         },
                         "country": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^[A-Z]{2}$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^(?:A[DEFGILMOQRSTUWXZ]|B[ABDEFGHIJLMNOQRSTVWYZ]|C[ACDFGHIKLMNORUVWXYZ]|D[EJKMOZ]|E[CEGHRST]|F[IJKMOR]|G[ABDEFGHILMNPQRSTUWY]|H[KMNRTU]|I[DELMNOQRST]|J[EMOP]|K[EGHIMNPRWYZ]|L[ABCIKRSTUVY]|M[ACDEFGHKLMNOPQRSTUVWXYZ]|N[ACEFGILOPRUZ]|O[M]|P[AEFGHKLMNRSTWY]|Q[A]|R[EOSUW]|S[ABCDEGHIJKLMNORSTVXYZ]|T[CDFGHJKLMNORTVWZ]|U[AGMSYZ]|V[ACEGINU]|W[FS]|Y[ET]|Z[AMW])$",
+                            },
                             "required": False,
                         },
                         "network_role": {
@@ -455,12 +494,18 @@ SCHEMA = {
                         },
                         "website": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$",
+                            },
                             "required": False,
                         },
                         "legal_name": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": False,
                         },
                         "nace": {
@@ -499,13 +544,16 @@ SCHEMA = {
             "type": "typed-dict-field",
             "schema": {
                 "type": "dict",
-                "keys_schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                "keys_schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
                 "values_schema": {
                     "type": "typed-dict",
                     "fields": {
                         "title": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": True,
                         },
                         "kind": {
@@ -535,7 +583,10 @@ SCHEMA = {
                         },
                         "place": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^\\S(?:[^\\r\\n]*\\S)?$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069](?:[^\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069])?$",
+                            },
                             "required": False,
                         },
                         "audience": {
@@ -550,18 +601,24 @@ SCHEMA = {
                             "type": "typed-dict-field",
                             "schema": {
                                 "type": "list",
-                                "items_schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                                "items_schema": {
+                                    "type": "str",
+                                    "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
+                                },
                             },
                             "required": False,
                         },
                         "organiser": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                            "schema": {"type": "str", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
                             "required": False,
                         },
                         "url": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str", "pattern": "^https?://\\S+$"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$",
+                            },
                             "required": False,
                         },
                         "reported_participants": {
@@ -575,14 +632,17 @@ SCHEMA = {
                                 "type": "list",
                                 "items_schema": {
                                     "type": "str",
-                                    "pattern": "^\\S(?:[^\\r\\n]*\\S)?$",
+                                    "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028-\\u2029\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$",
                                 },
                             },
                             "required": False,
                         },
                         "notes": {
                             "type": "typed-dict-field",
-                            "schema": {"type": "str"},
+                            "schema": {
+                                "type": "str",
+                                "pattern": "^[^\\u0000-\\u0008\\u000b-\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e-\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$",
+                            },
                             "required": False,
                         },
                         "participants": {
@@ -596,7 +656,7 @@ SCHEMA = {
                                             "type": "typed-dict-field",
                                             "schema": {
                                                 "type": "str",
-                                                "pattern": "^[a-z0-9][a-z0-9-]*$",
+                                                "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
                                             },
                                             "required": True,
                                         },

@@ -12,14 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from ..errors import Problem
 from . import records
-from .fields import by_key, fields, order, record_at
-from .words import INT64_MAX, SCHEMA_VERSION
+from .fields import by_key, defaults, fields, order, record_at
+from .words import (
+    BELGIAN_POSTAL_CODE_PATTERN,
+    INT64_MAX,
+    MAX_ID_LENGTH,
+    SCHEMA_VERSION,
+    character_name,
+    refused,
+)
 
 Path = tuple[str | int, ...]
 
@@ -84,7 +92,7 @@ def check_records(data: Any, chosen: dict[str, Iterable[str]]) -> list[Problem]:
                 error["loc"] = (table, *error["loc"])
                 problems.append(_problem(error))
         else:
-            problems.extend(_only({table: picked}))
+            problems.extend(_across({table: picked}))
     return problems
 
 
@@ -96,7 +104,33 @@ def check(data: Any) -> list[Problem]:
         _validator().validate_python(data)
     except ValidationError as exc:
         return [_problem(error) for error in exc.errors(include_url=False)]
-    return list(_only(data))
+    return list(_across(data))
+
+
+def _across(data: dict[str, Any]) -> Iterable[Problem]:
+    """What one field's schema cannot say: the rules between fields of a record."""
+    yield from _only(data)
+    yield from _belgian_postal_codes(data)
+
+
+_BELGIAN_POSTAL_CODE = re.compile(BELGIAN_POSTAL_CODE_PATTERN)
+
+
+def _belgian_postal_codes(data: dict[str, Any]) -> Iterable[Problem]:
+    """A partner seated in Belgium (``country`` BE, the default) has a postal code from
+    1000 to 9999; a foreign postal code is free-form."""
+    default = defaults(records.Partner)["country"]
+    for key, partner in (data.get("partners") or {}).items():
+        code = partner.get("postal_code")
+        if code is None or partner.get("country", default) != "BE":
+            continue
+        if not _BELGIAN_POSTAL_CODE.fullmatch(code):
+            yield Problem(
+                ("partners", key, "postal_code"),
+                f"{_short(code)} is not a Belgian postal code (1000 to 9999), and the "
+                "partner's country is BE" + ("" if "country" in partner else " (the default)"),
+                "write the seat's four-digit postal code, or set country to the seat's country",
+            )
 
 
 def _only(data: dict[str, Any]) -> Iterable[Problem]:
@@ -209,8 +243,32 @@ def _problem(error: dict[str, Any]) -> Problem:
     return Problem(loc, str(error.get("msg", kind)), "see the registry format in README.md")
 
 
+def _too_long_slug(value: str) -> bool:
+    """A slug but for its length."""
+    return len(value) > MAX_ID_LENGTH and re.fullmatch(r"[a-z0-9][a-z0-9-]*", value) is not None
+
+
+def _too_long(path: Path, value: str) -> Problem:
+    return Problem(
+        path,
+        f"id {_short(value)} has {len(value)} characters, more than {MAX_ID_LENGTH} "
+        "(an id names a file of the site)",
+        f"shorten it to at most {MAX_ID_LENGTH} characters",
+    )
+
+
+def _short(value: str, most: int = 60) -> str:
+    """``repr`` of a value, cut in the middle when long (a message stays one line)."""
+    if len(value) <= most:
+        return repr(value)
+    half = most // 2
+    return repr(value[:half]) + " … " + repr(value[-half:])
+
+
 def _bad_key(path: Path) -> Problem:
     key = str(path[-1])
+    if _too_long_slug(key):
+        return _too_long(path, key)
     suggestion = "".join(c if c.isalnum() and c.isascii() else "-" for c in key.lower())
     suggestion = "-".join(part for part in suggestion.split("-") if part) or "an-id"
     return Problem(
@@ -276,27 +334,61 @@ def _kind_at(path: Path) -> str | None:
 def _bad_pattern(path: Path, value: Any) -> Problem:
     kind = _kind_at(path)
     if kind == "country":
-        return Problem(path, f"{value!r} is not a country code", "use an ISO 3166 code, e.g. BE")
+        return Problem(
+            path,
+            f"{_short(value)} is not an ISO 3166-1 alpha-2 country code",
+            "use the country's two-letter code in capitals, e.g. BE, NL, DE",
+        )
     if kind == "rule":
         return Problem(path, f"{value!r} is not a rule code", "use a code like FC109")
-    if kind == "url":
+    if kind == "url" and isinstance(value, str):
+        char = refused(value)
+        if char is not None and re.match(r"^https?://", value):
+            return _refused(path, value, char)
         return Problem(
-            path, f"{value!r} is not an http or https URL", "write the address in full: https://…"
+            path,
+            f"{_short(value)} is not an http or https URL",
+            "write the address in full: https://…",
         )
     if kind == "nace":
         return Problem(
             path, f"{value!r} is not a NACE code", "write the code's 5 or 7 digits, without dots"
         )
+    if kind == "prose" and isinstance(value, str):
+        char = refused(value, prose=True)
+        if char is not None:
+            return _refused(path, value, char, prose=True)
     if kind != "id" and isinstance(value, str):
         if not value:
             return Problem(path, "must not be empty", "write a value or remove the key")
         if "\n" in value or "\r" in value:
-            return Problem(path, f"{value!r} spans lines", "write it on one line")
+            return Problem(path, f"{_short(value)} spans lines", "write it on one line")
+        char = refused(value)
+        if char is not None:
+            return _refused(path, value, char)
         return Problem(
-            path, f"{value!r} has spaces at either end", "remove the leading and trailing spaces"
+            path,
+            f"{_short(value)} has spaces at either end",
+            "remove the leading and trailing spaces",
         )
+    if isinstance(value, str) and _too_long_slug(value):
+        return _too_long(path, value)
     return Problem(
         path,
         f"{value!r} is not a valid id (lowercase letters, digits and '-')",
         "use the id of a record in the file",
+    )
+
+
+def _refused(path: Path, value: str, char: str, prose: bool = False) -> Problem:
+    rule = (
+        "notes keep line breaks and tabs, but no other control or bidirectional character"
+        if prose
+        else "this text is one line, without control or bidirectional characters"
+    )
+    return Problem(
+        path,
+        f"{_short(value)} holds {character_name(char)} (character {value.index(char) + 1}); "
+        + rule,
+        "remove it (such characters are invisible, and often come with pasted text)",
     )

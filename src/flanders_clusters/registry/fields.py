@@ -28,9 +28,11 @@ from .words import (
     COUNTRY_PATTERN,
     INT64_MAX,
     NACE_PATTERN,
+    PROSE_PATTERN,
     RULE_CODE_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
+    URL_PATTERN,
 )
 
 
@@ -67,9 +69,9 @@ class F:
 # The value types of the registry (each a Python type and a Value).
 Slug = Annotated[str, Value("id", pattern=SLUG_PATTERN)]
 Text = Annotated[str, Value("text", pattern=TEXT_PATTERN)]
-Url = Annotated[str, Value("url", pattern=r"^https?://\S+$")]
-Prose = Annotated[str, Value("prose", min_length=1)]
-Notes = Annotated[str, Value("prose")]
+Url = Annotated[str, Value("url", pattern=URL_PATTERN)]
+Prose = Annotated[str, Value("prose", pattern=PROSE_PATTERN, min_length=1)]
+Notes = Annotated[str, Value("prose", pattern=PROSE_PATTERN)]
 EnterpriseNumber = Annotated[str, Value("enterprise-number", pattern=TEXT_PATTERN)]
 Country = Annotated[str, Value("country", pattern=COUNTRY_PATTERN)]
 Nace = Annotated[str, Value("nace", pattern=NACE_PATTERN)]

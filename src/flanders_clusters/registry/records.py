@@ -166,7 +166,7 @@ class Cluster(TypedDict):
     name: Annotated[Text, F("Display name.")]
     type: Annotated[Literal[CLUSTER_TYPES], F("spearhead or icn.")]
     domain: Annotated[Text, F("Domain, e.g. 'Logistics'.")]
-    website: NotRequired[Annotated[Text, F("Website URL.")]]
+    website: NotRequired[Annotated[Url, F("Website URL (http or https).")]]
     recognised: NotRequired[Annotated[Date, F("Date of the recognition decision, when published.")]]
     reported_members: NotRequired[
         Annotated[Count, F("A public member count, when sources give one.")]
@@ -175,7 +175,10 @@ class Cluster(TypedDict):
         Annotated[bool, F("Whether the member list is complete (default true).", default=True)]
     ]
     sources: NotRequired[
-        Annotated[list[Text], F("A source URL (repeatable; adds to the list).", option="source")]
+        Annotated[
+            list[Url],
+            F("A source URL, http or https (repeatable; adds to the list).", option="source"),
+        ]
     ]
     notes: NotRequired[Annotated[Notes, F("Remarks: where a date or figure comes from.")]]
     action_plan: NotRequired[
@@ -211,10 +214,12 @@ class Partner(TypedDict):
     ]
     postal_code: NotRequired[Annotated[Text, F("Postal code of the seat.", csv=True)]]
     country: NotRequired[
-        Annotated[Country, F("ISO 3166 alpha-2 country code (default BE).", default="BE", csv=True)]
+        Annotated[
+            Country, F("ISO 3166-1 alpha-2 country code (default BE).", default="BE", csv=True)
+        ]
     ]
     network_role: NotRequired[Annotated[Literal[NETWORK_ROLES], F("FI&E network category.")]]
-    website: NotRequired[Annotated[Text, F("Website URL.", csv=True)]]
+    website: NotRequired[Annotated[Url, F("Website URL (http or https).", csv=True)]]
     legal_name: NotRequired[Annotated[Text, F("Legal name in the KBO/BCE.")]]
     nace: NotRequired[
         Annotated[list[Nace], F("Main NACE activity codes in the KBO/BCE (repeatable).")]
@@ -272,7 +277,10 @@ class Event(TypedDict):
     url: NotRequired[Annotated[Url, F("Web page of the event (http or https).")]]
     reported_participants: NotRequired[Annotated[Count, F("A public head count.")]]
     sources: NotRequired[
-        Annotated[list[Text], F("A source URL (repeatable; adds to the list).", option="source")]
+        Annotated[
+            list[Url],
+            F("A source URL, http or https (repeatable; adds to the list).", option="source"),
+        ]
     ]
     notes: NotRequired[Annotated[Notes, F("Remarks.")]]
     participants: NotRequired[Annotated[list[Participant], F("Participations.", **_ALL)]]

@@ -57,10 +57,13 @@ def _type(field: Field) -> str:
         return " \\| ".join(f"`{c}`" for c in field.choices)
     if field.base is list:
         item = field.item
+        kind = field.value.kind if field.value else "text"
         inner = (
             f"`{item.__name__}` tables"
             if is_record(item)
-            else _KINDS.get(field.value.kind if field.value else "text", "text") + "s"
+            else "URLs (http/https)"
+            if kind == "url"
+            else _KINDS.get(kind, "text") + "s"
         )
         return f"list of {inner}"
     if field.base is dict:

@@ -14,7 +14,10 @@ from .sources import FORMAT
     "FC001",
     "schema",
     "error",
-    summary="Unknown key, wrong type, missing field, bad date or enum value.",
+    summary=(
+        "Unknown key, wrong type, missing field, or a value the format refuses: a date, "
+        "choice, id, URL, country or postal code, a control character in text."
+    ),
     reason=f"The registry format ({FORMAT}); typos must not pass silently.",
     fix="Correct the key or value as the message says (see `clusters schema`).",
 )
