@@ -9,11 +9,12 @@ import re
 
 import pytest
 from conftest import SHIPPED_DATA, SMALL, run, run_subprocess, write_registry
+from hardening_support import run_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
 from flanders_clusters.views import exports
-from flanders_clusters.views.cells import EXPORT_MEMBER_COLUMNS, restore
+from flanders_clusters.views.cells import EXPORT_MEMBER_COLUMNS, neutralise, restore
 
 ON = "2026-11-27"
 # A third cluster sharing two partners with Alpha; hostile text in names and fields.
@@ -159,18 +160,20 @@ def test_network_of_the_shipped_registry():
 # -- export ------------------------------------------------------------------------------
 
 
-# Text without a lone carriage return: the CSV quotes a cell by its line end ("\n"), so a
-# "\r" would be written bare (one-line fields cannot hold one; a note written with the
-# escape "\r" could, in the clusters CSV).
+# Any text: line breaks of every kind (a lone CR too, which notes may hold) and formula
+# starters behind a tab or a line break (found by the adversarial review: a bare CR in
+# notes was written unquoted and split the row; "\t=" was not neutralised).
 values = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
     st.floats(allow_nan=False),
     st.dates(),
-    st.text(alphabet=st.characters(blacklist_characters="\r")),
+    st.text(alphabet=st.characters(exclude_categories=("Cs",))),
+    st.text(alphabet="'=+-@ab\t\r\n,\"", max_size=6),
     st.lists(st.text(alphabet="'=+-@ab", max_size=4), max_size=3),
 )
+STARTERS = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP's list, and a line feed
 
 
 @given(st.lists(st.lists(values, min_size=1, max_size=4), max_size=5))
@@ -181,7 +184,43 @@ def test_a_csv_cell_never_starts_a_formula_and_reads_back_as_its_value(rows) -> 
     assert len(read) == len(rows)
     for written, row in zip(read, rows, strict=True):
         assert [restore(cell) for cell in written] == [exports.cell(v) for v in row]
-        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in written)
+        assert not any(cell.startswith(STARTERS) for cell in written)
+
+
+@given(
+    st.text(alphabet="'=+-@a \t\r\n", max_size=6)
+    | st.text(alphabet=st.characters(exclude_categories=("Cs",)))
+)
+def test_neutralise_adds_one_quote_and_restore_takes_exactly_that_one(text) -> None:
+    written = neutralise(text)
+    assert restore(written) == text
+    assert not written.startswith(STARTERS)
+    assert written in (text, "'" + text)
+
+
+@pytest.mark.parametrize("breaks", ["\r", "\n", "\r\n"])
+def test_line_breaks_in_notes_never_split_a_csv_row(tmp_path, breaks) -> None:
+    notes = f"first{breaks}=HYPERLINK(1){breaks}\t@SUM(1)"
+    text = SMALL.replace('domain = "Drones"', f'domain = "Drones"\nnotes = {json.dumps(notes)}')
+    path = write_registry(tmp_path, text)
+    code, raw = run_bytes("--registry", str(path), "export", "--format", "csv")
+    assert code == 0
+    out = raw.decode("utf-8")  # the bytes, as `clusters export … > FILE` writes them
+    assert f'"{notes}"' in out  # quoted: a reader that ends a row at a lone CR keeps it
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert len(rows) == 1 + 2  # the header, alpha, beta: no row split
+    assert dict(zip(rows[0], rows[2], strict=True))["notes"] == notes
+
+
+@pytest.mark.parametrize("first", ["\t", "\r", "\n"])
+def test_a_formula_behind_a_tab_or_line_break_is_neutralised(tmp_path, first) -> None:
+    notes = f"{first}=cmd|' /C calc'!A0"
+    text = SMALL.replace('domain = "Drones"', f'domain = "Drones"\nnotes = {json.dumps(notes)}')
+    path = write_registry(tmp_path, text)
+    rows = rows_of(cli(path, "export", "--format", "csv").stdout)
+    beta = dict(zip(rows[0], rows[2], strict=True))
+    assert beta["notes"] == "'" + notes
+    assert restore(beta["notes"]) == notes
 
 
 def test_export_members_csv_has_the_import_header_and_neutralises_formulas(tmp_path):

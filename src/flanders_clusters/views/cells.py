@@ -2,8 +2,9 @@
 
 Its columns are derived from the records: a membership's ``partner``, then the partner
 fields and the membership fields declared with ``csv=True``. Cells that a spreadsheet
-would run as a formula (starting with ``=``, ``+``, ``-`` or ``@``) are written with a
-leading ``'``; import removes that one ``'`` again.
+would run as a formula (starting with ``=``, ``+``, ``-`` or ``@``, or with a tab, a
+carriage return or a line feed, which a spreadsheet may skip before one: OWASP's list)
+are written with a leading ``'``; import removes that one ``'`` again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ MEMBER_COLUMNS = ("partner", *PARTNER_COLUMNS, *MEMBERSHIP_COLUMNS)
 # ``export --what members`` writes one file for all clusters: the import columns after a
 # ``cluster`` column. ``import-members CLUSTER`` takes the rows of CLUSTER from such a file.
 EXPORT_MEMBER_COLUMNS = ("cluster", *MEMBER_COLUMNS)
-_FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _STARTS = frozenset(("'", *_FORMULA_STARTS))
 
 

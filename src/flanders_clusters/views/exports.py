@@ -178,11 +178,25 @@ def to_csv(found: Iterable[list[Any]]) -> str:
 
 
 def csv_pieces(found: Iterable[list[Any]], rows: int = 2000) -> Iterator[str]:
-    """The CSV text of ``to_csv`` in pieces of ``rows`` rows, as the rows are made."""
+    """The CSV text of ``to_csv`` in pieces of ``rows`` rows, as the rows are made.
+
+    Rows end in LF; a cell that holds a line break of any kind is quoted, a lone CR too
+    (the csv module quotes only the characters of its line terminator, and a reader that
+    takes a lone CR for a line end would otherwise split the row there).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    aside = io.StringIO()
+    with_cr = csv.writer(aside, lineterminator="\r\n")  # quotes a cell holding a CR
     for count, row in enumerate(found, start=1):
-        writer.writerow([_csv_cell(value) for value in row])
+        cells = [_csv_cell(value) for value in row]
+        if any("\r" in cell for cell in cells):
+            with_cr.writerow(cells)
+            buffer.write(aside.getvalue()[:-2] + "\n")
+            aside.seek(0)
+            aside.truncate()
+        else:
+            writer.writerow(cells)
         if count % rows == 0:
             yield buffer.getvalue()
             buffer.seek(0)
