@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, digest, run, said, write_registry
+from conftest import REPO, SMALL, digest, run, said, write_registry
+from hardening_support import run_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -226,7 +228,8 @@ def test_ics_is_rfc5545_with_stable_uids_and_exclusive_all_day_ends(registry: Pa
     assert fest["DTSTART"].dt == dt.date(2022, 10, 24)
     assert fest["DTEND"].dt == dt.date(2022, 10, 25)  # exclusive: the day after
     assert fest.decoded("DTSTART") == dt.date(2022, 10, 24)
-    assert "VALUE=DATE" in done.stdout.replace("\r\n", "\n").split("DTSTART")[1].split("\n")[0]
+    first_event = done.stdout.replace("\r\n", "\n").split("BEGIN:VEVENT")[1]
+    assert "VALUE=DATE" in first_event.split("DTSTART")[1].split("\n")[0]
     assert str(fest["SUMMARY"]) == "InnovFest Vlaanderen"
     assert str(fest["LOCATION"]) == "Technopolis, Mechelen"
     assert str(fest["URL"]) == "https://innovfest.example/2022"
@@ -285,6 +288,123 @@ notes = {json_text(notes)}
     assert lines.count("BEGIN:VEVENT") == 1
     assert lines.count("END:VEVENT") == 1
     assert [line for line in lines if line.startswith("UID:")] == ["UID:hostile@clusters"]
+
+
+# -- a strict reading of RFC 5545 -----------------------------------------------------------
+
+_CONTENT_LINE = re.compile(r"[A-Z0-9-]+(;[A-Z0-9-]+=[^;:]*)*:.*")
+_COMPONENTS = ("VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE")
+
+
+def strictly_read(raw: bytes) -> Calendar:
+    """The calendar of ``raw``, read as RFC 5545 says, or AssertionError: CRLF-ended
+    content lines without a bare CR or LF, folded lines starting with a space, each line
+    ``NAME[;PARAM=…]:VALUE``, one VCALENDAR with VERSION 2.0, a PRODID and at least one
+    component (§3.4, §3.6), BEGIN and END paired; then icalendar parses it back."""
+    assert raw.endswith(b"\r\n")
+    physical = raw[:-2].split(b"\r\n")
+    assert not any(b"\r" in line or b"\n" in line for line in physical), "a bare CR or LF"
+    lines: list[str] = []
+    for line in physical:
+        text = line.decode("utf-8")
+        if text.startswith((" ", "\t")):
+            lines[-1] += text[1:]
+        else:
+            lines.append(text)
+    assert all(_CONTENT_LINE.fullmatch(line) for line in lines), lines
+    assert (lines[0], lines[-1]) == ("BEGIN:VCALENDAR", "END:VCALENDAR")
+    open_ = []
+    for line in lines:
+        if line.startswith("BEGIN:"):
+            open_.append(line[6:])
+        elif line.startswith("END:"):
+            assert open_.pop() == line[4:]
+    assert open_ == []
+    top = [line for line in lines if line.startswith(("VERSION:", "PRODID:"))]
+    assert top[0] == "VERSION:2.0" and top[1].startswith("PRODID:")
+    assert any(line in {f"BEGIN:{c}" for c in _COMPONENTS} for line in lines), "no component"
+    return Calendar.from_ical(raw)
+
+
+@pytest.mark.parametrize("args", [["--from", "2030-01-01"], ["--kind", "workshop"]])
+def test_an_empty_calendar_is_still_a_valid_calendar(registry: Path, args) -> None:
+    """Found by a new user's trial: `events --from 2030-01-01 --format ics` wrote a
+    calendar without a component, which RFC 5545 forbids and strict validators reject."""
+    code, raw = run_bytes("--registry", str(registry), "events", "--format", "ics", *args)
+    assert code == 0
+    calendar = strictly_read(raw)
+    assert list(calendar.walk("VEVENT")) == []
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Brussels"
+    again = run_bytes("--registry", str(registry), "events", "--format", "ics", *args)[1]
+    assert again == raw  # fixed values: no generation time, no machine time-zone data
+
+
+def test_a_registry_without_events_gives_a_valid_calendar(tmp_path: Path) -> None:
+    path = write_registry(tmp_path)
+    code, raw = run_bytes("--registry", str(path), "events", "--format", "ics", "--on", ON)
+    assert code == 0
+    assert strictly_read(raw).walk("VTIMEZONE")
+
+
+def test_the_calendar_zone_is_brussels_time() -> None:
+    from zoneinfo import ZoneInfo
+
+    (zone,) = Calendar.from_ical(ics_bytes({}, dt.date(2026, 1, 1))).walk("VTIMEZONE")
+    described, brussels = zone.to_tz(), ZoneInfo("Europe/Brussels")
+    for year in range(1996, 2041):
+        for month, day, hour in ((1, 15, 12), (3, 31, 3), (7, 1, 12), (10, 31, 3), (12, 31, 23)):
+            when = dt.datetime(year, month, day, hour)
+            assert when.replace(tzinfo=described).utcoffset() == (
+                when.replace(tzinfo=brussels).utcoffset()
+            ), when
+
+
+@pytest.mark.parametrize("breaks", ["\r", "\r\n", "\n"])
+def test_a_lone_carriage_return_never_reaches_the_calendar_raw(tmp_path: Path, breaks) -> None:
+    """Found by the adversarial review: an icalendar older than 7.3 wrote a lone CR raw,
+    which a lenient reader takes for a line end (an injected property)."""
+    notes = f"Line one{breaks}INJECTED:evil{breaks}BEGIN:VEVENT"
+    hostile = f"""
+[events.cr]
+title = "Carriage"
+kind = "other"
+start = 2022-05-01
+notes = {json_text(notes)}
+"""
+    path = write_registry(tmp_path, SMALL + hostile)
+    code, raw = run_bytes("--registry", str(path), "events", "--format", "ics", "--on", ON)
+    assert code == 0
+    (event,) = strictly_read(raw).walk("VEVENT")
+    assert str(event["DESCRIPTION"]) == notes.replace("\r\n", "\n").replace("\r", "\n")
+    assert b"\r\nINJECTED" not in raw
+
+
+def test_the_calendar_text_never_holds_a_lone_carriage_return() -> None:
+    """Whatever icalendar does with one: one-line text cannot hold a CR, notes can."""
+    record = {
+        "title": "A\rB",
+        "kind": "other",
+        "start": dt.date(2022, 5, 1),
+        "place": "C\r\nD",
+        "notes": "E\rF\r\nG\nH",
+    }
+    raw = ics_bytes({}, dt.date(2022, 11, 1), {"x": record})
+    (event,) = strictly_read(raw).walk("VEVENT")
+    assert (str(event["SUMMARY"]), str(event["LOCATION"])) == ("A\nB", "C\nD")
+    assert str(event["DESCRIPTION"]) == "E\nF\nG\nH"
+
+
+def test_icalendar_is_at_least_the_version_that_escapes_a_lone_carriage_return() -> None:
+    """icalendar 7.2 and older write a lone CR raw in a TEXT value; 7.3.0 escapes it.
+    The calendar makes line breaks LF itself too, so an older one would still be safe,
+    but the package asks pip for one that is."""
+    from importlib.metadata import requires
+
+    (wanted,) = [r for r in requires("flanders-clusters") or () if r.startswith("icalendar")]
+    floor = re.fullmatch(r"icalendar>=(\d+)\.(\d+)(?:\.\d+)?", wanted.replace(" ", ""))
+    assert floor and (int(floor[1]), int(floor[2])) >= (7, 3), wanted
+    assert re.search(r'"icalendar>=7\.3', (REPO / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 def test_a_url_that_is_not_http_is_refused_and_never_becomes_an_ics_url(tmp_path: Path) -> None:
