@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import time
 
 import pytest
 from conftest import SHIPPED_DATA, SMALL, run, run_subprocess, write_registry
@@ -13,7 +14,7 @@ from hardening_support import run_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flanders_clusters.views import exports
+from flanders_clusters.views import exports, network
 from flanders_clusters.views.cells import EXPORT_MEMBER_COLUMNS, neutralise, restore
 
 ON = "2026-11-27"
@@ -74,6 +75,7 @@ def test_network_json_of_the_small_registry(tmp_path):
                 "partners": [{"partner": "acme", "name": "Acme NV"}],
             },
         ],
+        "pairs_total": 2,
         "partners": [
             {
                 "partner": "acme",
@@ -155,6 +157,117 @@ def test_network_of_the_shipped_registry():
     assert all(pair["count"] == len(pair["partners"]) for pair in data["pairs"])
     counts = [pair["count"] for pair in data["pairs"]]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_strongest_pairs_counts_every_pair_and_keeps_the_strongest() -> None:
+    clusters = {
+        c: {"members": [{"partner": p} for p in ps]}
+        for c, ps in {"a": "xyz", "b": "xy", "c": "x", "d": "w"}.items()
+    }
+    joined = {"x": ["a", "b", "c"], "y": ["a", "b"], "z": ["a"], "w": ["d"]}
+    best, total = network.strongest_pairs(clusters, joined, 2)
+    assert total == 3
+    assert best == [(2, "a", "b"), (1, "a", "c")]
+    every = [(2, "a", "b"), (1, "a", "c"), (1, "b", "c")]
+    assert network.strongest_pairs(clusters, joined, 10)[0] == every
+    assert network.strongest_pairs(clusters, joined, None) == (every, 3)
+
+
+def _every_pair(data: dict) -> list[dict]:
+    """The pairs as the first ``network`` listed them: every pair of every partner's
+    clusters, most shared first, ties by ids."""
+    from itertools import combinations
+
+    from flanders_clusters.programme import members
+
+    people = data.get("partners") or {}
+    shared: dict[tuple[str, str], list[str]] = {}
+    for partner_id, cluster_ids in members.memberships(data).items():
+        for pair in combinations(cluster_ids, 2):
+            shared.setdefault(pair, []).append(partner_id)
+    return [
+        {
+            "clusters": list(pair),
+            "count": len(ids),
+            "partners": [{"partner": p, "name": (people.get(p) or {}).get("name")} for p in ids],
+        }
+        for pair, ids in sorted(shared.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
+
+
+MEMBERSHIPS = st.dictionaries(
+    st.sampled_from([f"c{i}" for i in range(8)]),
+    st.lists(st.sampled_from([f"p{i}" for i in range(6)]), max_size=6),
+    max_size=8,
+)
+
+
+@given(memberships=MEMBERSHIPS, limit=st.integers(0, 40))
+def test_the_limited_pairs_are_the_first_of_every_pair(memberships, limit) -> None:
+    data = {
+        "clusters": {
+            c: {"name": c.upper(), "type": "icn", "members": [{"partner": p} for p in ps]}
+            for c, ps in memberships.items()
+        },
+        "partners": {f"p{i}": {"name": f"P{i}", "kind": "company"} for i in range(6)},
+    }
+    every = _every_pair(data)
+    found = network.build(data, limit)
+    assert found["pairs_total"] == len(every)
+    assert found["pairs"] == (every[:limit] if limit else every)
+    assert network.build(data, 0)["pairs"] == every
+
+
+def test_network_limit_cuts_the_pairs_and_says_how_many_there_are(tmp_path):
+    path = write_registry(tmp_path, SMALL + MORE)
+    found = cli(path, "network", "--json", "--limit", "1").json()
+    assert [pair["clusters"] for pair in found["pairs"]] == [["alpha", "gamma"]]
+    assert found["pairs_total"] == 2
+    assert cli(path, "network", "--limit", "1").stdout.splitlines()[0] == (
+        "Shared partners (1 of 2 pairs; --limit 0: all)"
+    )
+    dot = cli(path, "network", "--format", "dot", "--limit", "1").stdout
+    assert sum(" -- " in line for line in dot.splitlines()) == 1
+    assert (
+        cli(path, "network", "--json", "--limit", "0").json()["pairs"]
+        == (cli(path, "network", "--json").json()["pairs"])
+    )
+    refused = cli(path, "network", "--limit", "-1")
+    assert refused.exit_code == 2
+
+
+def test_network_help_says_the_default_limit() -> None:
+    assert f"(default {network.PAIRS_SHOWN}; 0: all)" in run("network", "--help").stdout
+
+
+def _one_partner_in(count: int) -> str:
+    lines = ["schema_version = 1", ""]
+    for i in range(count):
+        lines += [f"[clusters.c{i:04d}]", f'name = "C{i}"', 'type = "icn"', 'domain = "D"']
+        lines += ['members = [{ partner = "shared" }]', ""]
+    return "\n".join([*lines, "[partners.shared]", 'name = "Shared"', 'kind = "company"', ""])
+
+
+def test_a_thousand_clusters_sharing_one_partner_is_quick_and_capped(tmp_path):
+    """Found by the adversarial review: 499,500 pairs were all built, printed and kept
+    (152 s and 2.2 GB; 2,000 clusters ran out of memory)."""
+    path = write_registry(tmp_path, _one_partner_in(1000))
+    started = time.perf_counter()
+    found = cli(path, "network", "--json")
+    table = cli(path, "network")
+    elapsed = time.perf_counter() - started
+    assert found.exit_code == 0 and table.exit_code == 0
+    data = found.json()
+    assert len(data["pairs"]) == network.PAIRS_SHOWN
+    assert data["pairs_total"] == 1000 * 999 // 2
+    assert data["pairs"][0] == {
+        "clusters": ["c0000", "c0001"],
+        "count": 1,
+        "partners": [{"partner": "shared", "name": "Shared"}],
+    }
+    assert data["pairs"][-1]["clusters"] == ["c0000", "c0100"]  # ties by ids
+    assert table.stdout.splitlines()[0] == "Shared partners (100 of 499,500 pairs; --limit 0: all)"
+    assert elapsed < 5, elapsed
 
 
 # -- export ------------------------------------------------------------------------------

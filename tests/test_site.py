@@ -1011,19 +1011,3 @@ def test_the_ends_of_the_calendar_draw_without_overflow() -> None:
     assert chart["bars"] == [{"x": 0.0, "width": 600.0, "basis": "published"}]
     assert chart["on"] == 600.0
     assert [year["year"] for year in chart["years"] if year["label"]][:2] == [5, 10]
-
-
-def test_strongest_pairs_counts_every_pair_and_keeps_the_strongest() -> None:
-    clusters = {
-        c: {"members": [{"partner": p} for p in ps]}
-        for c, ps in {"a": "xyz", "b": "xy", "c": "x", "d": "w"}.items()
-    }
-    joined = {"x": ["a", "b", "c"], "y": ["a", "b"], "z": ["a"], "w": ["d"]}
-    best, total = build.strongest_pairs(clusters, joined, 2)
-    assert total == 3
-    assert best == [(2, "a", "b"), (1, "a", "c")]
-    assert build.strongest_pairs(clusters, joined, 10)[0] == [
-        (2, "a", "b"),
-        (1, "a", "c"),
-        (1, "b", "c"),
-    ]

@@ -95,14 +95,30 @@ def _save_svg(s, path: Path, found: dict, soon: int) -> None:
 def network(
     ctx: typer.Context,
     fmt: Annotated[str | None, _format(("table", "json", "dot"), "table")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            metavar="N",
+            help="List the N pairs that share the most partners (default 100; 0: all).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Pairs of clusters that share partners, and the partners in the most clusters."""
+    """Pairs of clusters that share partners, and the partners in the most clusters.
+
+    The pairs grow with the square of the clusters: the 100 that share the most partners
+    are listed, and the JSON's pairs_total says how many there are.
+
+    Example: clusters network --limit 10 --format dot > network.dot
+    """
     from ..views import network as networks
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "table")
-        found = networks.build(s.read().data)
+        found = networks.build(s.read().data, networks.PAIRS_SHOWN if limit is None else limit)
         if chosen == "dot":
             s.output(found, networks.dot)
         else:

@@ -168,13 +168,11 @@ def _names(partners: list[Row]) -> str:
 def network_tables(network: Row) -> list[Any]:
 
     names = {node["cluster"]: node["name"] for node in network["clusters"]}
-    pairs = new_table(
-        "cluster",
-        "with",
-        "shared",
-        "partners",
-        title=f"Shared partners ({len(network['pairs'])} pairs)",
+    shown, total = len(network["pairs"]), network["pairs_total"]
+    counted = (
+        f"{shown} pairs" if shown == total else f"{shown:,} of {total:,} pairs; --limit 0: all"
     )
+    pairs = new_table("cluster", "with", "shared", "partners", title=f"Shared partners ({counted})")
     pairs.columns[2].justify = "right"
     for pair in network["pairs"]:
         first, second = pair["clusters"]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -56,7 +55,7 @@ CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 SHOWN = 10  # other clusters named beside a shared partner before "and N more"
-NETWORK_SHOWN = 100  # pairs and busy partners on the network page
+NETWORK_SHOWN = network.PAIRS_SHOWN  # pairs and busy partners on the network page
 # The files the overview offers (those ``downloads`` writes, and the timeline's chart),
 # each with the key of its words.
 DOWNLOADS = (
@@ -896,7 +895,7 @@ class Site:
         )
 
     def network_page(self) -> tuple[str, bytes]:
-        pairs, total = strongest_pairs(self.clusters, self.joined, NETWORK_SHOWN)
+        pairs, total = network.strongest_pairs(self.clusters, self.joined, NETWORK_SHOWN)
 
         def partners_of(cluster_id: str) -> set[str]:
             return {m["partner"] for m in self.clusters[cluster_id].get("members") or ()}
@@ -1052,33 +1051,3 @@ def without_notes(data: dict[str, Any]) -> dict[str, Any]:
                 for key, record in data[table].items()
             }
     return out
-
-
-def strongest_pairs(
-    clusters: dict[str, Row], joined: dict[str, list[str]], limit: int
-) -> tuple[list[tuple[int, str, str]], int]:
-    """The ``limit`` pairs of clusters that share the most partners (ties by ids), and
-    how many pairs share any.
-
-    One cluster at a time: the partners' later clusters are counted in one ``Counter``,
-    so memory stays that of one cluster's neighbours however many pairs there are.
-    """
-    best: list[tuple[int, str, str]] = []
-    total = 0
-    floor = 0  # what a pair must beat once ``best`` is full
-    for first in sorted(clusters):
-        counter: Counter[str] = Counter()
-        for partner_id in {m["partner"] for m in clusters[first].get("members") or ()}:
-            ids = joined.get(partner_id, ())
-            if len(ids) > 1:
-                counter.update(ids[bisect_right(ids, first) :])
-        total += len(counter)
-        # ``first`` only grows: a later pair that ties the floor sorts after it
-        if not counter or max(counter.values()) <= floor:
-            continue
-        best.extend((count, first, second) for second, count in counter.items() if count > floor)
-        best.sort(key=lambda item: (-item[0], item[1], item[2]))
-        del best[limit:]
-        if len(best) == limit:
-            floor = best[-1][0]
-    return best, total
