@@ -290,6 +290,11 @@ def test_eccp_member_types_on_a_partial_list_is_info(tmp_path):
     assert finding["message"].endswith(
         "but 3 of 30 reported members are listed, so this is not proof"
     )
+    # the list is known to be partial: the fix is not "mark it partial" (a new user's trial)
+    assert finding["fix"] == (
+        "The list is partial: record members of another kind (company, knowledge, "
+        "government, other) when a source names them."
+    )
 
 
 def test_a_cluster_without_members_is_not_proof_of_too_few(tmp_path):

@@ -432,7 +432,7 @@ def test_a_coordinator_counts_among_the_members_for_company_driven(tmp_path):
     # beta, coordinated by the university, with one company: 1 of 2 is no majority.
     coordinated = plant((ACME_IN_BETA, '{ partner = "uni", role = "coordinator" }'))
     [hit] = found(validate(tmp_path, coordinated), "FC106")
-    assert hit["message"] == "1 of 2 current members are companies"
+    assert hit["message"] == "1 of 2 current members is a company"
 
     # A company that coordinates counts as a company: 2 of 2.
     led = plant((ACME_IN_BETA, '{ partner = "acme", role = "coordinator" }'))
@@ -457,7 +457,7 @@ def test_composition_counts_current_members_only(tmp_path):
     [hit] = found(validate(tmp_path, joins), "FC106")
     assert hit["message"] == "0 of 1 current members are companies"
     [hit] = found(validate(tmp_path, joins, on="2023-01-01"), "FC106")
-    assert hit["message"] == "1 of 2 current members are companies"
+    assert hit["message"] == "1 of 2 current members is a company"
 
 
 def test_company_majority_means_more_than_half(tmp_path):
@@ -515,6 +515,67 @@ def test_company_majority_drops_to_info_on_a_partial_list(tmp_path, marker, says
         f"2 of 4 current members are companies; but {says}, so this is not proof"
     )
     assert result.exit_code == 0
+
+
+# Found by a new user's trial: on lists already marked partial (ten times in the shipped
+# registry's validate) the fix said "mark a partial list with members_complete = false",
+# and "1 of 100 reported members are listed" had its verb wrong.
+@pytest.mark.parametrize(("marker", "says"), PARTIAL)
+def test_on_a_partial_list_the_fix_is_to_record_what_is_missing(tmp_path, marker, says):
+    [helix] = found(validate(tmp_path, plant(NO_UNI, after(ALPHA_DOMAIN, marker))), "FC105")
+    assert helix["fix"] == (
+        "The list is partial: record the missing kinds (knowledge) when a source names such "
+        "a member (`clusters add-member`)."
+    )
+    text = plant(after(BOLT_IN_BETA, member("uni") + member("gov")), after(BETA_DOMAIN, marker))
+    [majority] = found(validate(tmp_path, text), "FC106")
+    assert majority["fix"] == (
+        "The list is partial: list the missing members when a source names them "
+        "(`clusters add-member`, `clusters import-members`)."
+    )
+
+
+def test_on_a_complete_list_the_fix_still_offers_to_mark_it_partial(tmp_path):
+    [helix] = found(validate(tmp_path, plant(NO_UNI)), "FC105")
+    assert (
+        helix["fix"]
+        == "Add the missing member, or mark a partial list with members_complete = false."
+    )
+
+
+def test_the_text_output_gives_the_partial_fix_once_per_finding(tmp_path):
+    path = write_registry(
+        tmp_path, plant(NO_UNI, after(ALPHA_DOMAIN, "members_complete = false\n"))
+    )
+    shown = run("--registry", str(path), "validate", "--on", ON).stdout
+    assert "fix: The list is partial: record the missing kinds (knowledge)" in shown
+    assert "members_complete = false." not in shown
+
+
+@pytest.mark.parametrize(
+    ("cluster", "says"),
+    [
+        ({"members": [{"partner": "a"}], "reported_members": 100},
+         "1 of 100 reported members is listed"),
+        ({"members": [{"partner": "a"}] * 2, "reported_members": 100},
+         "2 of 100 reported members are listed"),
+        ({"members": [], "reported_members": 100}, "0 of 100 reported members are listed"),
+        ({"members": [{"partner": "a"}], "members_complete": False},
+         "1 member is listed (members_complete = false)"),
+        ({"members": [{"partner": "a"}] * 3, "members_complete": False},
+         "3 members are listed (members_complete = false)"),
+        (
+            {"members": [{"partner": "a"}], "reported_members": 5, "members_complete": False},
+            "1 of 5 reported members is listed (members_complete = false)",
+        ),
+        ({"members": []}, "no members are listed"),
+        ({"members": [{"partner": "a"}], "reported_members": 1}, None),
+    ],
+)  # fmt: skip
+def test_a_partial_list_is_said_with_its_verb_right(cluster, says):
+    from flanders_clusters.programme.rules.decree import partial_list
+
+    assert partial_list(cluster) == says
 
 
 def test_a_list_as_long_as_reported_is_proof(tmp_path):

@@ -261,7 +261,7 @@ def test_a_cluster_page_shows_facts_funding_members_events_sources_notes_finding
     assert '<a href="https://alpha.example">https://alpha.example</a>' in html
     assert 'href="../partners/acme.html">Acme NV</a>' in html
     assert 'href="../events/index.html#event-innovfest-2022">InnovFest Vlaanderen</a>' in html
-    assert "FC106" in html and "1 of 3 current members are companies" in html
+    assert "FC106" in html and "1 of 3 current members is a company" in html
     assert "Founded by Acme." in html
     assert '<svg class="mini"' in html and 'role="img"' in html
     assert "policy maximum" in html

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from ...errors import plural
 from .. import identity, money, periods
 from .engine import Context, Hit, indexed, rule
 from .sources import (
@@ -123,33 +124,39 @@ def partial_list(cluster: dict[str, Any]) -> str | None:
     """Why a cluster's member list is not proof of its composition, or None if it is."""
     listed = len(cluster.get("members") or ())
     reported = cluster.get("reported_members")
+    are = "is" if listed == 1 else "are"  # "1 of 100 reported members is listed"
     if listed == 0:
         if reported:
             return f"0 of {reported} reported members are listed"
         return "no members are listed"
     if cluster.get("members_complete") is False:
         if reported:
-            return f"{listed} of {reported} reported members are listed (members_complete = false)"
-        are = "member is" if listed == 1 else "members are"
-        return f"{listed} {are} listed (members_complete = false)"
+            return (
+                f"{listed} of {reported} reported members {are} listed (members_complete = false)"
+            )
+        return f"{plural(listed, 'member')} {are} listed (members_complete = false)"
     if reported is not None and listed < reported:
-        return f"{listed} of {reported} reported members are listed"
+        return f"{listed} of {reported} reported members {are} listed"
     return None
 
 
-def not_proof(hit: Hit, partial: str | None) -> Hit:
+def not_proof(hit: Hit, partial: str | None, fix: str | None = None) -> Hit:
     """``hit`` as ``info`` when the member list is partial (``partial`` says why): what a
-    partial list lacks is not proof of what the cluster lacks."""
+    partial list lacks is not proof of what the cluster lacks. ``fix`` is what to do on a
+    list already known to be partial (not "mark it partial")."""
     if not partial:
         return hit
     return replace(
-        hit, message=f"{hit.message}; but {partial}, so this is not proof", severity="info"
+        hit,
+        message=f"{hit.message}; but {partial}, so this is not proof",
+        severity="info",
+        fix=fix or hit.fix,
     )
 
 
-def _composition(message: str, cluster_id: str, cluster: dict[str, Any]) -> Hit:
+def _composition(message: str, cluster_id: str, cluster: dict[str, Any], fix: str) -> Hit:
     hit = Hit(message, ("clusters", cluster_id, "members"), cluster_id)
-    return not_proof(hit, partial_list(cluster))
+    return not_proof(hit, partial_list(cluster), fix)
 
 
 @rule(
@@ -171,7 +178,14 @@ def triple_helix(ctx: Context) -> Iterator[Hit]:
         missing = [k for k in ("company", "knowledge", "government") if k not in kinds]
         if missing:
             names = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
-            yield _composition(f"no {names} member on {ctx.on}", cluster_id, cluster)
+            every = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            yield _composition(
+                f"no {names} member on {ctx.on}",
+                cluster_id,
+                cluster,
+                f"The list is partial: record the missing kinds ({every}) when a source names "
+                "such a member (`clusters add-member`).",
+            )
 
 
 @rule(
@@ -189,8 +203,13 @@ def company_driven(ctx: Context) -> Iterator[Hit]:
         kinds = ctx.kinds(cluster)
         companies = kinds.count("company")
         if companies * 2 <= len(kinds):
+            are = "is a company" if companies == 1 else "are companies"
             yield _composition(
-                f"{companies} of {len(kinds)} current members are companies", cluster_id, cluster
+                f"{companies} of {len(kinds)} current members {are}",
+                cluster_id,
+                cluster,
+                "The list is partial: list the missing members when a source names them "
+                "(`clusters add-member`, `clusters import-members`).",
             )
 
 

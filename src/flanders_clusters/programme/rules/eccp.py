@@ -35,6 +35,10 @@ _KINDS_FIX = (
     "Record members of another kind (company, knowledge, government, other), or mark a "
     "partial list with members_complete = false."
 )
+_KINDS_PARTIAL_FIX = (
+    "The list is partial: record members of another kind (company, knowledge, government, "
+    "other) when a source names them."
+)
 _WEBSITE_FIX = (
     "Record the English website: `clusters update-cluster ID --english-website URL` "
     "(an automatic translation counts)."
@@ -63,9 +67,13 @@ def _judged(
     path: Path,
     fix: str,
     partial: str | None = None,
+    partial_fix: str | None = None,
 ) -> Hit:
-    """The finding: a warning; info on a partial list (not proof) or while it is waived."""
-    hit = not_proof(Hit(message, path, cluster_id), partial)
+    """The finding: a warning; info on a partial list (not proof, and ``partial_fix`` the
+    fix) or while it is waived."""
+    if partial and partial_fix:
+        fix = partial_fix
+    hit = not_proof(Hit(message, path, cluster_id), partial, partial_fix)
     if ctx.active(ctx.clusters[cluster_id]):
         hit = replace(
             hit,
@@ -126,6 +134,7 @@ def eccp_member_types(ctx: Context) -> Iterator[Hit]:
             ("clusters", cluster_id, "members"),
             _KINDS_FIX,
             partial_list(cluster),
+            _KINDS_PARTIAL_FIX,
         )
 
 
