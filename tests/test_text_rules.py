@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import digest, run, run_subprocess, write_registry
+from conftest import SMALL, digest, run, run_subprocess, write_registry
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -119,6 +119,28 @@ def test_an_http_url_is_taken(tmp_path: Path) -> None:
     assert shown["sources"] == ["https://alpha.example", "http://old.example"]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "csv"],
+        ["export", "--format", "markdown"],
+        ["export", "--format", "json", "--what", "partners"],
+        ["events", "--format", "ics"],
+    ],
+)
+def test_no_export_passes_on_a_javascript_url(tmp_path: Path, args: list[str]) -> None:
+    """A registry that holds one is refused whole (exit 3), so nothing downstream, a
+    spreadsheet, a Markdown page or a calendar, gets it as a link."""
+    text = SMALL.replace('postal_code = "2000"', 'postal_code = "2000"\nwebsite = "javascript:x"')
+    path = write_registry(tmp_path, text)
+    result = run("--registry", str(path), *args)
+    assert result.exit_code == 3  # the schema error, on stdout as JSON for a JSON export
+    assert "partners.acme.website: 'javascript:x' is not an http or https URL" in (
+        result.stderr + result.stdout
+    )
+    assert "BEGIN:VCALENDAR" not in result.stdout and "| id |" not in result.stdout
+
+
 # -- ids -----------------------------------------------------------------------------------
 
 
@@ -136,6 +158,8 @@ def test_an_http_url_is_taken(tmp_path: Path) -> None:
          "--organiser", LONG_ID],
         ["add-event", "e", "--title", "T", "--kind", "other", "--start", "2026-01-01",
          "--cluster", LONG_ID],
+        ["update-event", "e", "--drop-cluster", LONG_ID],
+        ["remove-member", "alpha", LONG_ID],
     ],
 )  # fmt: skip
 def test_an_id_longer_than_64_characters_is_a_usage_error(tmp_path: Path, args: list[str]) -> None:
