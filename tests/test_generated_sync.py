@@ -113,5 +113,25 @@ def test_ids_are_slugs_in_the_schema(schema) -> None:
     assert schema["$defs"]["Member"]["properties"]["partner"]["pattern"] == vocabulary.SLUG_PATTERN
 
 
+def test_the_schema_gives_editors_the_text_url_country_and_postal_code_rules(schema) -> None:
+    partner = schema["$defs"]["Partner"]
+    assert partner["properties"]["name"]["pattern"] == vocabulary.TEXT_PATTERN
+    assert partner["properties"]["website"]["pattern"] == vocabulary.URL_PATTERN
+    assert partner["properties"]["country"]["pattern"] == vocabulary.COUNTRY_PATTERN
+    assert schema["$defs"]["Cluster"]["properties"]["notes"]["pattern"] == (
+        vocabulary.PROSE_PATTERN
+    )
+    sources = schema["$defs"]["Cluster"]["properties"]["sources"]["items"]
+    assert sources["pattern"] == vocabulary.URL_PATTERN
+    # absent or BE: seated in Belgium, so a Belgian postal code
+    assert partner["if"] == {
+        "properties": {"country": {"const": "BE"}},
+        "required": ["postal_code"],
+    }
+    assert partner["then"] == {
+        "properties": {"postal_code": {"pattern": vocabulary.BELGIAN_POSTAL_CODE_PATTERN}}
+    }
+
+
 def test_policy_defaults_cover_every_policy_field(schema) -> None:
     assert set(defaults(records.Policy)) == set(schema["$defs"]["Policy"]["properties"])

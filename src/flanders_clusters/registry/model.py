@@ -22,7 +22,7 @@ from typing_extensions import TypedDict
 
 from . import records
 from .fields import Value, fields, is_record, split_annotation
-from .words import SCHEMA_VERSION
+from .words import BELGIAN_POSTAL_CODE_PATTERN, SCHEMA_VERSION
 
 
 def _constraints(base: Any, value: Value | None) -> list[Any]:
@@ -93,6 +93,15 @@ def schema_json() -> dict:
         # pydantic writes the id pattern as patternProperties; without this an id that is
         # not a slug would not be flagged by an editor at all.
         schema["properties"][table]["additionalProperties"] = False
+    # A rule between two fields (check.py says it as FC001): a partner seated in Belgium,
+    # country BE or absent, has a postal code from 1000 to 9999.
+    schema["$defs"]["Partner"]["if"] = {
+        "properties": {"country": {"const": "BE"}},
+        "required": ["postal_code"],
+    }
+    schema["$defs"]["Partner"]["then"] = {
+        "properties": {"postal_code": {"pattern": BELGIAN_POSTAL_CODE_PATTERN}}
+    }
     return schema
 
 
