@@ -293,6 +293,12 @@ def test_a_real_date_in_quotes_says_remove_the_quotes(tmp_path: Path) -> None:
             "URL; fix: write the address in full: https://…",
         ),
         (
+            '"https://alpha.example",',
+            '"https://alpha.example/\\u202egpj.exe",',
+            ":11: clusters.alpha.sources[0]: 'https://alpha.example/\\u202egpj.exe' holds the "
+            "bidirectional control U+202E (character 23)",
+        ),
+        (
             'domain = "Drones"',
             'domain = "Drones"\nwebsite = "data:text/html,<script>alert(1)</script>"',
             "clusters.beta.website: 'data:text/html,<script>alert(1)</script>' is not an http "
