@@ -1,6 +1,6 @@
 """`clusters site` in a hostile folder: links planted where the build writes its
 temporaries, a work folder planted beside OUTDIR, a folder swapped for a link while the
-files move in, a folder that holds only a user's dotfiles.
+files move in, a registry inside OUTDIR, a folder that holds only a user's dotfiles.
 
 Every test builds in a temporary folder of its own and checks that each file outside
 OUTDIR is byte for byte what it was (and where it was)."""
@@ -387,6 +387,36 @@ def test_a_folder_swapped_for_a_link_during_the_deletes_deletes_nothing_out(
     assert swapped
     assert snapshot(tmp_path, out) == before  # the victim's beta.html is still there
     assert not (out / ".moved-clusters" / "beta.html").exists()
+
+
+# -- finding 12: the registry inside OUTDIR --------------------------------------------------
+
+
+def test_a_registry_inside_outdir_is_refused_and_kept(registry, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "site"
+    assert site(registry, out).exit_code == 0
+    inside = out / "data" / "clusters.toml"  # the site's download, used as the registry
+    before = inside.read_bytes()
+    result = site(inside, out, "--no-notes", "--json")
+    assert inside.read_bytes() == before  # every note still there
+    error = refused(result, str(inside), str(out))
+    assert "another folder" in error["fix"]
+    # found as ./data/clusters.toml when run in the built site
+    monkeypatch.chdir(out)
+    result = run("site", ".", "--no-notes", "--on", ON, "--json")
+    assert inside.read_bytes() == before
+    refused(result, "data/clusters.toml")
+
+
+@pytest.mark.parametrize("outdir", [".", ".."], ids=["the registry's folder", "above it"])
+def test_outdir_holding_the_registry_is_refused_for_that(tmp_path, outdir) -> None:
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    registry = write(folder, events_registry())
+    before = registry.read_bytes()
+    refused(site(registry, folder / outdir, "--json"), "lies inside the site's folder")
+    assert registry.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["clusters.toml"]
 
 
 # -- finding 18: which folders are eligible --------------------------------------------------

@@ -747,6 +747,26 @@ def _refuse_link_or_file(outdir: Path) -> None:
         raise NotASite(f"{outdir} is a file, not a folder", "pass a folder for the site")
 
 
+def refuse_registry_inside(outdir: Path, registry: Path) -> None:
+    """Refuse OUTDIR when the registry lies in it, at any depth: the build would write
+    over it or delete it (a built site's ``data/clusters.toml`` is its download, and the
+    registry a command finds when run in that folder)."""
+    try:
+        folder = os.stat(outdir)
+    except OSError:
+        return  # absent, or not to be read: nothing of the user's lies in it
+    real = Path(os.path.realpath(registry))
+    for above in real.parents:
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.stat(above), folder):
+                raise NotASite(
+                    f"the registry {registry} lies inside the site's folder {outdir}: the "
+                    "build would write over it",
+                    "build the site into another folder, or move the registry out of "
+                    f"{outdir} (pass it with --registry)",
+                )
+
+
 @contextlib.contextmanager
 def _errors(outdir: Path) -> Iterator[None]:
     """Operating-system failures as typed errors (exit 4), never a traceback."""
