@@ -162,33 +162,27 @@ class Folder:
     def _name(self, name: str) -> str:
         return name if self.fd is not None else self.shown(name)
 
-    @contextlib.contextmanager
-    def _naming(self, name: str, other: str | None = None) -> Iterator[None]:
-        """An error names the whole path, not the name inside the folder."""
-        try:
-            yield
-        except OSError as exc:
-            exc.filename = self.shown(name)
-            if other is not None:
-                exc.filename2 = other
-            raise
+    def _failed(self, exc: OSError, name: str, other: str | None = None) -> None:
+        """Have ``exc`` name the whole path, not the name inside the folder (a ``try``
+        costs nothing until it fails: these run once for each file of a large site)."""
+        exc.filename = self.shown(name)
+        if other is not None:
+            exc.filename2 = other
 
     def child(self, name: str) -> Folder:
         """The folder ``name`` in this one: absent, ``FileNotFoundError``; a link or not a
         folder, refused (``NotASite``)."""
         shown = self.shown(name)
-        if self.fd is None:
-            with self._naming(name):
-                info = os.lstat(shown)
-            if not _is_folder(info):
-                raise _in_the_way(shown)
-            return Folder(shown, None)
         try:
-            with self._naming(name):
-                fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=self.fd)
+            if self.fd is None:
+                if not _is_folder(os.lstat(shown)):
+                    raise _in_the_way(shown)
+                return Folder(shown, None)
+            fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=self.fd)
         except OSError as exc:
             if exc.errno in _LINKS:
                 raise _in_the_way(shown) from None
+            self._failed(exc, name)
             raise
         return Folder(shown, fd)
 
@@ -198,18 +192,23 @@ class Folder:
     def lstat(self, name: str) -> os.stat_result | None:
         """The entry ``name`` itself (a link, not what it points to); None when absent."""
         try:
-            with self._naming(name):
-                return os.stat(self._name(name), dir_fd=self.fd, follow_symlinks=False)
+            return os.stat(self._name(name), dir_fd=self.fd, follow_symlinks=False)
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            self._failed(exc, name)
+            raise
 
     def entries(self) -> list[os.DirEntry[str]]:
         with os.scandir(self.fd if self.fd is not None else self.path) as found:
             return list(found)  # type: ignore[arg-type]
 
     def mkdir(self, name: str, mode: int = 0o777) -> None:
-        with self._naming(name):
+        try:
             os.mkdir(self._name(name), mode, dir_fd=self.fd)
+        except OSError as exc:
+            self._failed(exc, name)
+            raise
 
     def makedirs(self, path: str) -> None:
         """The folders of ``path`` (``a/b``) in this one, those missing made."""
@@ -220,8 +219,11 @@ class Folder:
 
     def create(self, name: str) -> int:
         """A new file ``name``, open for writing: never one already there, nor a link."""
-        with self._naming(name):
+        try:
             return os.open(self._name(name), _CREATE, 0o666, dir_fd=self.fd)
+        except OSError as exc:
+            self._failed(exc, name)
+            raise
 
     def read(self, name: str, limit: int = -1) -> bytes:
         """The bytes of the regular file ``name`` (at most ``limit``), never through a link."""
@@ -230,11 +232,11 @@ class Folder:
             if found is not None and (_is_link(found) or not stat.S_ISREG(found.st_mode)):
                 raise _not_a_file(self.shown(name))
         try:
-            with self._naming(name):
-                handle = os.open(self._name(name), _READ, dir_fd=self.fd)
+            handle = os.open(self._name(name), _READ, dir_fd=self.fd)
         except OSError as exc:
             if exc.errno in _LINKS:
                 raise _not_a_file(self.shown(name)) from None
+            self._failed(exc, name)
             raise
         with open(handle, "rb") as file:
             if not stat.S_ISREG(os.fstat(handle).st_mode):
@@ -242,26 +244,38 @@ class Folder:
             return file.read(limit)
 
     def unlink(self, name: str) -> None:
-        with self._naming(name):
+        try:
             os.unlink(self._name(name), dir_fd=self.fd)
+        except OSError as exc:
+            self._failed(exc, name)
+            raise
 
     def rmdir(self, name: str) -> None:
-        with self._naming(name):
+        try:
             os.rmdir(self._name(name), dir_fd=self.fd)
+        except OSError as exc:
+            self._failed(exc, name)
+            raise
 
     def replace(self, name: str, into: Folder, new_name: str) -> None:
         """Rename ``name`` to ``new_name`` in ``into``, over a file there."""
-        with self._naming(name, into.shown(new_name)):
+        try:
             os.replace(
                 self._name(name), into._name(new_name), src_dir_fd=self.fd, dst_dir_fd=into.fd
             )
+        except OSError as exc:
+            self._failed(exc, name, into.shown(new_name))
+            raise
 
     def rename(self, name: str, into: Folder, new_name: str) -> None:
         """Rename ``name`` to ``new_name`` in ``into`` (a folder moved whole)."""
-        with self._naming(name, into.shown(new_name)):
+        try:
             os.rename(
                 self._name(name), into._name(new_name), src_dir_fd=self.fd, dst_dir_fd=into.fd
             )
+        except OSError as exc:
+            self._failed(exc, name, into.shown(new_name))
+            raise
 
     def remove_tree(self, name: str) -> None:
         """Remove ``name`` and all it holds, never following a link out of it."""
@@ -271,8 +285,7 @@ class Folder:
         if not _is_folder(info):
             self.unlink(name)
         elif self.fd is not None:
-            with self._naming(name):
-                shutil.rmtree(name, dir_fd=self.fd)
+            shutil.rmtree(name, dir_fd=self.fd)
         else:
             shutil.rmtree(self.shown(name))
 
