@@ -64,6 +64,7 @@ def site(
 
         from ..site import build, publish
 
+        publish.refuse_registry_inside(outdir, s.source().path)
         document = s.read()
         gc.freeze()  # the registry lives until the end: the collector need not walk it again
         options = build.Options(
