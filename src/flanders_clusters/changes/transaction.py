@@ -8,7 +8,6 @@ writes nothing; a dry run writes nothing and returns the diff of the bytes it wo
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -18,32 +17,12 @@ from ..registry import canonical, store
 from ..registry.check import check_records
 from ..registry.lines import has_comments
 from ..registry.words import SEVERITIES
+from .textdiff import unified_diff
 
 MAX_WARNINGS = 5  # an import of 10,000 rows should not print 10,000 lines
 COMMENTS_DROPPED = (
     "{path} held comments, which the canonical form does not keep; put remarks in a cluster's notes"
 )
-NO_NEWLINE = "\\ No newline at end of file\n"
-
-
-def _lines(text: str) -> list[str]:
-    """Lines ending in ``\n`` only: str.splitlines would also break inside a TOML string
-    at U+2028, U+2029 or U+0085, which tomli-w writes raw, and the diff would not apply."""
-    lines = [line + "\n" for line in text.split("\n")]
-    lines[-1] = lines[-1][:-1]
-    return lines if lines[-1] else lines[:-1]
-
-
-def unified_diff(before: str, after: str, path: str) -> str:
-    """The unified diff from ``before`` to ``after``, as ``diff -u`` writes it: carriage
-    returns and a byte-order mark kept, and a last line without a newline marked, so
-    that ``patch`` and ``git apply`` take it on the file as it is."""
-    out = []
-    for line in difflib.unified_diff(_lines(before), _lines(after), fromfile=path, tofile=path):
-        out.append(line)
-        if not line.endswith("\n"):
-            out.append("\n" + NO_NEWLINE)
-    return "".join(out)
 
 
 def transact(
