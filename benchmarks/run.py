@@ -14,10 +14,12 @@ does the unavoidable work of the same job:
 - write: `clusters add-member` vs `tomllib.load` + `tomli_w.dumps` + writing the file;
 - bulk: `clusters import-members` of 10,000 rows vs the write floor;
 - memory: peak RSS of `validate` vs peak RSS of the read floor (POSIX only);
-- kbo: `clusters enrich kbo` of a registry of 2,000 partners on a KBO/BCE extract made
-  by `kbo_extract.py` (2,000,000 enterprises, about 5 million activity rows) vs a bare
-  `csv.reader` pass over the same ZIP members; and kbo/mem: its peak RSS on that
-  extract vs on one a tenth of its size (POSIX only), which should be about the same;
+- kbo: `clusters enrich kbo` of a registry of 2,000 companies (10,000 memberships), 95 %
+  of them in a KBO/BCE extract made by `kbo_extract.py` (2,000,000 enterprises, about 5
+  million activity rows), vs a bare `csv.reader` pass over the same ZIP members; dry/run
+  and dry/csv: `enrich kbo --dry-run` vs the run and vs that bare pass; and kbo/mem: its
+  peak RSS on that extract vs on one a tenth of its size (POSIX only), which should be
+  about the same;
 - site: `clusters site` into a new folder vs `validate` of the same registry: time;
   site-mem, the peak RSS of the command plus that of its largest forked process (it makes
   pages in one process per core) against validate's, which counts the memory the
@@ -66,6 +68,8 @@ GOALS = {
     "bulk": 1.5,
     "memory": 1.5,
     "kbo": 1.5,
+    "dry/run": 1.2,
+    "dry/csv": 1.5,
     "kbo/mem": 1.2,
     "site": 3.0,
     "site-mem": 2.0,
@@ -380,13 +384,37 @@ def row(label: str, size: str, ours: float, floor: float, unit: str = "s", judge
 # -- the KBO/BCE extract -----------------------------------------------------------------------
 
 
+def kbo_registry(enterprises: int, in_both: int) -> str:
+    """The registry `enrich kbo` is measured on: the benchmark's registry of 10,000
+    memberships (2,000 companies in 1,000 clusters, 36,000 lines), its companies given
+    the numbers of enterprises in both extracts, but one in twenty given a number in
+    neither; and no postal codes, which the extract fills. Most partners are matched,
+    so the run changes records all through the file (what makes a dry run's diff work)."""
+    import tomllib
+
+    sys.path.insert(0, str(HERE))
+    import kbo_extract
+
+    from flanders_clusters.registry import canonical
+
+    data = tomllib.loads(generate(10_000))
+    companies = sorted(p for p in data["partners"] if p.startswith("company-"))
+    rng = random.Random(2026)
+    found = sorted(rng.sample(range(in_both), min(in_both, len(companies))))
+    for count, partner in enumerate(companies):
+        index = enterprises + 1 + count  # not in either extract
+        if count % 20 != 19 and count < len(found):
+            index = found[count]
+        data["partners"][partner]["enterprise_number"] = kbo_extract.enterprise_number(index)
+        data["partners"][partner].pop("postal_code", None)
+    return canonical.dumps(data)
+
+
 def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], list[str]]:
     """`enrich kbo` on a generated extract of ``enterprises`` vs a bare csv pass, and its
     peak memory there vs on an extract a tenth of the size."""
     sys.path.insert(0, str(HERE))
     import kbo_extract
-
-    from flanders_clusters.registry import canonical
 
     small_count = max(enterprises // 10, 1000)
     malformed = {
@@ -407,22 +435,8 @@ def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], lis
         level=1,
     )
     made = time.perf_counter() - started
-    # 2,000 partners found in both extracts, 50 in neither.
-    rng = random.Random(2026)
-    partners = {
-        f"company-{i:05d}": {
-            "name": f"Company {i}",
-            "kind": "company",
-            "enterprise_number": kbo_extract.enterprise_number(index),
-        }
-        for i, index in enumerate(sorted(rng.sample(range(small_count), 2000)))
-    }
-    for i in range(50):
-        number = kbo_extract.enterprise_number(enterprises + 1 + i)
-        partners[f"gone-{i:02d}"] = {"name": f"Gone {i}", "kind": "company",
-                                     "enterprise_number": number}  # fmt: skip
+    text = kbo_registry(enterprises, small_count)
     registry = work / "kbo.toml"
-    text = canonical.dumps({"schema_version": 1, "partners": partners})
 
     def restore() -> None:
         registry.write_text(text, encoding="utf-8")
@@ -431,6 +445,7 @@ def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], lis
     floor_script.write_text(FLOOR_KBO)
     enrich = ["--registry", str(registry), "enrich", "kbo", "--json", "--on", "2026-11-30"]
     ours, ours_cpu = medians([*CLUSTERS, *enrich, str(big)], runs, setup=restore)
+    dry, dry_cpu = medians([*CLUSTERS, *enrich, "--dry-run", str(big)], runs, setup=restore)
     floor, floor_cpu = medians([PYTHON, str(floor_script), str(big)], runs)
     with zipfile.ZipFile(big) as archive:
         read = [i for i in archive.infolist() if i.filename in kbo_extract.HEADERS]
@@ -440,16 +455,24 @@ def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], lis
         activities = sum(1 for _ in archive.open("activity.csv")) - 1 - 1  # header, malformed
     label = f"{enterprises:,} enterprises ({size / 1e6:.0f} MB)"
     # Judged at a realistic size, where reading the extract dominates.
-    results = [row("kbo", label, ours, floor, judged=enterprises >= 1_000_000)]
+    judged = enterprises >= 1_000_000
+    results = [
+        row("kbo", label, ours, floor, judged=judged),
+        # The dry run does the run's work and diffs the text instead of writing it.
+        row("dry/run", f"{label}, --dry-run vs run", dry, ours, judged=judged),
+        row("dry/csv", f"{label}, --dry-run vs csv", dry, floor, judged=judged),
+    ]
     notes = [
         f"kbo: the extract holds {enterprises:,} enterprises and {activities:,} activity "
         f"rows; {size / 1e6:.0f} MB of CSV read of {sum(i.file_size for i in read) / 1e6:.0f} "
         f"MB ({big.stat().st_size / 1e6:.0f} MB zipped), made in {made:.0f} s",
     ]
-    if ours_cpu is not None and floor_cpu is not None:
+    if ours_cpu is not None and dry_cpu is not None and floor_cpu is not None:
         notes.append(
-            f"kbo: CPU time (user + system), median: clusters {ours_cpu:.1f} s, floor "
-            f"{floor_cpu:.1f} s, {ours_cpu / floor_cpu:.2f}x"
+            f"kbo: CPU time (user + system), median: clusters {ours_cpu:.1f} s, --dry-run "
+            f"{dry_cpu:.1f} s, floor {floor_cpu:.1f} s: run {ours_cpu / floor_cpu:.2f}x the "
+            f"floor, dry run {dry_cpu / ours_cpu:.2f}x the run and "
+            f"{dry_cpu / floor_cpu:.2f}x the floor"
         )
     if sys.platform != "win32":
         peaks = {}
