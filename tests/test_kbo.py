@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import importlib.util
 import json
+import subprocess
 import sys
 import tomllib
 import zipfile
@@ -204,7 +205,10 @@ def test_the_json_summary_is_exact(tmp_path):
             {"partner": "cogs", "field": "nace", "registry": ["10711"], "kbo": ["62010"]},
         ],
         "not_found": ["gone"],
+        "unknown": [],
+        "affected": [],
         "malformed_rows": [],
+        "unreadable_rows": [],
         "suggestions": None,
         "changed": True,
     }  # fmt: skip
@@ -557,6 +561,175 @@ def test_a_seat_in_a_country_not_known_is_reported_and_not_used(tmp_path):
         }
     ]
     assert "country" not in partners(tmp_path)["bolt"]
+
+
+# -- malformed rows: whom they concern; lines too long to read; doubled members ----------------
+
+
+def without_row(folder: Path, name: str, number: str, *raw: bytes) -> None:
+    """Take ``number``'s rows out of ``name`` and put the ``raw`` lines after its header."""
+    header, _, rest = (folder / name).read_bytes().partition(b"\r\n")
+    kept = [line for line in rest.split(b"\r\n") if not line.startswith(f'"{number}"'.encode())]
+    (folder / name).write_bytes(b"\r\n".join([header, *raw, *kept]))
+
+
+CHECKED_BEFORE = REGISTRY.replace(
+    f'enterprise_number = "{N["acme"]}"\n',
+    f'enterprise_number = "{N["acme"]}"\nkbo_status = "not-found"\nkbo_checked = 2026-10-03\n',
+)
+
+
+def test_a_malformed_row_of_a_number_looked_up_leaves_its_status_unknown(tmp_path):
+    # Acme's row of enterprise.csv is damaged (a cell lost): whether acme is among the
+    # active enterprises cannot be said, so its last check stands; it is not not-found.
+    folder = extract(tmp_path, folder=True)
+    without_row(folder, "enterprise.csv", N["acme"], f'"{N["acme"]}","AC","000"'.encode())
+    result = enrich(tmp_path, folder, "--json", text=CHECKED_BEFORE)
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert (summary["checked"], summary["found"], summary["not_found"]) == (5, 3, ["gone"])
+    assert summary["unknown"] == ["acme"]
+    assert summary["affected"] == [{"partner": "acme", "file": "enterprise.csv", "line": 2}]
+    acme = partners(tmp_path)["acme"]
+    assert (acme["kbo_status"], acme["kbo_checked"]) == ("not-found", dt.date(2026, 10, 3))
+    assert "legal_name" not in acme  # nothing is taken for an enterprise not found
+    assert partners(tmp_path)["gone"]["kbo_status"] == "not-found"
+    text = enrich(tmp_path, folder, text=CHECKED_BEFORE).stderr.splitlines()
+    assert "checked 5 partners with an enterprise number: 3 found, 1 not found, 1 unknown" in text
+    assert (
+        "status unknown this run, kbo_status and kbo_checked kept (a malformed row of "
+        "enterprise.csv may be theirs): acme"
+    ) in text
+    assert (
+        "a malformed row may concern acme: enterprise.csv:2 names its number, and was skipped"
+    ) in text
+    assert text[-1] == "unchanged: the registry already holds what the extract says"
+
+
+def test_a_malformed_row_whose_number_cannot_be_read_records_no_partner_not_found(tmp_path):
+    # A row of enterprise.csv whose number is lost may be any enterprise's: no partner
+    # is recorded not-found this run; those found are active all the same.
+    folder = extract(tmp_path, folder=True)
+    without_row(folder, "enterprise.csv", "-", b'"0200.0","AC"', b'"x' + b"y" * 200_000 + b'"')
+    result = enrich(tmp_path, folder, "--json")
+    summary = result.json()
+    assert (summary["found"], summary["not_found"], summary["unknown"]) == (4, [], ["gone"])
+    assert summary["unreadable_rows"] == [{"file": "enterprise.csv", "line": 2, "count": 2}]
+    assert "kbo_status" not in partners(tmp_path)["gone"]
+    assert partners(tmp_path)["acme"]["kbo_status"] == "active"
+    text = enrich(tmp_path, folder).stderr.splitlines()
+    assert (
+        "2 malformed rows of enterprise.csv without a number that can be read (from line 2) "
+        "may concern any partner not found"
+    ) in text
+
+
+def test_malformed_rows_of_the_other_files_name_the_partners_they_may_concern(tmp_path):
+    bad = {
+        "activity.csv": [f'"{N["acme"]}","001","2008"', '"nonsense","001"'],
+        "address.csv": [f'"{N["dura"]}","REGO",,,"3000",,,,,,,,"31/06/2023"'],
+        "denomination.csv": [f'"{N["echo"]}","2"'],  # not looked up: no partner concerned
+    }
+    summary = enrich(tmp_path, extract(tmp_path, malformed=bad), "--json").json()
+    assert summary["affected"] == [
+        {"partner": "acme", "file": "activity.csv", "line": 2},
+        {"partner": "dura", "file": "address.csv", "line": 2},
+    ]
+    assert summary["unreadable_rows"] == [{"file": "activity.csv", "line": 3, "count": 1}]
+    assert summary["unknown"] == []  # enterprise.csv is whole: found or not, it says
+    assert partners(tmp_path)["acme"]["nace"] == ["6210001"]  # its good rows still read
+
+
+def long_line_extract(where: Path, name: str, start: bytes, size: int) -> Path:
+    """The test extract as a ZIP whose ``name`` has, after its header, one line of about
+    ``size`` bytes that begins with ``start``: written in pieces, so that neither the test
+    nor the ZIP holds it whole (200 MB of one letter compress to about 200 kB)."""
+    folder = extract(where / "unpacked", folder=True)
+    path = where / "KboOpenData_0140_2026_11_Full.zip"
+    piece = b"a" * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(folder.iterdir()):
+            with archive.open(file.name, "w", force_zip64=True) as out:
+                data = file.read_bytes()
+                if file.name != name:
+                    out.write(data)
+                    continue
+                header, _, rest = data.partition(b"\r\n")
+                out.write(header + b"\r\n" + start)
+                for _ in range(size // len(piece)):
+                    out.write(piece)
+                out.write(b'"\r\n' + rest)
+    return path
+
+
+def test_a_line_too_long_is_reported_and_skipped_unread(tmp_path):
+    start = f'"{N["acme"]}","001","2008","'.encode()
+    path = long_line_extract(tmp_path, "activity.csv", start, 3 << 20)
+    summary = enrich(tmp_path, path, "--json").json()
+    assert summary["malformed_rows"] == [
+        {"file": "activity.csv", "line": 2,
+         "reason": "a line longer than 1,048,576 bytes, skipped unread"},
+    ]  # fmt: skip
+    assert summary["affected"] == [{"partner": "acme", "file": "activity.csv", "line": 2}]
+    found = partners(tmp_path)
+    assert found["acme"]["nace"] == ["6210001"]  # the rows after it are read
+    assert found["bolt"]["nace"] == ["46900", "62010"]
+
+
+def test_a_header_too_long_stops_the_command(tmp_path):
+    folder = extract(tmp_path, folder=True)
+    (folder / "address.csv").write_bytes(b'"EntityNumber' + b"x" * (2 << 20) + b'"\r\n')
+    result = enrich(tmp_path, folder)
+    assert result.exit_code == 3
+    assert "address.csv:1: the header is longer than 1,048,576 bytes" in result.stderr
+
+
+@pytest.mark.slow  # 200 MB through deflate, and a process
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS bounds memory on Linux only")
+def test_a_line_of_200_mb_is_read_in_little_memory(tmp_path):
+    # Once, the reader held a whole line before the cell limit applied: a 4.7 MB ZIP
+    # with one line of 1 GB took 2.2 GB. Here a child with 256 MB of address space
+    # reads an extract with a line of 200 MB.
+    start = f'"{N["acme"]}","001","2008","'.encode()
+    path = long_line_extract(tmp_path, "activity.csv", start, 200 << 20)
+    assert path.stat().st_size < 2_000_000
+    registry = write_registry(tmp_path, REGISTRY)
+    limit = 256 << 20
+
+    def bounded() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "flanders_clusters", "--registry", str(registry), "enrich",
+         "kbo", str(path), "--json", "--on", "2026-11-30"],
+        capture_output=True, text=True, preexec_fn=bounded, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    assert summary["malformed_rows"][0]["line"] == 2
+    assert "longer than" in summary["malformed_rows"][0]["reason"]
+    assert partners(tmp_path)["bolt"]["nace"] == ["46900", "62010"]
+
+
+def test_a_zip_holding_a_file_twice_is_refused(tmp_path):
+    folder = extract(tmp_path, folder=True)
+    path = tmp_path / "doubled.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for file in folder.iterdir():
+            archive.write(file, file.name)
+        archive.writestr("old/enterprise.csv", "EnterpriseNumber\r\n")
+    write_registry(tmp_path, REGISTRY)
+    before = digest(tmp_path / "clusters.toml")
+    result = enrich(tmp_path, path, "--json")
+    assert result.exit_code == 3
+    error = result.json()["error"]
+    assert error["code"] == "kbo-extract"
+    assert error["message"] == (
+        f"{path}: the ZIP holds enterprise.csv 2 times (enterprise.csv, old/enterprise.csv)"
+    )
+    assert digest(tmp_path / "clusters.toml") == before
 
 
 def test_language_codes_come_from_code_csv(tmp_path):

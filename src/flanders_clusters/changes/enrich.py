@@ -6,14 +6,15 @@ the check on each partner with a number (``kbo_status``, ``kbo_checked``) and fi
 is missing: ``legal_name``, ``postal_code`` (or ``country``, for a seat abroad), ``nace``
 and ``nace_version``. A value already in the registry is kept and, when the extract
 says otherwise, reported as a difference; ``refresh`` names the fields for which the
-extract's value is taken instead.
+extract's value is taken instead. A partner not found whose row may be a malformed one
+(``Extract.status_unknown``) is "unknown" this run: its last check is kept.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import shown
+from ..errors import plural, shown
 from ..programme import identity
 from ..registry.words import KBO_DATA_FIELDS
 from .kbo_extract import Enterprise, Extract
@@ -79,6 +80,7 @@ def apply(
     refreshed = dict.fromkeys(FIELDS, 0)
     differing: list[dict[str, Any]] = []
     not_found: list[str] = []
+    unknown: list[str] = []
     checked = found_count = 0
     changed = False
 
@@ -97,6 +99,9 @@ def apply(
             continue  # no number, or one given while the extract was read
         checked += 1
         found = extract.found.get(number)
+        if extract.status_unknown(number):
+            unknown.append(partner_id)  # neither found nor surely absent: nothing recorded
+            continue
         put(partner, "kbo_status", "active" if found else "not-found")
         put(partner, "kbo_checked", extract.snapshot)
         if found is None:
@@ -131,10 +136,33 @@ def apply(
         "refreshed": refreshed,
         "differing": differing,
         "not_found": not_found,
+        "unknown": unknown,
+        "affected": affected(partners, extract),
         "malformed_rows": extract.malformed,
+        "unreadable_rows": [
+            {"file": file, "line": line, "count": count}
+            for file, (line, count) in extract.unreadable.items()
+        ],
         "suggestions": None,
         "changed": changed,
     }
+
+
+def affected(partners: dict[str, Any], extract: Extract) -> list[dict[str, Any]]:
+    """The partners a malformed row names (by its number): what the extract says of them
+    may lack that row. One entry per partner and file, with the first line."""
+    by_number: dict[str, list[str]] = {}
+    for partner_id in sorted(partners):
+        number = partners[partner_id].get("enterprise_number")
+        if number in extract.looked_up:
+            by_number.setdefault(number, []).append(partner_id)
+    out = [
+        {"partner": partner_id, "file": file, "line": line}
+        for file, numbers in extract.affected.items()
+        for number, line in numbers.items()
+        for partner_id in by_number.get(number, ())
+    ]
+    return sorted(out, key=lambda item: (item["partner"], item["line"]))
 
 
 def suggestions(data: dict[str, Any], extract: Extract) -> list[dict[str, Any]]:
@@ -166,13 +194,31 @@ def details(outcome: dict[str, Any]) -> list[str]:
         f"KBO/BCE extract {outcome['extract']}{number}, snapshot of "
         f"{outcome['snapshot'].isoformat()}",
         f"checked {outcome['checked']} partners with an enterprise number: "
-        f"{outcome['found']} found, {len(outcome['not_found'])} not found",
+        f"{outcome['found']} found, {len(outcome['not_found'])} not found"
+        + (f", {len(outcome['unknown'])} unknown" if outcome["unknown"] else ""),
         f"filled: {_counts(outcome['filled'])}",
     ]
     if any(outcome["refreshed"].values()):
         lines.append(f"refreshed: {_counts(outcome['refreshed'])}")
     if outcome["not_found"]:
         lines.append("not among the active enterprises (FC113): " + ", ".join(outcome["not_found"]))
+    if outcome["unknown"]:
+        lines.append(
+            "status unknown this run, kbo_status and kbo_checked kept (a malformed row of "
+            "enterprise.csv may be theirs): " + ", ".join(outcome["unknown"])
+        )
+    for row in outcome["unreadable_rows"]:
+        count = plural(row["count"], "malformed row")
+        anyone = "not found" if row["file"] == "enterprise.csv" else "looked up"
+        lines.append(
+            f"{count} of {row['file']} without a number that can be read (from line "
+            f"{row['line']}) may concern any partner {anyone}"
+        )
+    for item in outcome["affected"]:
+        lines.append(
+            f"a malformed row may concern {item['partner']}: {item['file']}:{item['line']} "
+            "names its number, and was skipped"
+        )
     for item in outcome["differing"]:
         lines.append(
             f"kept {item['partner']} {item['field']} {shown(item['registry'])}; "
@@ -193,4 +239,5 @@ def details(outcome: dict[str, Any]) -> list[str]:
 def headline(outcome: dict[str, Any]) -> str:
     if not outcome["changed"]:
         return "unchanged: the registry already holds what the extract says"
-    return f"recorded the check of {outcome['checked']} partners against the KBO/BCE extract"
+    recorded = outcome["checked"] - len(outcome["unknown"])
+    return f"recorded the check of {recorded} partners against the KBO/BCE extract"

@@ -9,8 +9,12 @@ the ZIP — ``meta.csv`` (snapshot date, extract number), ``code.csv`` (the lang
 the rows of those numbers, so its memory does not grow with the extract.
 
 A malformed row (a wrong number of cells, text that is not CSV, a value that cannot be
-read) is reported with its file and line and skipped. A file missing from the extract,
-or a ZIP that cannot be read, is a ``KboExtractError`` (exit 3) naming it.
+read, a line longer than ``MAX_LINE`` bytes) is reported with its file and line and
+skipped; the numbers looked up that malformed rows name, and the rows whose number is
+lost, are kept apart (``Extract.affected``, ``Extract.unreadable``): a partner is not
+"not found" when its row may be one of them. A file missing from the extract, or held
+twice in the ZIP, or a ZIP that cannot be read, is a ``KboExtractError`` (exit 3)
+naming it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import IO, Any
 
 from ..errors import KboExtractError
 from ..programme import countries
-from ..programme.identity import name_key
+from ..programme.identity import name_key, normalise_enterprise_number
 from ..registry.words import (
     BELGIAN_POSTAL_CODE_PATTERN,
     NACE_PATTERN,
@@ -78,11 +82,21 @@ LANGUAGE_NAMES = {
 DOCUMENTED_LANGUAGES = {"1": "fr", "2": "nl", "3": "de", "4": "en"}
 MAX_SUGGESTIONS = 10  # per partner: a common name could match thousands of enterprises
 MAX_MALFORMED = 100  # listed per file; a file broken throughout is said in one more row
+# A line longer than this is no row of the extract (its longest are a few hundred bytes):
+# it is reported and skipped without being read whole.
+MAX_LINE = 1 << 20
+OVERLONG = "\x00"  # stands for such a line, before its first bytes (csv reads it as one cell)
+_KEPT = 64  # bytes of an overlong line kept, to read its number
+_ONE_CELL = str.maketrans({c: " " for c in '",\r\n\x00'})
+_CHUNK = 1 << 18
 FIX = "download the full extract again (KboOpenData_<n>_<yyyy>_<mm>_Full.zip) and pass it whole"
 _DAY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 _NACE = re.compile(NACE_PATTERN)
 _BELGIAN_POSTAL_CODE = re.compile(BELGIAN_POSTAL_CODE_PATTERN)
 _NACE_DIGITS = {"2003": 5, "2008": 5, "2025": 7}
+_ESTABLISHMENT = re.compile(r"^\d\.\d{3}\.\d{3}\.\d{3}$")
+# The files whose rows are an enterprise's (or an establishment unit's), by its number.
+ENTITY_FILES = ("enterprise.csv", "denomination.csv", "address.csv", "activity.csv")
 # What reading a damaged or unreadable member raises (RuntimeError: an encrypted one,
 # NotImplementedError: a compression method zipfile lacks).
 _OPEN_ERRORS = (
@@ -126,6 +140,19 @@ class Extract:
     malformed: list[dict[str, Any]] = field(default_factory=list)
     # partner id → [(enterprise number, name in the extract)], with ``names``
     suggestions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Of the malformed rows: file → number looked up → the first line that names it
+    affected: dict[str, dict[str, int]] = field(default_factory=dict)
+    # file → (first line, count) of the malformed rows whose number cannot be read
+    unreadable: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def status_unknown(self, number: str) -> bool:
+        """Whether the extract cannot say that ``number``, not found, is not active: a
+        malformed row of enterprise.csv may be its row (it names it, or its number
+        cannot be read)."""
+        file = "enterprise.csv"
+        return number not in self.found and (
+            number in self.affected.get(file, {}) or file in self.unreadable
+        )
 
 
 def parse_day(text: str) -> dt.date:
@@ -151,10 +178,21 @@ class _Files:
             missing = [name for name in COLUMNS if not (path / name).is_file()]
         else:
             self.zip = _open_zip(path)
-            for info in sorted(self.zip.infolist(), key=lambda i: i.filename.count("/")):
+            found: dict[str, list[zipfile.ZipInfo]] = {}
+            for info in self.zip.infolist():
                 base = info.filename.rsplit("/", 1)[-1]
-                if not info.is_dir():
-                    self.members.setdefault(base, info)
+                if base in COLUMNS and not info.is_dir():
+                    found.setdefault(base, []).append(info)
+            for base, infos in found.items():
+                if len(infos) > 1:  # which one is the extract's? Neither is taken.
+                    self.zip.close()
+                    raise KboExtractError(
+                        f"{path}: the ZIP holds {base} {len(infos)} times ("
+                        + ", ".join(info.filename for info in infos)
+                        + ")",
+                        "pass the extract as downloaded, with one file of each name",
+                    )
+                self.members[base] = infos[0]
             missing = [name for name in COLUMNS if name not in self.members]
         if missing:
             raise KboExtractError(
@@ -183,8 +221,7 @@ class _Files:
             raw = self._binary(name)
         except _OPEN_ERRORS as exc:
             raise KboExtractError(f"{self.where(name)}: cannot be read: {_why(exc)}", FIX) from None
-        if tick is not None:
-            raw = io.BufferedReader(_Counted(raw, tick), buffer_size=1 << 16)
+        raw = io.BufferedReader(_Bounded(raw, tick), buffer_size=1 << 16)
         stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
         try:
             yield stream
@@ -220,23 +257,92 @@ def _why(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
-class _Counted(io.RawIOBase):
-    """A binary stream that reports how many bytes were read (for the progress bar)."""
+class _Bounded(io.RawIOBase):
+    """A binary stream that hands on the lines of another, but a line longer than
+    ``MAX_LINE`` bytes is replaced by ``OVERLONG`` and a few of its first bytes, so that
+    no reader above ever holds it (a 1 GB line compresses to a few hundred kB); and that
+    reports how many bytes it read (for the progress bar). Line ends are those of the
+    text reader above: LF, CR LF or a lone CR."""
 
-    def __init__(self, raw: IO[bytes], tick: Callable[[int], None]) -> None:
-        self._raw, self._tick = raw, tick
+    def __init__(
+        self, raw: IO[bytes], tick: Callable[[int], None] | None, limit: int = MAX_LINE
+    ) -> None:
+        self._raw, self._tick, self._limit = raw, tick, limit
+        self._chunk = min(_CHUNK, limit)  # so that a line within one chunk is short enough
+        self._ready: list[memoryview] = []  # bytes to hand on, in order
+        self._held: list[memoryview] = []  # the start of a line whose end is not read yet
+        self._held_size = 0
+        self._skipping = False  # in a line too long, until its end
+        self._eof = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
-        self._tick(count or 0)
+        while not self._ready:
+            if self._eof:
+                return 0
+            self._ready = [view for view in self._next() if len(view)]
+        first = self._ready[0]
+        count = min(len(buffer), len(first))
+        buffer[:count] = first[:count]
+        if count == len(first):
+            self._ready.pop(0)
+        else:
+            self._ready[0] = first[count:]
         return count
+
+    def _next(self) -> list[memoryview]:
+        chunk = self._raw.read(self._chunk)
+        if self._tick is not None:
+            self._tick(len(chunk))
+        if not chunk:
+            self._eof = True
+            return self._release()
+        view, start = memoryview(chunk), 0
+        if self._skipping:
+            start = _line_end(chunk, 0)
+            if start < 0:
+                return []
+            self._skipping = False
+        first = _line_end(chunk, start)
+        if first < 0:  # no line ends here: the line goes on
+            self._held.append(view[start:])
+            self._held_size += len(chunk) - start
+            if self._held_size <= self._limit:
+                return []
+            self._skipping = True
+            return [self._overlong()]
+        if self._held_size + first - start > self._limit:
+            self._held.append(view[start:first])
+            out = [self._overlong()]
+        else:
+            out = [*self._release(), view[start:first]]
+        last = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+        out.append(view[first : last + 1])
+        self._held, self._held_size = [view[last + 1 :]], len(chunk) - last - 1
+        return out
+
+    def _release(self) -> list[memoryview]:
+        held, self._held, self._held_size = self._held, [], 0
+        return held
+
+    def _overlong(self) -> memoryview:
+        """The line held, too long: ``OVERLONG`` and its first bytes, on one cell."""
+        start = b"".join(bytes(view[:_KEPT]) for view in self._held)[:_KEPT]
+        self._held, self._held_size = [], 0
+        kept = start.decode("utf-8", errors="replace").translate(_ONE_CELL)
+        return memoryview((OVERLONG + kept).encode("utf-8"))
 
     def close(self) -> None:
         self._raw.close()
         super().close()
+
+
+def _line_end(data: bytes, start: int) -> int:
+    """Where the first line end at or after ``start`` is (-1: none)."""
+    ends = [found for found in (data.find(b"\n", start), data.find(b"\r", start)) if found >= 0]
+    return min(ends) if ends else -1
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -260,8 +366,21 @@ class _Reader:
         self.seats: dict[str, Seat] = {}
         self.activities: dict[str, dict[str, list[str]]] = {}
         self.suggestions: dict[str, list[tuple[str, str]]] = {}
+        # Of the malformed rows of the enterprises' files: file → wanted number → the
+        # first line naming it; file → (first line, count) of those whose number is lost.
+        self.affected: dict[str, dict[str, int]] = {}
+        self.unreadable: dict[str, tuple[int, int]] = {}
 
-    def bad(self, name: str, line: int, reason: str) -> None:
+    def bad(self, name: str, line: int, reason: str, key: str | None) -> None:
+        """Report a malformed row; ``key`` is its first cell as read (None: the row
+        could not be read), which says which enterprise it may concern."""
+        if name in ENTITY_FILES:
+            number = _number_in(key)
+            if number is None:
+                first, count = self.unreadable.get(name, (line, 0))
+                self.unreadable[name] = (first, count + 1)
+            elif number in self.wanted:
+                self.affected.setdefault(name, {}).setdefault(number, line)
         listed = self._listed.get(name, 0)
         if listed < MAX_MALFORMED:
             self._listed[name] = listed + 1
@@ -301,19 +420,19 @@ class _Reader:
                     if every_row:
                         for row in reader:
                             if len(row) != width:
-                                self._wrong_width(name, reader.line_num, row, width)
+                                self._wrong_width(name, reader.line_num, row, width, key)
                             else:
                                 use(row)
                     else:
                         for row in reader:
                             if len(row) != width:
-                                self._wrong_width(name, reader.line_num, row, width)
+                                self._wrong_width(name, reader.line_num, row, width, key)
                             elif row[key] in wanted:
                                 use(row)
                     self._close(name)
                     return
                 except csv.Error as exc:  # the reader goes on at the next line
-                    self.bad(name, reader.line_num, f"not CSV: {exc}")
+                    self.bad(name, reader.line_num, f"not CSV: {exc}", None)
 
     def _header(self, name: str, reader: Any) -> tuple[list[int], int]:
         """The index of each column of ``COLUMNS[name]``, and the number of columns."""
@@ -323,6 +442,10 @@ class _Reader:
             raise KboExtractError(f"{self.files.where(name)}: the file is empty", FIX) from None
         except csv.Error as exc:
             raise KboExtractError(f"{self.files.where(name)}:1: not CSV: {exc}", FIX) from None
+        if header and header[0].startswith(OVERLONG):
+            raise KboExtractError(
+                f"{self.files.where(name)}:1: the header is longer than {MAX_LINE:,} bytes", FIX
+            )
         missing = [column for column in COLUMNS[name] if column not in header]
         if missing:
             raise KboExtractError(
@@ -331,13 +454,28 @@ class _Reader:
             )
         return [header.index(column) for column in COLUMNS[name]], len(header)
 
-    def _wrong_width(self, name: str, end: int, row: list[str], width: int) -> None:
-        if row:  # an empty line holds nothing: skipped quietly
-            self.bad(
-                name,
-                _first_line(end, row),
-                f"{len(row)} cells where the header has {width}",
-            )
+    def _wrong_width(self, name: str, end: int, row: list[str], width: int, key: int) -> None:
+        if not row:  # an empty line holds nothing: skipped quietly
+            return
+        if len(row) == 1 and row[0].startswith(OVERLONG):  # see _Bounded
+            start = row[0][len(OVERLONG) :].split()
+            reason = f"a line longer than {MAX_LINE:,} bytes, skipped unread"
+            self.bad(name, end, reason, start[0] if start else "")
+            return
+        cell = row[key] if len(row) > key else None
+        reason = f"{len(row)} cells where the header has {width}"
+        self.bad(name, _first_line(end, row), reason, cell)
+
+
+def _number_in(cell: str | None) -> str | None:
+    """The enterprise number a malformed row's first cell gives (``0123.456.749``), ""
+    for the number of an establishment unit, None when it gives no number."""
+    if cell is None:
+        return None
+    text = cell.strip().lstrip("\ufeff")
+    if _ESTABLISHMENT.match(text):
+        return ""
+    return normalise_enterprise_number(text)
 
 
 def _first_line(end: int, row: list[str] | None) -> int:
@@ -398,6 +536,8 @@ def read(
         found={number: _enterprise(reader, number) for number in sorted(reader.found)},
         malformed=reader.malformed,
         suggestions=reader.suggestions,
+        affected=reader.affected,
+        unreadable=reader.unreadable,
     )
 
 
@@ -473,10 +613,10 @@ def _denominations(reader: _Reader, names: Mapping[str, Collection[str]] | None)
         try:
             name = _text(text, "Denomination")
         except ValueError as exc:
-            reader.bad("denomination.csv", line(), str(exc))
+            reader.bad("denomination.csv", line(), str(exc), number)
             return
         if not name:
-            reader.bad("denomination.csv", line(), "Denomination is empty")
+            reader.bad("denomination.csv", line(), "Denomination is empty", number)
             return
         rank = ranks.get(language.strip(), unknown)
         if number not in kept or rank < kept[number][0]:
@@ -507,30 +647,29 @@ def _address(reader: _Reader, row: list[str], line: Callable[[], int]) -> None:
             parse_day(struck.strip())
             return  # a struck-off address is not used
     except ValueError:
-        reader.bad("address.csv", line(), f"DateStrikingOff {struck!r} is not a date dd-mm-yyyy")
+        reason = f"DateStrikingOff {struck!r} is not a date dd-mm-yyyy"
+        reader.bad("address.csv", line(), reason, number)
         return
     try:
         abroad = [_text(country_nl, "CountryNL"), _text(country_fr, "CountryFR")]
         postal_code = _text(zipcode, "Zipcode")
     except ValueError as exc:
-        reader.bad("address.csv", line(), str(exc))
+        reader.bad("address.csv", line(), str(exc), number)
         return
     if any(abroad):
         code = countries.code_of(*filter(None, abroad))
         if code is None:
             shown = " / ".join(repr(name) for name in abroad if name)
-            reader.bad(
-                "address.csv", line(), f"country {shown} is not one this tool knows; seat not used"
-            )
+            reason = f"country {shown} is not one this tool knows; seat not used"
+            reader.bad("address.csv", line(), reason, number)
             return
         reader.seats[number] = Seat(None, code)
         return
     if postal_code and not _BELGIAN_POSTAL_CODE.fullmatch(postal_code):
-        reader.bad(
-            "address.csv",
-            line(),
-            f"Zipcode {postal_code!r} is not a Belgian postal code (1000 to 9999); seat not used",
+        reason = (
+            f"Zipcode {postal_code!r} is not a Belgian postal code (1000 to 9999); seat not used"
         )
+        reader.bad("address.csv", line(), reason, number)
         return
     reader.seats[number] = Seat(postal_code or None, "BE")
 
@@ -541,17 +680,13 @@ def _activity(reader: _Reader, row: list[str], line: Callable[[], int]) -> None:
         return
     version, code = version.strip(), code.strip()
     if version not in NACE_VERSIONS:
-        reader.bad(
-            "activity.csv", line(), f"NaceVersion {version!r} is not {', '.join(NACE_VERSIONS)}"
-        )
+        reason = f"NaceVersion {version!r} is not {', '.join(NACE_VERSIONS)}"
+        reader.bad("activity.csv", line(), reason, number)
         return
     digits = _NACE_DIGITS[version]
     if not _NACE.match(code) or len(code) != digits:
-        reader.bad(
-            "activity.csv",
-            line(),
-            f"NaceCode {code!r} is not {digits} digits (NACE {version}, written without dots)",
-        )
+        reason = f"NaceCode {code!r} is not {digits} digits (NACE {version}, written without dots)"
+        reader.bad("activity.csv", line(), reason, number)
         return
     codes = reader.activities.setdefault(number, {}).setdefault(version, [])
     if code not in codes:
