@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -814,6 +815,80 @@ def test_unknown_revision_or_path_exits_2_with_gits_message(repo: Path) -> None:
     result = run("diff", "--rev", "HEAD", str(outside))
     assert result.exit_code == 2
     assert "fatal: not a git repository" in result.stderr
+
+
+def test_outside_a_repository_the_error_names_the_registry_tried(repo: Path) -> None:
+    outside = repo.parent / "outside.toml"
+    outside.write_text(BASE, encoding="utf-8")
+    result = run("diff", "--rev", "HEAD", str(outside))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"error: {outside}: not in a git repository, so it has no revision 'HEAD': "
+        "git rev-parse: fatal: not a git repository"
+    )
+    assert result.stderr.endswith(
+        "; fix: name a registry kept in git (clusters diff --rev REV PATH), or compare two "
+        "files (clusters diff OLD NEW)\n"
+    )
+
+
+# Once, every `diff --rev` in a hook failed: git gives a hook GIT_DIR (".git" in the main
+# worktree with some versions and commands, the absolute git folder in a linked one), and
+# `git -C data` then read the wrong repository, or the right one from the wrong top.
+
+
+def test_rev_in_a_linked_worktree_with_a_hooks_variables(repo: Path) -> None:
+    linked = repo.parent / "linked"
+    git(repo, "worktree", "add", "-q", str(linked), "feature")
+    registry = linked / "data" / "clusters.toml"
+    registry.write_text(
+        edited(
+            BASE, ('name = "Beta"', 'name = "Beta Five"'), ('domain = "Drones"', 'domain = "UAV"')
+        ),
+        encoding="utf-8",
+    )
+    gitdir = git(linked, "rev-parse", "--absolute-git-dir").strip()
+    hook = {"GIT_DIR": gitdir, "GIT_INDEX_FILE": f"{gitdir}/index.lock", "GIT_PREFIX": ""}
+    result = run("diff", "--rev", "HEAD", str(registry), "--json", "--on", ON, env=hook)
+    assert result.exit_code == 0, result.stderr
+    assert names_and_domains(result.json()) == [("beta", {"name": both("Beta Two", "Beta Five")})]
+
+
+def test_rev_with_git_dir_relative_to_the_top_of_the_repository(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    result = run(
+        "diff", "--rev", "HEAD~1", "data/clusters.toml", "--json", "--on", ON,
+        env={"GIT_DIR": ".git"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert names_and_domains(result.json()) == [("beta", {"name": both("Beta Two", "Beta Three")})]
+
+
+@pytest.mark.slow  # git runs a hook, which runs clusters
+def test_rev_in_a_pre_commit_hook_of_a_linked_worktree(repo: Path) -> None:
+    linked = repo.parent / "linked"
+    git(repo, "worktree", "add", "-q", str(linked), "feature")
+    out = repo.parent / "hook.json"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f'exec "{sys.executable}" -m flanders_clusters diff --rev HEAD data/clusters.toml '
+        f'--json --on {ON} > "{out}"\n',
+        encoding="utf-8",
+    )
+    hook.chmod(0o755)
+    registry = linked / "data" / "clusters.toml"
+    registry.write_text(
+        edited(
+            BASE, ('name = "Beta"', 'name = "Beta Six"'), ('domain = "Drones"', 'domain = "UAV"')
+        ),
+        encoding="utf-8",
+    )
+    git(linked, "commit", "-q", "-am", "six")  # check=True: the hook exited 0
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert names_and_domains(found) == [("beta", {"name": both("Beta Two", "Beta Six")})]
 
 
 def test_a_revision_that_is_not_toml_exits_3_naming_the_side(repo: Path) -> None:

@@ -6,6 +6,9 @@ so that no revision is ever read as an option, then the file is read from that c
 revisions; ``A...B`` the merge base of A and B, and B: what a pull request changes.
 Any failure of git — an unknown revision, a path that the commit does not hold, a folder
 outside a repository, no git at all — is a ``GitError`` (exit 2) carrying git's message.
+git runs in the registry's folder with the variables that name a repository cleared
+(``GIT_DIR`` and the others a hook is given), so that folder alone decides which
+repository is read.
 """
 
 from __future__ import annotations
@@ -20,6 +23,29 @@ from ..errors import ClustersError, GitError
 from . import store
 
 GIT_FIX = "check the revision and the path with `git log --oneline -- PATH`"
+# What git sets for the repository it runs in (`git rev-parse --local-env-vars`, and the
+# namespace): in a hook, GIT_DIR names the repository of the hook (".git", relative to
+# the folder git started in), and would make `git -C FOLDER` read another repository or
+# none. The registry's own folder decides which repository is read, so these are cleared.
+LOCAL_GIT_VARIABLES = (
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +61,7 @@ class Side:
         if self.commit is None:
             return store.read(store.Source(self.path, how="diff"), strict=False)
         raw = git(
-            self.path.parent,
+            self.path,
             "show",
             f"{self.commit}:./{self.path.name}",
             about=self.label,
@@ -62,13 +88,12 @@ def _naming(name: str, read: Callable[[], store.Document]) -> store.Document:
 def sides(path: Path, rev: str) -> tuple[Side, Side]:
     """The two sides that ``--rev`` names: ``REV`` (against the working file), ``A..B``
     or ``A...B`` (from the merge base of A and B to B). An empty end means HEAD, as in git."""
-    folder = path.parent
     if "..." in rev:
         first, _, second = rev.partition("...")
         first, second = first or "HEAD", second or "HEAD"
-        new = resolve(folder, second)
+        new = resolve(path, second)
         base = git(
-            folder, "merge-base", resolve(folder, first), new, about=f"the merge base of {rev}"
+            path, "merge-base", resolve(path, first), new, about=f"the merge base of {rev}"
         ).strip()
         if not base:  # pragma: no cover - git exits non-zero when there is none
             raise GitError(f"{first} and {second} have no common ancestor", GIT_FIX)
@@ -80,18 +105,19 @@ def sides(path: Path, rev: str) -> tuple[Side, Side]:
         first, _, second = rev.partition("..")
         first, second = first or "HEAD", second or "HEAD"
         return (
-            Side(path, resolve(folder, first), f"{first}:{path}"),
-            Side(path, resolve(folder, second), f"{second}:{path}"),
+            Side(path, resolve(path, first), f"{first}:{path}"),
+            Side(path, resolve(path, second), f"{second}:{path}"),
         )
-    return Side(path, resolve(folder, rev), f"{rev}:{path}"), Side(path, None, str(path))
+    return Side(path, resolve(path, rev), f"{rev}:{path}"), Side(path, None, str(path))
 
 
-def resolve(folder: Path, rev: str) -> str:
-    """The full hash of the commit ``rev`` names in the repository of ``folder``."""
+def resolve(path: Path, rev: str) -> str:
+    """The full hash of the commit ``rev`` names in the repository of the registry
+    ``path``."""
     if not rev.strip():
         raise GitError("an empty revision", "name a revision, e.g. HEAD~1 or main...HEAD")
     found = git(
-        folder,
+        path,
         "rev-parse",
         "--verify",
         "--end-of-options",
@@ -101,11 +127,12 @@ def resolve(folder: Path, rev: str) -> str:
     return found.strip()
 
 
-def git(folder: Path, *args: str, about: str, raw: bool = False):
-    """Run ``git -C FOLDER ARGS``: its output, or ``GitError`` naming ``about`` (what was
-    asked for) with git's own message."""
-    command = ["git", "-C", str(folder), *args]
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+def git(path: Path, *args: str, about: str, raw: bool = False):
+    """Run ``git -C FOLDER ARGS`` in the folder of the registry ``path``: its output, or
+    ``GitError`` naming ``about`` (what was asked for) with git's own message."""
+    command = ["git", "-C", str(path.parent), *args]
+    environment = {k: v for k, v in os.environ.items() if k not in LOCAL_GIT_VARIABLES}
+    environment.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")
     try:
         done = subprocess.run(command, capture_output=True, env=environment, check=False)
     except FileNotFoundError:
@@ -119,5 +146,11 @@ def git(folder: Path, *args: str, about: str, raw: bool = False):
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", errors="replace").strip()
         said = " ".join(said.split()) or f"git exited with status {done.returncode}"
+        if "not a git repository" in said:  # name the registry: it may not be the one meant
+            raise GitError(
+                f"{path}: not in a git repository, so it has no {about}: git {args[0]}: {said}",
+                "name a registry kept in git (clusters diff --rev REV PATH), or compare two "
+                "files (clusters diff OLD NEW)",
+            )
         raise GitError(f"{about}: git {args[0]}: {said}", GIT_FIX)
     return done.stdout if raw else done.stdout.decode("utf-8", errors="replace")
