@@ -966,11 +966,55 @@ def test_textconv_of_a_file_that_is_not_toml_shows_it_as_it_is(tmp_path: Path) -
     result = run("diff", "--textconv", str(broken))
     assert result.exit_code == 0
     first, *rest = result.stdout.splitlines()
-    assert first.startswith(f"# not TOML: {broken}:2:")
+    assert first.startswith("# not TOML: line 2, column 10: TOML syntax error: ")
     assert rest == ["schema_version = 1", "[clusters"]
     assert "warning:" in result.stderr
     missing = run("diff", "--textconv", str(tmp_path / "missing.toml"))
     assert missing.exit_code == 3
+
+
+def test_textconv_of_a_file_that_is_not_utf8_shows_it_naming_no_file(tmp_path: Path) -> None:
+    # Once, such a revision made the textconv fail, and git stopped `git log -p` there.
+    latin = tmp_path / "tmpXyZ_clusters.toml"
+    latin.write_bytes(b"# Caf\xe9 cluster\nschema_version = 1\n")
+    result = run("diff", "--textconv", str(latin))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "# not TOML: line 1: not UTF-8 (byte 0xe9 at offset 5)\n"
+        "# Caf\ufffd cluster\nschema_version = 1\n"
+    )
+    assert f"warning: {latin}:1: not UTF-8" in result.stderr
+
+
+@pytest.mark.slow  # git runs the textconv once per revision, each a process
+def test_git_log_shows_a_revision_that_is_not_utf8_the_same_every_time(repo: Path) -> None:
+    (repo / ".gitattributes").write_text("data/clusters.toml diff=clusters\n", encoding="utf-8")
+    git(
+        repo,
+        "config",
+        "diff.clusters.textconv",
+        f'"{sys.executable}" -m flanders_clusters diff --textconv',
+    )
+    registry = repo / "data" / "clusters.toml"
+    good = registry.read_bytes()
+    registry.write_bytes(b"# Caf\xe9 in Latin-1\n" + good)
+    git(repo, "commit", "-q", "-am", "latin-1")
+    registry.write_bytes(good.replace(b'name = "Beta Three"', b'name = "Beta Four"'))
+    git(repo, "commit", "-q", "-am", "four")
+    logs = [
+        subprocess.run(
+            ["git", "-C", str(repo), "log", "-p", "-3", "--", "data/clusters.toml"],
+            capture_output=True,
+        )
+        for _ in range(2)
+    ]
+    assert [log.returncode for log in logs] == [0, 0], logs[0].stderr
+    assert logs[0].stdout == logs[1].stdout  # no temporary file's name in it
+    shown = logs[0].stdout.decode("utf-8")
+    assert "+# not TOML: line 1: not UTF-8 (byte 0xe9 at offset 5)" in shown
+    assert "-# not TOML: line 1: not UTF-8 (byte 0xe9 at offset 5)" in shown
+    assert '+cluster beta name = "Beta Four"' in shown
+    assert '-cluster beta name = "Beta Two"' in shown  # the oldest of the three, as facts
 
 
 @pytest.mark.slow

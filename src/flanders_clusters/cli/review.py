@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -101,15 +102,33 @@ def _sides(s: Session, paths: list[str], rev: str | None) -> tuple[revisions.Sid
 
 
 def _facts(path: Path) -> str:
-    """The facts of a registry; a file that is not TOML is shown as it is (after a
-    first line that says so), since git stops a whole log when a textconv fails."""
+    """The facts of a registry; a file that is not TOML (or not UTF-8) is shown as it is
+    (after a first line that says so), since git stops a whole log when a textconv
+    fails. That line names no file: git passes a temporary file of a random name, and
+    the text would change on every run."""
     from ..views.diff import textconv
 
     source = store.Source(path, how="textconv")
-    text = store.read_text(source)
+    text = None
     try:
+        text = store.read_text(source)
         data = store.parse(text, path)
     except TomlSyntaxError as error:
         Session.note(f"warning: {error.message}", "yellow")
-        return f"# not TOML: {error.message}\n{text}"
+        if text is None:  # not UTF-8: each byte that is not is shown as U+FFFD
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        return f"# not TOML: {_unnamed(error.message, path)}\n{text}"
     return textconv(data)
+
+
+def _unnamed(message: str, path: Path) -> str:
+    """``/tmp/XyZ_clusters.toml:3:5: TOML syntax error: …`` → ``line 3, column 5: TOML
+    syntax error: …``: a reader's message without the file's name."""
+    rest = message.removeprefix(str(path))
+    if rest == message:
+        return message
+    where = re.match(r":(\d+)(?::(\d+))?: ", rest)
+    if where is None:
+        return rest.removeprefix(": ")
+    column = f", column {where[2]}" if where[2] else ""
+    return f"line {where[1]}{column}: {rest[where.end() :]}"
