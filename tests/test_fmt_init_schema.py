@@ -50,7 +50,12 @@ def test_check_on_the_shipped_copy_from_an_empty_folder(tmp_path: Path) -> None:
 def test_check_on_the_small_registry(registry: Path) -> None:
     result = run("--registry", str(registry), "fmt", "--check", "--json")
     assert result.exit_code == 0
-    assert result.json() == {"registry": str(registry), "canonical": True, "changed": False}
+    assert result.json() == {
+        "registry": str(registry),
+        "canonical": True,
+        "changed": False,
+        "first_difference": None,
+    }
 
 
 def test_check_finds_a_difference_and_writes_nothing(tmp_path: Path) -> None:
@@ -64,17 +69,65 @@ def test_check_finds_a_difference_and_writes_nothing(tmp_path: Path) -> None:
     result = run("--registry", str(path), "fmt", "--check")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert f"{path} is not in canonical form" in result.stderr
+    line = text.splitlines().index('name = "Acme NV"') + 1
+    assert result.stderr == (
+        f"{path} is not in canonical form; first difference at line {line}, in "
+        """partners.acme: 'kind = "company"', canonical 'name = "Acme NV"' """
+        "(`clusters fmt` writes the canonical form)\n"
+    )
     assert digest(path) == before
     as_json = run("--registry", str(path), "fmt", "--check", "--json")
     assert as_json.exit_code == 1
-    assert as_json.json() == {"registry": str(path), "canonical": False, "changed": False}
+    assert as_json.json() == {
+        "registry": str(path),
+        "canonical": False,
+        "changed": False,
+        "first_difference": {
+            "line": line,
+            "record": "partners.acme",
+            "found": 'kind = "company"',
+            "expected": 'name = "Acme NV"',
+        },
+    }
     assert digest(path) == before
 
 
 def test_check_refuses_a_file_with_a_trailing_space(registry: Path) -> None:
     registry.write_text(SMALL.replace('name = "Beta Network"', 'name = "Beta Network" '))
-    assert run("--registry", str(registry), "fmt", "--check").exit_code == 1
+    result = run("--registry", str(registry), "fmt", "--check")
+    assert result.exit_code == 1
+    line = SMALL.splitlines().index('name = "Beta Network"') + 1
+    assert (
+        f"first difference at line {line}, in clusters.beta: 'name = \"Beta Network\" ', "
+        """canonical 'name = "Beta Network"'"""
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # A byte-order mark, before any table: the line and nothing else.
+        ("\ufeff" + SMALL, "first difference at line 1: '\\ufeff#:schema"),
+        # CRLF line ends: the carriage return is shown.
+        (
+            SMALL.replace("\n", "\r\n"),
+            "first difference at line 1: '#:schema ./clusters.schema.json\\r'",
+        ),
+        # No line break at the end, and a blank line too many.
+        (SMALL.rstrip("\n"), "without a line break at its end, canonical"),
+        (
+            SMALL + "\n",
+            "first difference at line 49, in partners.uni: '', canonical the end of the file",
+        ),
+    ],
+    ids=["bom", "crlf", "no-last-newline", "extra-line"],
+)
+def test_check_names_the_first_difference_of_a_layout(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "clusters.toml"
+    path.write_bytes(text.encode("utf-8"))
+    result = run("--registry", str(path), "fmt", "--check")
+    assert result.exit_code == 1
+    assert said in result.stderr, result.stderr
 
 
 # -- fmt -------------------------------------------------------------------------------------

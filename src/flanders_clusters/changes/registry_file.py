@@ -8,6 +8,7 @@ from typing import Any
 from ..registry import canonical, store
 from ..registry.lines import has_comments
 from ..registry.words import SCHEMA_HEADER, SCHEMA_VERSION
+from .textdiff import first_difference
 from .transaction import COMMENTS_DROPPED
 
 SCHEMA_FILE = "clusters.schema.json"
@@ -30,13 +31,28 @@ def format_registry(source: store.Source, *, check: bool, timeout: float) -> dic
     """``fmt``: rewrite in canonical form, or with ``check`` only say whether it is."""
     if check:
         document = store.read(source)
-        is_canonical = canonical.dumps(document.data) == document.text
-        verdict = "is" if is_canonical else "is not"
+        difference = first_difference(document.text, canonical.dumps(document.data))
+        message = f"{source.path} is in canonical form"
+        if difference is not None:
+            record = f", in {difference.record}" if difference.record else ""
+            message = (
+                f"{source.path} is not in canonical form; first difference at line "
+                f"{difference.line}{record}: {_shown(difference.found)}, canonical "
+                f"{_shown(difference.expected)} (`clusters fmt` writes the canonical form)"
+            )
         return {
             "registry": str(source.path),
-            "canonical": is_canonical,
+            "canonical": difference is None,
             "changed": False,
-            "message": f"{source.path} {verdict} in canonical form",
+            "first_difference": None
+            if difference is None
+            else {
+                "line": difference.line,
+                "record": difference.record,
+                "found": _bare(difference.found),
+                "expected": _bare(difference.expected),
+            },
+            "message": message,
         }
     store.ensure_writable(source)
     with store.locked(source, timeout):
@@ -55,6 +71,21 @@ def format_registry(source: store.Source, *, check: bool, timeout: float) -> dic
         "message": f"{'reformatted' if changed else 'unchanged:'} {source.path}",
         "warnings": warnings,
     }
+
+
+def _bare(line: str | None) -> str | None:
+    return None if line is None else line.removesuffix("\n")
+
+
+def _shown(line: str | None, width: int = 80) -> str:
+    """A line of the file for a message: quoted, escapes for what cannot be seen (a
+    carriage return, a byte-order mark), cut when long; or where the text ends."""
+    if line is None:
+        return "the end of the file"
+    text = repr(line.removesuffix("\n"))
+    if len(text) > width:
+        text = text[: width - 2] + "…" + text[-1]
+    return text if line.endswith("\n") else f"{text} without a line break at its end"
 
 
 def init(path: Path, *, from_shipped: bool) -> dict[str, Any]:
