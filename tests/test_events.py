@@ -675,6 +675,33 @@ def test_import_participants_from_a_csv(registry: Path) -> None:
     ]
 
 
+def test_import_participants_names_a_partner_given_twice_with_different_roles(
+    registry: Path,
+) -> None:
+    csv_file = registry.parent / "people.csv"
+    csv_file.write_text("partner,role\nuni,speaker\ngov,\nuni,organiser\n", encoding="utf-8")
+    before = digest(registry)
+    done = cli(registry, "import-participants", "learning-2021", str(csv_file))
+    assert done.exit_code == 4
+    assert done.stderr == (
+        f"error: {csv_file}:4: rows 2 and 4 both name uni, with different roles; nothing "
+        "imported; fix: correct the rows named, then import the file again\n"
+    )
+    assert digest(registry) == before
+
+
+def test_import_participants_reports_every_row_in_one_pass(registry: Path) -> None:
+    csv_file = registry.parent / "people.csv"
+    csv_file.write_text("partner,name,kind,role\nnewco,,company,\nuni,,,chair\n", encoding="utf-8")
+    done = cli(registry, "import-participants", "learning-2021", str(csv_file), "--json")
+    assert done.exit_code == 4
+    assert done.json()["error"]["details"] == [
+        f"{csv_file}:2: partner 'newco' is not in the registry, so the row must give its "
+        "name, but the name cell is empty",
+        f"{csv_file}:3: role 'chair' is not one of: organiser, speaker, exhibitor, attendee",
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [

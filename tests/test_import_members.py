@@ -347,6 +347,80 @@ def test_several_bad_rows_are_all_listed(registry: Path, tmp_path: Path) -> None
     assert digest(registry) == before
 
 
+FIX = "fix: correct the rows named, then import the file again"
+
+
+def test_a_partner_named_twice_with_different_roles_is_the_files_own_contradiction(
+    registry: Path, tmp_path: Path
+) -> None:
+    # Once, this said "membership of 'vito' … exists with other values" with a fix,
+    # `clusters update-member`, that failed: vito was in no cluster, only twice in the file.
+    text = "partner,name,kind,role\nvito,VITO,knowledge,member\nuni,,,\nvito,VITO,knowledge,board\n"
+    path = csv_file(tmp_path, text)
+    before = digest(registry)
+    done = imported(registry, "beta", path)
+    assert done.exit_code == 4
+    assert done.stderr == (
+        f"error: {path}:4: rows 2 and 4 both name vito, with different roles; nothing "
+        f"imported; {FIX}\n"
+    )
+    assert digest(registry) == before
+    # The same values twice are one membership; another name for the partner is not.
+    again = csv_file(tmp_path, "partner,name,kind\nvito,VITO,knowledge\nvito,VITO NV,company\n")
+    done = imported(registry, "beta", again)
+    assert done.stderr == (
+        f"error: {again}:3: rows 2 and 3 both name vito, with different names and kinds; "
+        f"nothing imported; {FIX}\n"
+    )
+
+
+def test_a_conflict_with_the_registry_has_one_fix(registry: Path, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "partner,role\nacme,founder\n")
+    done = imported(registry, "beta", path)
+    assert done.exit_code == 4
+    assert done.stderr == (
+        f"error: {path}:2: membership of 'acme' in 'beta' exists with other values (role is "
+        f'"member", not "founder") — `clusters update-member beta acme`; nothing imported; '
+        f"{FIX}\n"
+    )
+    partner = csv_file(tmp_path, "partner,name\nacme,Acme SA\n", "partner.csv")
+    done = imported(registry, "beta", partner)
+    assert done.stderr.count("fix:") == 1
+    assert "leave the row's partner cells empty, or `clusters update-partner acme`" in done.stderr
+
+
+def test_every_problem_of_every_row_is_found_in_one_pass(registry: Path, tmp_path: Path) -> None:
+    # Once, the cells were checked first and the rest only when they were right: a new
+    # partner without a name was reported after the bad id had been fixed.
+    text = (
+        "partner;name;kind;since\n"
+        "New Co;N;company;\n"  # 2: not an id
+        "newco;;company;\n"  # 3: a new partner without a name
+        "uni;;;31/02/2026\n"  # 4: no such day
+        "acme;;;\n"  # 5: good
+        "other;;firm;\n"  # 6: a kind that is none, and no name
+        "newco;;company;01/02/2026\n"  # 7: newco again, with a day the first row left out
+        "ghost;G;other;\n"  # 8: good, a new partner
+    )
+    path = csv_file(tmp_path, text)
+    before = digest(registry)
+    done = imported(registry, "beta", path, "--json")
+    assert done.exit_code == 4
+    error = done.json()["error"]
+    assert error["message"] == f"{path}: 5 bad rows; nothing imported"
+    assert error["details"] == [
+        f"{path}:2: partner id 'New Co' is not a slug (lowercase letters, digits, '-')",
+        f"{path}:3: partner 'newco' is not in the registry, so the row must give its name, "
+        "but the name cell is empty",
+        f"{path}:4: since '31/02/2026' is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+        f"{path}:6: kind 'firm' is not one of: company, knowledge, government, other; "
+        "partner 'other' is not in the registry, so the row must give its name, but the "
+        "name cell is empty",
+        f"{path}:7: rows 3 and 7 both name newco, with different 'since' dates",
+    ]
+    assert digest(registry) == before
+
+
 def test_a_file_that_is_not_utf8_is_refused(registry: Path, tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("partner;name;kind\nnewco;Société Générale;company\n".encode("latin-1"))

@@ -178,6 +178,10 @@ def _owner(data: Any, kind: RosterKind, owner_id: str) -> Any:
 class Roster:
     """The entries of one record's list, indexed by partner (one pass, then O(1) each)."""
 
+    # How to keep the registry's values when the partner's given differ: the fix of
+    # that conflict (a CSV import says "cells", not "options").
+    keep_partner = "leave out the partner options"
+
     def __init__(self, data: Any, kind: RosterKind, owner_id: str) -> None:
         self.kind = kind
         self.owner_id = owner_id
@@ -224,7 +228,7 @@ class Roster:
             f"partner {partner_id!r}",
             defaults(Partner) | existing,
             partner or {},
-            f"leave out the partner options, or `clusters update-partner {partner_id}`",
+            f"{self.keep_partner}, or `clusters update-partner {partner_id}`",
         )
         return False
 

@@ -1,9 +1,13 @@
 """``import-members`` and ``import-participants``: read a CSV and add its rows to one
 cluster's members or one event's participants.
 
-``read_rows`` checks the whole file — encoding, delimiter, header, every cell — before the
-registry is touched; ``apply`` adds the rows in one pass (one read and one write for the
-whole file, by ``transaction.transact``). Any bad row stops the import with its line.
+``read_rows`` reads the whole file — encoding, delimiter, header, every cell — before the
+registry is touched, keeping what is wrong in each row; ``apply`` adds the rows in one
+pass (one read and one write for the whole file, by ``transaction.transact``), and with
+the registry at hand finds the rest: a new partner without a name or kind, two rows
+that name one partner with different values, a row the registry contradicts. Every
+problem of every row is found in that one pass, and any stops the import: the rows are
+listed with their lines (up to 20).
 The columns are those of ``views.cells`` (docs/registry-format.md, "CSV"): a partner's,
 then the membership's (or the participation's ``role``).
 """
@@ -21,8 +25,8 @@ from typing import Any
 
 from ..errors import BadCsv, ClustersError
 from ..programme import identity
+from ..registry.fields import defaults, fields
 from ..registry.fields import field as declared
-from ..registry.fields import fields
 from ..registry.records import Partner
 from ..registry.words import MAX_ID_LENGTH, SLUG_PATTERN, URL_PATTERN
 from ..views.cells import PARTNER_COLUMNS, restore
@@ -59,11 +63,15 @@ PARTICIPANT_CSV = Dialect(PARTICIPANTS, None)
 
 @dataclass
 class Row:
+    """One row of the CSV: the values read, and what is wrong in its cells."""
+
     line: int
-    partner: str
+    partner: str | None  # None: the cell is empty or not an id
     group: str | None
     entry: dict[str, Any] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    unread: set[str] = field(default_factory=set)  # columns whose cell is wrong
 
 
 def parse_day(text: str) -> dt.date:
@@ -153,7 +161,8 @@ def _header(dialect: Dialect, path: Path, names: list[str]) -> list[str]:
 
 
 def read_rows(path: Path, dialect: Dialect = MEMBER_CSV) -> list[Row]:
-    """Every row of the CSV, checked; ``BadCsv`` lists the bad lines (up to 20)."""
+    """Every row of the CSV, each with what is wrong in its cells (``Row.problems``);
+    ``BadCsv`` only for a file that cannot be read as a CSV of these columns."""
     text = _decode(_read(path), path)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -163,39 +172,42 @@ def read_rows(path: Path, dialect: Dialect = MEMBER_CSV) -> list[Row]:
     except StopIteration:
         raise BadCsv(f"{path}: the file is empty", "add a header line") from None
     rows: list[Row] = []
-    problems: list[str] = []
     line = reader.line_num + 1
-    try:
-        for cells in reader:
-            row_line, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            try:
-                rows.append(_row(dialect, row_line, header, cells))
-            except ValueError as exc:
-                problems.append(f"{path}:{row_line}: {exc}")
-    except csv.Error as exc:
-        problems.append(f"{path}:{reader.line_num}: {exc}")
-    _raise(path, problems)
-    return rows
+    while True:
+        try:
+            for cells in reader:
+                row_line, line = line, reader.line_num + 1
+                if any(cell.strip() for cell in cells):
+                    rows.append(_row(dialect, row_line, header, cells))
+            return rows
+        except csv.Error as exc:  # the reader goes on at the next line
+            rows.append(Row(reader.line_num, None, None, problems=[str(exc)]))
+            line = reader.line_num + 1
 
 
 def _row(dialect: Dialect, line: int, header: list[str], cells: list[str]) -> Row:
     if len(cells) != len(header):
-        raise ValueError(f"{len(cells)} cells, but the header has {len(header)} columns")
-    values = {}
+        problem = f"{len(cells)} cells, but the header has {len(header)} columns"
+        return Row(line, None, None, problems=[problem])
+    values, problems, unread = {}, [], set()
     for column, cell in zip(header, cells, strict=True):
         text = restore(cell.strip())
         if text:
-            values[column] = _cell(dialect, column, text)
-    if "partner" not in values:
-        raise ValueError("the partner cell is empty")
+            try:
+                values[column] = _cell(dialect, column, text)
+            except ValueError as exc:
+                problems.append(str(exc))
+                unread.add(column)
+    if "partner" not in values and "partner" not in unread:
+        problems.append("the partner cell is empty")
     return Row(
         line,
-        values["partner"],
+        values.get("partner"),
         values.get(dialect.group) if dialect.group else None,
         {k: values[k] for k in dialect.entry_columns if k in values},
         {k: values[k] for k in PARTNER_COLUMNS if k in values},
+        problems,
+        unread,
     )
 
 
@@ -210,6 +222,21 @@ def _raise(path: Path, problems: list[str]) -> None:
     raise BadCsv(f"{path}: {len(problems)} bad rows; nothing imported", fix, details=shown + more)
 
 
+def _plural(column: str) -> str:
+    """A column's name for several values: roles, countries, 'since' dates."""
+    if column in ("since", "until"):
+        return f"'{column}' dates"
+    words = column.replace("_", " ")
+    return words[:-1] + "ies" if words.endswith("y") else words + "s"
+
+
+def _disagreeing(earlier: dict[str, Any], later: dict[str, Any], record: type) -> list[str]:
+    """The columns a later row gives another value than an earlier row of the same
+    partner (an empty cell gives none; an absent value is its field's default)."""
+    before = defaults(record) | earlier
+    return [column for column, value in later.items() if before.get(column) != value]
+
+
 def apply(
     data: dict[str, Any],
     owner_id: str,
@@ -221,29 +248,29 @@ def apply(
     """Add every row's entry to ``owner_id`` (a cluster's members, an event's
     participants); any problem stops it all."""
     roster = Roster(data, dialect.kind, owner_id)
+    roster.keep_partner = "leave the row's partner cells empty"
+    known = set(roster.partners)  # the registry's partners before the import
     counts = {"added": 0, "unchanged": 0, "created_partners": 0, "skipped": 0}
     problems: list[str] = []
+    first: dict[str, Row] = {}  # the first row naming each partner
     for done, row in enumerate(rows, 1):
-        if row.group not in (None, owner_id):
+        found = list(row.problems)
+        if row.group not in (None, owner_id) and not found:
             counts["skipped"] += 1
             continue
-        if row.partner not in roster.partners:
-            missing = [column for column in ("name", "kind") if column not in row.fields]
-            if missing:
-                cells = " and ".join(missing)
-                problems.append(
-                    f"{path}:{row.line}: partner {row.partner!r} is not in the registry, so "
-                    f"the row must give its {cells}, but the {cells} "
-                    f"{'cell is' if len(missing) == 1 else 'cells are'} empty"
-                )
-                continue
-        try:
-            outcome = roster.add(row.partner, row.entry, row.fields or None)
-        except ClustersError as exc:  # unknown partner, conflict: the row's own problem
-            problems.append(f"{path}:{row.line}: {exc}")
-            continue
-        counts["created_partners"] += outcome["created_partner"]
-        counts["added" if outcome["changed"] else "unchanged"] += 1
+        if row.partner is not None and row.group in (None, owner_id):
+            found += _against_the_file(row, first.setdefault(row.partner, row), known, dialect)
+        if not found:
+            assert row.partner is not None  # a row without one has a problem
+            try:
+                outcome = roster.add(row.partner, row.entry, row.fields or None)
+            except ClustersError as exc:  # a conflict with the registry: the row's problem
+                found.append(f"{exc.message} — {exc.fix}" if exc.fix else exc.message)
+            else:
+                counts["created_partners"] += outcome["created_partner"]
+                counts["added" if outcome["changed"] else "unchanged"] += 1
+        if found:
+            problems.append(f"{path}:{row.line}: " + "; ".join(found))
         if progress is not None:
             progress(done)
     _raise(Path(str(path)), problems)
@@ -253,6 +280,33 @@ def apply(
         "rows": len(rows),
         **counts,
     }
+
+
+def _against_the_file(row: Row, earlier: Row, known: set[str], dialect: Dialect) -> list[str]:
+    """What is wrong with a row given the rows before it: a new partner needs a name and
+    a kind (once, in its first row); a partner named again must not be given other
+    values (that is the file's own contradiction, not one with the registry)."""
+    partner = row.partner
+    if earlier is not row:
+        columns = _disagreeing(earlier.entry, row.entry, dialect.kind.record)
+        columns += _disagreeing(earlier.fields, row.fields, Partner)
+        if columns:
+            said = " and ".join(_plural(column) for column in columns)
+            return [
+                f"rows {earlier.line} and {row.line} both name {partner}, with different {said}"
+            ]
+        if partner not in known:
+            return []  # its first row creates it (or says what it lacks)
+    if partner in known:
+        return []
+    missing = [c for c in ("name", "kind") if c not in row.fields and c not in row.unread]
+    if not missing:
+        return []
+    cells = " and ".join(missing)
+    return [
+        f"partner {partner!r} is not in the registry, so the row must give its {cells}, but "
+        f"the {cells} {'cell is' if len(missing) == 1 else 'cells are'} empty"
+    ]
 
 
 def summary(outcome: dict[str, Any]) -> str:

@@ -160,7 +160,7 @@ def import_command(name: str, doc: str, noun: str, dialect_name: str, apps: dict
         dialect = getattr(imports, dialect_name)
         with session(ctx, as_json) as s:
             rows = imports.read_rows(csv_file, dialect)
-            scope = Scope(partners=frozenset(row.partner for row in rows))
+            scope = Scope(partners=frozenset(row.partner for row in rows if row.partner))
             scope = Scope(**{**scope.tables(), dialect.kind.table: frozenset([owner_id])})
             with progress(len(rows), f"importing into {owner_id}") as tick:
                 outcome = transaction.transact(
