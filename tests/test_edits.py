@@ -1289,3 +1289,39 @@ def test_a_read_only_folder_is_refused_before_anything_is_written(tmp_path: Path
         assert digest(registry) == before
     finally:
         folder.chmod(0o755)
+
+
+# Once, `--name $'bad\xff'` (a value that is not UTF-8, as a shell passes it) reached the
+# schema check: a pydantic message, exit 4 and a pointer to README.md, which the wheel lacks.
+@pytest.mark.slow  # processes: only a real argv carries bytes
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows passes arguments as UTF-16 text")
+@pytest.mark.parametrize(
+    ("arguments", "option"),
+    [
+        ((b"add-partner", b"newco", b"--name", b"bad\xff", b"--kind", b"company"), "'--name'"),
+        ((b"add-partner", b"new\xffco", b"--name", b"N", b"--kind", b"company"), "'PARTNER'"),
+        ((b"update-cluster", b"alpha", b"--notes", b"caf\xe9"), "'--notes'"),
+        ((b"update-cluster", b"alpha", b"--source", b"https://x.example/\xff"), "'--source'"),
+    ],
+    ids=["name", "id", "notes", "url"],
+)
+def test_a_value_that_is_not_utf8_is_a_usage_error(
+    registry: Path, arguments: tuple[bytes, ...], option: str
+) -> None:
+    import subprocess
+
+    before = digest(registry)
+    done = subprocess.run(
+        [sys.executable, "-m", "flanders_clusters", "--registry", str(registry), *arguments],
+        capture_output=True,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 2, done.stderr
+    raw = next(a for a in arguments if not a.decode("utf-8", "replace").isascii())
+    shown = repr(raw)[1:]
+    assert (
+        f"Invalid value for {option}: {shown} is not valid UTF-8; write it in UTF-8 (check "
+        "the encoding of the terminal or the script that passed it)"
+    ) in done.stderr.decode("utf-8")
+    assert b"README" not in done.stderr and b"Traceback" not in done.stderr
+    assert digest(registry) == before

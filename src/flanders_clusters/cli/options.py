@@ -48,11 +48,29 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
+def utf8(value: str) -> str:
+    """A value as the shell gave it, if it is text: bytes that are not UTF-8 (``$'bad\\xff'``)
+    reach Python as lone surrogates, which no file can hold; a usage error."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+            raw = value.encode("utf-8", "backslashreplace")
+        raise typer.BadParameter(
+            f"{repr(raw)[1:]} is not valid UTF-8; write it in UTF-8 (check the encoding of "
+            "the terminal or the script that passed it)"
+        ) from None
+    return value
+
+
 def parse_text(value: str | None) -> str | None:
     """A one-line text, trimmed (stored values have no spaces at either end), without
     control or bidirectional characters."""
     if value is None:
         return None
+    utf8(value)
     problem = identity.text_problem(value)
     if problem is not None:
         raise typer.BadParameter(problem)
@@ -64,7 +82,7 @@ def parse_prose(value: str | None) -> str | None:
     allowed, other control characters not."""
     if value is None:
         return None
-    problem = identity.prose_problem(value)
+    problem = identity.prose_problem(utf8(value))
     if problem is not None:
         raise typer.BadParameter(problem)
     return value
@@ -78,6 +96,8 @@ def parse_url(value: str | None) -> str | None:
 
 
 def parse_id(value: str | None) -> str | None:
+    if value is not None:
+        utf8(value)
     if value is not None and len(value) > MAX_ID_LENGTH and _SLUG_CHARACTERS.fullmatch(value):
         raise typer.BadParameter(
             f"{value[:20]!r}… has {len(value)} characters; an id has at most {MAX_ID_LENGTH}"
