@@ -78,3 +78,62 @@ def test_other_json_outputs_do_not_load_rich(args: list[str]) -> None:
 
 def test_a_table_loads_rich() -> None:
     assert "rich" in loaded_modules("list", "--type", "spearhead")
+
+
+# -- help and usage messages --------------------------------------------------------------
+
+
+def every_help() -> dict[str, str]:
+    """The --help of every command and subcommand, by its path."""
+    helps = {}
+    for name in COMMANDS:
+        helps[name] = run(name, "--help").stdout
+        command = typer.main.get_command(importlib.import_module(
+            f"flanders_clusters.cli.{COMMANDS[name]}").APPS[name])  # fmt: skip
+        for sub in getattr(command, "commands", {}):
+            helps[f"{name} {sub}"] = run(name, sub, "--help").stdout
+    return helps
+
+
+def test_no_help_shows_a_python_type() -> None:
+    # Once "CLUSTER <str>", "OLD NEW | PATH <list[str]>", "rules [OPTIONS] [[CODE]]",
+    # "show [OPTIONS] {CLUSTER}": Typer's own notation, not what a user types.
+    helps = every_help()
+    assert {"partner show", "event show", "enrich kbo"} <= set(helps)
+    for path, text in helps.items():
+        assert text.startswith(f"Usage: clusters {path} "), path
+        for python in ("<str>", "<int>", "<float>", "<path>", "<bool>", "list[", "[[", "{"):
+            assert python not in text, (path, python)
+    assert helps["show"].startswith("Usage: clusters show [OPTIONS] CLUSTER\n")
+    assert "\n  CLUSTER  Cluster id.  [required]\n" in helps["show"]
+    assert helps["rules"].startswith("Usage: clusters rules [OPTIONS] [CODE]\n")
+    assert helps["diff"].startswith("Usage: clusters diff [OPTIONS] [OLD NEW | PATH]\n")
+    assert helps["import-members"].startswith(
+        "Usage: clusters import-members [OPTIONS] CLUSTER FILE.csv\n"
+    )
+
+
+def test_validate_says_the_default_profile_once() -> None:
+    text = " ".join(run("validate", "--help").stdout.split())
+    assert "--profile decree|eccp|all The rules of this profile (default: decree). --" in text
+    assert text.count("decree") == 2  # the choices and the default
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("list", "--frob"), "Error: No such option: --frob\n"),
+        (("list", "--jsn"), "Error: No such option: --jsn (Possible options: --json)\n"),
+        (("timeline", "--form"), "(Possible options: --format, --from)\n"),
+        (
+            ("--regsitry", "x", "list"),
+            "Error: No such option: --regsitry (Possible options: --registry)\n",
+        ),
+    ],
+    ids=["nothing-close", "json", "two-close", "root"],
+)
+def test_a_mistyped_option_suggests_only_close_ones(args: tuple[str, ...], said: str) -> None:
+    # Once `list --frob` suggested "--on": click compares the names with their dashes.
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(said), result.stderr

@@ -704,6 +704,22 @@ def test_add_funding_writes_the_period(registry: Path) -> None:
     assert_canonical(registry)
 
 
+def test_the_funding_messages_do_not_read_as_a_range(registry: Path) -> None:
+    # Once "added funding from 2019-01-01 to power-to-gas": a period from a day to a name.
+    gamma = ("add-cluster", "gamma", "--name", "G", "--type", "icn", "--domain", "D")
+    assert cli(registry, *gamma, "--action-plan", "P").exit_code == 0
+    period = ("gamma", "--start", "2024-01-01", "--end", "2026-12-31", "--on", ON)
+    added = cli(registry, "add-funding", *period)
+    assert added.stderr == "added to gamma the funding period starting 2024-01-01\n"
+    again = cli(registry, "add-funding", *period)
+    assert again.stderr == "unchanged: gamma has the funding period starting 2024-01-01\n"
+    start = ("gamma", "--start", "2024-01-01")
+    removed = cli(registry, "remove-funding", *start)
+    assert removed.stderr == "removed from gamma the funding period starting 2024-01-01\n"
+    gone = cli(registry, "remove-funding", *start)
+    assert gone.stderr == "unchanged: gamma has no funding period starting 2024-01-01\n"
+
+
 def test_add_funding_sorts_periods_by_start(registry: Path) -> None:
     gamma = ("add-cluster", "gamma", "--name", "G", "--type", "spearhead", "--domain", "D")
     assert cli(registry, *gamma).exit_code == 0
@@ -1258,6 +1274,23 @@ def test_temporary_files_of_killed_writers_are_removed_by_the_next_writer(
     assert done.exit_code == 0, done.stdout
     assert not any(path.exists() for path in leftovers)
     assert unrelated.exists()
+
+
+def test_a_lock_not_waited_for_says_it_is_held(registry: Path) -> None:
+    # Once "locked by another writer for more than 0 s".
+    lock_path = f"{registry}.lock"
+    with FileLock(lock_path):
+        done = cli(registry, "add-member", "beta", "uni", "--lock-timeout", "0")
+        longer = cli(registry, "add-member", "beta", "uni", "--lock-timeout", "0.2")
+    assert done.exit_code == 5
+    assert done.stderr == (
+        f"error: {registry}: the lock is held by another writer (lock file {lock_path}); "
+        "fix: retry when it is done, or wait for it with --lock-timeout SECONDS\n"
+    )
+    assert longer.stderr == (
+        f"error: {registry}: locked by another writer for more than 0.2 s (lock file "
+        f"{lock_path}); fix: retry, or raise --lock-timeout\n"
+    )
 
 
 def test_the_lock_of_a_symlinked_registry_is_its_targets(tmp_path: Path) -> None:

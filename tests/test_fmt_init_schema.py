@@ -487,6 +487,19 @@ def test_init_copy_is_writable_where_the_shipped_one_is_not(tmp_path: Path) -> N
     assert "unchanged: data/clusters.toml" in fmt.stderr
 
 
+def test_init_on_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    result = run("init", str(folder))
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"error: {folder}: is a folder; fix: name the registry file, e.g. "
+        f"{folder / 'clusters.toml'}\n"
+    )
+    assert list(folder.iterdir()) == []
+    assert not (tmp_path / "clusters.schema.json").exists()
+
+
 def test_init_refuses_an_existing_file(registry: Path) -> None:
     before = digest(registry)
     result = run("init", str(registry))

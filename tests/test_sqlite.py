@@ -413,6 +413,21 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert not db.exists()
 
 
+def test_what_with_sqlite_says_what_to_do_instead(tmp_path: Path) -> None:
+    registry = write_registry(tmp_path, REGISTRY)
+    db = tmp_path / "x.db"
+    result = run(
+        "--registry", str(registry), "export", "--format", "sqlite", "--output", str(db),
+        "--what", "members",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --what does not apply to sqlite, which holds every table; fix: leave out "
+        "--what; for one table alone, use --format csv or json with --what, e.g. clusters "
+        "export --format csv --what partners\n"
+    )
+
+
 def test_an_existing_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     registry = write_registry(tmp_path, REGISTRY)
     notes = tmp_path / "notes.db"

@@ -19,7 +19,7 @@ import typer.main
 
 from .. import __version__
 from ..errors import EXIT_USAGE
-from .options import CONTEXT, _lock_option, _registry_option, remember
+from .options import CONTEXT, _lock_option, _registry_option, close_suggestions, remember
 from .session import closed_pipe_ends_quietly, wants_json, write_stdout
 
 # Which module defines each command, in the order of `clusters --help`.
@@ -112,7 +112,11 @@ class LazyGroup(typer.core.TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["clusters.args"] = list(args)
         # Help and --version are written here, outside any command's session.
-        with closed_pipe_ends_quietly(), _usage_errors_as_json(args):
+        with (
+            closed_pipe_ends_quietly(),
+            _usage_errors_as_json(args),
+            close_suggestions(self, ctx),
+        ):
             return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:

@@ -129,7 +129,10 @@ edit_command(
     [_CLUSTER],
     options_of(Funding, ("start", "end")),
     lambda v: lambda data: edits.add_funding(data, v["cluster_id"], pick(v, Funding)),
-    said("added funding from {start} to {cluster}", "{cluster} has this period from {start}"),
+    said(
+        "added to {cluster} the funding period starting {start}",
+        "{cluster} has the funding period starting {start}",
+    ),
     APPS,
 )
 edit_command(
@@ -138,7 +141,10 @@ edit_command(
     [_CLUSTER],
     options_of(Funding, ("start",), only=("start",)),
     lambda v: lambda data: edits.remove_funding(data, v["cluster_id"], v["start"]),
-    said("removed funding from {start} of {cluster}", "{cluster} has no period from {start}"),
+    said(
+        "removed from {cluster} the funding period starting {start}",
+        "{cluster} has no funding period starting {start}",
+    ),
     APPS,
 )
 

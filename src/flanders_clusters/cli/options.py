@@ -11,15 +11,18 @@ registry is read; a well-formed value that breaks a rule is the edit's refusal (
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import inspect
 import math
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from ..programme import identity
 from ..registry.fields import Field
@@ -185,9 +188,13 @@ DryRunOpt = Annotated[
 
 
 def choice(name: str, values: tuple[str, ...], help_text: str, metavar: str | None = None):
-    """An option limited to ``values``."""
+    """An option limited to ``values`` (its help text says its default, if any)."""
     return typer.Option(
-        name, callback=one_of(values), metavar=metavar or "|".join(values), help=help_text
+        name,
+        callback=one_of(values),
+        metavar=metavar or "|".join(values),
+        help=help_text,
+        show_default=False,
     )
 
 
@@ -285,6 +292,69 @@ def _with_globals(function: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+class Command(typer.core.TyperCommand):
+    """A command whose help shows what a user types: an argument by its name alone
+    (Typer would add the Python type: ``CLUSTER <str>``), ``CLUSTER`` or ``[CODE]`` in the
+    usage line (not ``{CLUSTER}``, nor ``[[CODE]]``); and that suggests, for a mistyped
+    option, only the options whose names are close to it."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(_argument_name(param))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append((_argument_name(param), record[1]))
+            else:
+                options.append(record)
+        for title, records in (("Arguments", arguments), ("Options", options)):
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        with close_suggestions(self, ctx):
+            return super().parse_args(ctx, args)
+
+
+def _argument_name(param: Any) -> str:
+    name = param.metavar or (param.name or "").upper()
+    return name if param.required else f"[{name}]"
+
+
+@contextmanager
+def close_suggestions(command: Any, ctx: Any) -> Iterator[None]:
+    """An unknown option suggests the options of ``command`` whose names, without their
+    dashes, are close to it (click compares them with the dashes, which are alike in
+    every option: ``--frob`` got "--on")."""
+    try:
+        yield
+    except Exception as exc:
+        typed = getattr(exc, "option_name", None)
+        if typed and hasattr(exc, "possibilities"):
+            names = [n for p in command.get_params(ctx) for n in getattr(p, "opts", ())]
+            names += [n for p in command.get_params(ctx) for n in getattr(p, "secondary_opts", ())]
+            exc.possibilities = close_options(typed, names)
+        raise
+
+
+def close_options(typed: str, names: list[str]) -> list[str]:
+    """The long options among ``names`` close to ``typed`` (``--jsn`` → ``--json``)."""
+    bare = {name.lstrip("-"): name for name in names if name.startswith("--")}
+    close = difflib.get_close_matches(typed.lstrip("-"), list(bare), n=3, cutoff=0.6)
+    return [bare[name] for name in close]
+
+
 def new_app(help_text: str | None = None, **options: Any) -> typer.Typer:
     """A Typer app in the house style: plain help text, no completion installer."""
     return typer.Typer(
@@ -317,10 +387,10 @@ def command(
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
         wrapped = _with_globals(function)
         if group is not None:
-            group.command(name)(wrapped)
+            group.command(name, cls=Command)(wrapped)
         else:
             app = new_app()
-            app.command(name)(wrapped)
+            app.command(name, cls=Command)(wrapped)
             apps[name] = app
         return function
 

@@ -166,7 +166,11 @@ def export(
                     "clusters export --format sqlite --output clusters.db",
                 )
             if what is not None:
-                raise UsageError("--what does not apply to sqlite, which holds every table")
+                raise UsageError(
+                    "--what does not apply to sqlite, which holds every table",
+                    "leave out --what; for one table alone, use --format csv or json with "
+                    "--what, e.g. clusters export --format csv --what partners",
+                )
             s.note(_database(s.read(), s.today(on), output))
             return
         if output is not None:

@@ -42,7 +42,7 @@ def validate(
         choice(
             "--profile",
             (*PROFILES, "all"),
-            "The rules of this profile (default decree).",
+            "The rules of this profile (default: decree).",
         ),
     ] = "decree",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
@@ -84,7 +84,7 @@ def rules_(
     code: Annotated[
         str | None,
         typer.Argument(
-            metavar="[CODE]",
+            metavar="CODE",
             help="Explain this rule (a code such as FC105, or a name such as triple-helix).",
             show_default=False,
         ),

@@ -40,7 +40,7 @@ def site(
         ),
     ],
     on: OnOpt = None,
-    lang: Annotated[str, choice("--lang", LANGS, "Language of the pages.")] = "en",
+    lang: Annotated[str, choice("--lang", LANGS, "Language of the pages (default: en).")] = "en",
     base_url: Annotated[
         str | None,
         typer.Option(

@@ -241,11 +241,13 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
     try:
         lock.acquire()
     except Timeout:
-        raise Locked(
-            f"{source.path}: locked by another writer for more than {timeout:g} s "
-            f"(lock file {lock_path})",
-            "retry, or raise --lock-timeout",
-        ) from None
+        if timeout > 0:
+            held = f"locked by another writer for more than {timeout:g} s"
+            fix = "retry, or raise --lock-timeout"
+        else:  # not waited for at all: "more than 0 s" says nothing
+            held = "the lock is held by another writer"
+            fix = "retry when it is done, or wait for it with --lock-timeout SECONDS"
+        raise Locked(f"{source.path}: {held} (lock file {lock_path})", fix) from None
     except PermissionError as exc:
         raise PermissionDenied(
             f"{lock_path}: cannot create the lock file: {exc.strerror}",
@@ -341,6 +343,10 @@ def create(path: Path, text: str, beside: dict[Path, str] | None = None) -> None
     """Write a new file atomically (``init``), and the files ``beside`` it, creating the
     folder. Never replaces a file: everything is checked before anything is written (a
     file beside that already holds the same text is left as it is)."""
+    if path.is_dir():
+        raise AlreadyExists(
+            f"{path}: is a folder", f"name the registry file, e.g. {path / DEFAULT_RELATIVE.name}"
+        )
     if path.exists():
         raise AlreadyExists(f"{path}: already exists", "choose another path or remove it")
     companions = dict(beside or {})
