@@ -11,7 +11,6 @@ registry is read; a well-formed value that breaks a rule is the edit's refusal (
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import inspect
 import math
@@ -350,6 +349,8 @@ def close_suggestions(command: Any, ctx: Any) -> Iterator[None]:
 
 def close_options(typed: str, names: list[str]) -> list[str]:
     """The long options among ``names`` close to ``typed`` (``--jsn`` → ``--json``)."""
+    import difflib
+
     bare = {name.lstrip("-"): name for name in names if name.startswith("--")}
     close = difflib.get_close_matches(typed.lstrip("-"), list(bare), n=3, cutoff=0.6)
     return [bare[name] for name in close]
