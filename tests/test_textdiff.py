@@ -78,7 +78,7 @@ def text_of(lines: list[str]) -> str:
     )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(LINES, LINES, st.sampled_from([0, 4, textdiff.SMALL]))
 def test_the_blocks_are_equal_lines_in_order_and_the_opcodes_rebuild_the_new_text(
     a: list[str], b: list[str], small: int
@@ -102,7 +102,7 @@ def test_the_blocks_are_equal_lines_in_order_and_the_opcodes_rebuild_the_new_tex
     assert rebuilt == after
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(LINES, LINES)
 def test_the_diff_turns_the_old_text_into_the_new(a: list[str], b: list[str]) -> None:
     before, after = text_of(a), text_of(b)
@@ -139,7 +139,7 @@ def test_the_diff_of_a_few_records_changed_in_a_large_file_is_difflibs() -> None
 def test_the_diff_of_many_scattered_changes_is_difflibs_made_in_short_stretches(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    before, after = canonical_like(3000, set(range(0, 3000, 2)))
+    before, after = canonical_like(800, set(range(0, 800, 2)))
     stretches: list[int] = []
     diffed = textdiff._difflib_blocks
 
@@ -155,9 +155,9 @@ def test_the_diff_of_many_scattered_changes_is_difflibs_made_in_short_stretches(
         )
     )
     assert ours == expected
-    # difflib compared 12,000 lines with 16,500 (and took seconds); here it sees only
+    # difflib compares 3,200 lines with 4,000 (quadratic in them); here it sees only
     # the stretches between two anchors, a few lines each.
-    assert len(stretches) == 1500 and max(stretches) <= 3
+    assert len(stretches) == 400 and max(stretches) <= 3
 
 
 def test_a_last_line_without_a_newline_is_marked() -> None:
