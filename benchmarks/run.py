@@ -307,6 +307,24 @@ def medians(command: list[str], runs: int, **kwargs) -> tuple[float, float | Non
     return statistics.median(walls), statistics.median(user + system for user, system in cpus)
 
 
+def interleaved_medians(commands: list[tuple[list[str], object]], runs: int) -> list:
+    """``medians`` of several commands run in turn (one run of each, ``runs`` times), so
+    that a machine busier at one moment than another weighs on them alike; each command
+    comes with its ``setup`` (or None)."""
+    for command, setup in commands:
+        timed(command, setup=setup)  # warm the file cache and the bytecode
+    measured: list[list[tuple[float, tuple[float, float] | None]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for found, (command, setup) in zip(measured, commands, strict=True):
+            found.append(cpu_timed(command, setup=setup))
+    out = []
+    for found in measured:
+        walls, cpus = zip(*found, strict=True)
+        cpu = None if None in cpus else statistics.median(u + s for u, s in cpus)
+        out.append((statistics.median(walls), cpu))
+    return out
+
+
 def peak_rss(arguments: list[str]) -> int:
     return peak_rss_with_children(arguments)[0]
 
@@ -444,9 +462,14 @@ def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], lis
     floor_script = work / "floor_kbo.py"
     floor_script.write_text(FLOOR_KBO)
     enrich = ["--registry", str(registry), "enrich", "kbo", "--json", "--on", "2026-11-30"]
-    ours, ours_cpu = medians([*CLUSTERS, *enrich, str(big)], runs, setup=restore)
-    dry, dry_cpu = medians([*CLUSTERS, *enrich, "--dry-run", str(big)], runs, setup=restore)
-    floor, floor_cpu = medians([PYTHON, str(floor_script), str(big)], runs)
+    (ours, ours_cpu), (dry, dry_cpu), (floor, floor_cpu) = interleaved_medians(
+        [
+            ([*CLUSTERS, *enrich, str(big)], restore),
+            ([*CLUSTERS, *enrich, "--dry-run", str(big)], restore),
+            ([PYTHON, str(floor_script), str(big)], None),
+        ],
+        runs,
+    )
     with zipfile.ZipFile(big) as archive:
         read = [i for i in archive.infolist() if i.filename in kbo_extract.HEADERS]
         size = sum(
