@@ -163,14 +163,14 @@ def test_a_folder_that_refuses_new_files_as_any_user(
 def test_an_unreadable_registry_gives_a_clean_error(
     registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self: Path) -> bytes:
-        if self.name == registry.name:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def denied(path, flags, *args, **kwargs):
+        if Path(path).name == registry.name and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     result = run("--registry", str(registry), "list")
     assert_clean_failure(result, registry, 3)
     assert "Permission denied" in result.stderr

@@ -7,6 +7,9 @@ Writes: under an exclusive ``filelock`` on ``<registry>.lock`` (the target's, wh
 registry is a symbolic link), re-read, change, then write the canonical text to a
 temporary file in the same folder, fsync it, give it the file's mode and ``os.replace``
 it over the registry — so a reader sees the old file or the new one, never half of one.
+
+Only a regular file is read: a FIFO, a device or a socket where the registry is
+expected is refused before it is opened (see ``files``).
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from ..errors import (
     RegistryNotFound,
     SchemaError,
     TomlSyntaxError,
+    TooLarge,
     UnreadablePermission,
     WriteFailed,
 )
+from . import files
 
 ENV_VAR = "CLUSTERS_REGISTRY"
 DEFAULT_RELATIVE = Path("data") / "clusters.toml"
@@ -94,37 +99,54 @@ class Document:
     def _index(self):
         from .lines import LineIndex
 
-        return LineIndex(self.text)
+        with _in_memory(self.source.path):
+            return LineIndex(self.text)
 
     def line(self, path: tuple[str | int, ...]) -> int | None:
         """The line where ``path`` is written, or its nearest written ancestor's."""
         return self._index.line(path) if path else None
 
 
+@contextmanager
+def _in_memory(path: Path) -> Iterator[None]:
+    """A registry too large for the memory there is: a typed error, not a traceback."""
+    try:
+        yield
+    except MemoryError:
+        raise TooLarge(
+            f"{path}: too large to read in the memory available",
+            "check that this is the registry (a registry of 100,000 memberships is 13 MB), "
+            "or free some memory",
+        ) from None
+
+
 def read_text(source: Source) -> str:
     path = source.path
     try:
-        raw = path.read_bytes()
+        with _in_memory(path):
+            return decode(files.read_regular(path), path)
     except FileNotFoundError:
         hint = "clusters init PATH" if source.how != "shipped" else "reinstall clusters"
         via = {"env": f" (from ${ENV_VAR})"}.get(source.how, "")
         raise RegistryNotFound(
             f"{path}{via}: registry not found", f"check the path, or create one with {hint}"
         ) from None
-    except IsADirectoryError:
-        raise _a_folder(path) from None
+    except files.NotRegular as exc:
+        raise _not_a_file(path, exc.kind) from None
+    except IsADirectoryError:  # pragma: no cover - a folder is found before it is opened
+        raise _not_a_file(path, files.FOLDER) from None
     except PermissionError as exc:
         raise UnreadablePermission(
             f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
         ) from None
     except OSError as exc:
         raise RegistryNotFound(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode(raw, path)
 
 
-def _a_folder(path: Path) -> RegistryNotFound:
+def _not_a_file(path: Path, kind: str) -> RegistryNotFound:
+    """A folder, a FIFO, a device, … where the registry file is expected."""
     return RegistryNotFound(
-        f"{path}: is a folder, not a registry file", "name the registry file itself"
+        f"{path}: is {kind}, not a registry file", "name the registry file itself"
     )
 
 
@@ -186,8 +208,9 @@ def load(source: Source, text: str, *, strict: bool = True) -> Document:
     """Parse and check the text of a registry (read from ``source``, or from git)."""
     from .check import check
 
-    document = Document(source, text, parse(text, source.path))
-    problems = check(document.data)
+    with _in_memory(source.path):
+        document = Document(source, text, parse(text, source.path))
+        problems = check(document.data)
     if problems:
         document.problems = sorted(
             (Problem(p.path, p.message, p.fix, document.line(p.path)) for p in problems),
@@ -213,10 +236,14 @@ def ensure_writable(source: Source) -> None:
             f"{source.path}: the registry shipped with clusters is read-only",
             f"run `clusters init PATH --from-shipped` and pass --registry PATH (or set {ENV_VAR})",
         )
-    if not source.path.exists():
-        read_text(source)  # raises the not-found error
-    if source.path.is_dir():  # before the lock, which would leave FOLDER.lock behind
-        raise _a_folder(source.path)
+    try:
+        kind = files.kind_at(source.path)
+    except OSError:
+        kind = None
+    if kind is None:
+        read_text(source)  # raises the error: not found, a dangling link, no permission
+    elif kind != files.REGULAR:  # before the lock, which would leave FOLDER.lock behind
+        raise _not_a_file(source.path, kind)
     target = target_of(source.path)
     if not os.access(target, os.W_OK):
         raise ReadOnly(
