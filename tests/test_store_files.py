@@ -1,26 +1,36 @@
-"""The registry file as a file: only a regular file is read; a large registry is read in
-memory in proportion to its size.
+"""The registry file as a file: only a regular file is read; a replace keeps the file's
+owner, group, mode and extended attributes; a large registry is read in memory in
+proportion to its size.
 
 Each test guards a finding of an adversarial review of 0.1.0: a FIFO as the registry
-hung every command and ``--registry /dev/zero`` ended in a traceback; one 5 MB string
-made ``validate`` use 1.5 GB.
+hung every command and ``--registry /dev/zero`` ended in a traceback; a write as root
+gave the registry to root, and a write by another member of its group dropped the group
+and its extended attributes; one 5 MB string made ``validate`` use 1.5 GB.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, run, write_registry
+from conftest import SMALL, digest, run, write_registry
 from files_support import (
+    GROUP,
     HAS_FIFOS,
+    NOBODY,
+    OWNER,
+    ROOT_ONLY,
+    as_user,
     device,
     fifo,
     rescued,
+    run_as,
+    shared_folder,
 )
 from hardening_support import ON, assert_clean_failure
 
@@ -70,6 +80,47 @@ def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
     with rescued(path), pytest.raises(files.NotRegular) as refused:
         files.read_regular(path)
     assert refused.value.kind == "a FIFO (named pipe)"
+
+
+# -- what a replace keeps -----------------------------------------------------------------------
+
+
+@ROOT_ONLY
+def test_a_write_as_root_keeps_the_owner_group_and_mode(registry: Path) -> None:
+    os.chown(registry, OWNER, GROUP)
+    registry.chmod(0o664)
+    before = digest(registry)
+    assert add_uni(registry).exit_code == 0
+    after = registry.stat()
+    assert digest(registry) != before
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (OWNER, GROUP, 0o664)
+
+
+@pytest.mark.skipif(not hasattr(os, "setxattr"), reason="extended attributes are Linux's")
+def test_a_write_keeps_extended_attributes(registry: Path) -> None:
+    try:
+        os.setxattr(registry, "user.test", b"kept")
+    except OSError as exc:
+        pytest.skip(f"the temporary folder's file system has no user attributes: {exc}")
+    assert add_uni(registry).exit_code == 0
+    assert os.getxattr(registry, "user.test") == b"kept"
+
+
+@pytest.mark.slow
+@ROOT_ONLY
+def test_a_writer_outside_the_registrys_group_is_warned() -> None:
+    with shared_folder(mode=0o777) as folder:
+        registry = write_registry(folder)
+        os.chown(registry, 0, GROUP)
+        registry.chmod(0o666)
+        done = run_as(as_user(NOBODY, NOBODY), registry, "add-member", "beta", "uni", "--on", ON)
+        assert done.exit_code == 0, done.stderr
+        assert (
+            f"warning: {registry} now belongs to group nogroup, not {GROUP} as before (you "
+            f"are not in that group); other members of {GROUP} may have lost write access: "
+            f"chgrp {GROUP} {registry}"
+        ) in " ".join(done.stderr.split())
+        assert registry.stat().st_gid == NOBODY  # the write itself went through
 
 
 # -- memory -------------------------------------------------------------------------------------

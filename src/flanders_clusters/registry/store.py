@@ -5,8 +5,9 @@ names the file and, where known, the line (exit 3).
 
 Writes: under an exclusive ``filelock`` on ``<registry>.lock`` (the target's, when the
 registry is a symbolic link), re-read, change, then write the canonical text to a
-temporary file in the same folder, fsync it, give it the file's mode and ``os.replace``
-it over the registry — so a reader sees the old file or the new one, never half of one.
+temporary file in the same folder, give it the file's owner, group, mode and extended
+attributes, fsync it and ``os.replace`` it over the registry — so a reader sees the old
+file or the new one, never half of one.
 
 Only a regular file is read: a FIFO, a device or a socket where the registry is
 expected is refused before it is opened (see ``files``).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -290,6 +292,14 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
         lock.release()
 
 
+def _group(gid: int) -> str:
+    with suppress(ImportError, KeyError):
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    return str(gid)
+
+
 def _remove_stale_temps(target: Path) -> None:
     """Delete temp files of writers killed mid-write (only a lock holder writes them)."""
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp$")
@@ -302,26 +312,31 @@ def _remove_stale_temps(target: Path) -> None:
             _discard(str(target.parent / name))
 
 
-def write_text(source: Source, text: str) -> None:
-    """Replace the registry's content atomically, keeping its mode (and symbolic link)."""
+def write_text(source: Source, text: str) -> list[str]:
+    """Replace the registry's content atomically, keeping its owner, group, mode and
+    extended attributes (and symbolic link); returns warnings (a group not kept)."""
     payload = text.encode("utf-8")
-    with atomic(source.path) as temp, open(temp, "wb") as handle:
+    warnings: list[str] = []
+    with atomic(source.path, warnings=warnings) as temp, open(temp, "wb") as handle:
         handle.write(payload)
+    return warnings
 
 
 @contextmanager
-def atomic(path: Path) -> Iterator[Path]:
+def atomic(path: Path, *, warnings: list[str] | None = None) -> Iterator[Path]:
     """A new temporary file beside ``path`` for the block to fill; when the block ends it
-    is flushed to disk, given the mode of the file it replaces and moved over it (over a
-    symbolic link's target, so the link stays a link). A failed block leaves ``path`` as
+    is given the owner, group, mode and extended attributes of the file it replaces,
+    flushed to disk and moved over it (over a symbolic link's target, so the link stays a
+    link). What cannot be kept is said in ``warnings``. A failed block leaves ``path`` as
     it was and the temporary file removed; an operating-system failure is ``WriteFailed``."""
     import tempfile
 
     target = target_of(path)
     try:
-        mode = target.stat().st_mode & 0o7777
+        before: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
-        mode = _new_file_mode()
+        before = None
+    mode = stat.S_IMODE(before.st_mode) if before else _new_file_mode()
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except PermissionError as exc:
@@ -335,8 +350,7 @@ def atomic(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(temp)
-        _flush_to_disk(temp)
-        os.chmod(temp, mode)
+        _settle(temp, target, before, mode, [] if warnings is None else warnings)
         _replace(temp, target)
     except BaseException as exc:
         _discard(temp)
@@ -349,12 +363,69 @@ def atomic(path: Path) -> Iterator[Path]:
     _sync_folder(target.parent)
 
 
-def _flush_to_disk(path: str) -> None:
-    fd = os.open(path, os.O_RDWR)
+def _settle(
+    temp: str, target: Path, before: os.stat_result | None, mode: int, warnings: list[str]
+) -> None:
+    """Give the filled temporary file what the file it replaces had, and flush it to disk.
+    Through a descriptor opened without following links: the folder may be shared."""
+    fd = os.open(temp, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     try:
+        if before is not None and hasattr(os, "fchown"):
+            _keep_owner(fd, target, before, warnings)
+        if hasattr(os, "fchmod"):  # after chown, which may clear the setgid bit
+            os.fchmod(fd, mode)
+        else:  # pragma: no cover - Windows (before Python 3.13)
+            os.chmod(temp, mode)
+        if before is not None:
+            _keep_xattrs(fd, target, warnings)
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _keep_owner(fd: int, target: Path, before: os.stat_result, warnings: list[str]) -> None:
+    """The replaced file's owner and group. Only root may give a file away, so for anyone
+    else the owner becomes the writer, as with any editor; the group is kept when the
+    writer belongs to it, else the change is said."""
+    now = os.fstat(fd)
+    if (now.st_uid, now.st_gid) == (before.st_uid, before.st_gid):
+        return
+    try:
+        os.fchown(fd, before.st_uid, before.st_gid)
+        return
+    except PermissionError:
+        pass
+    if now.st_gid == before.st_gid:
+        return
+    try:
+        os.fchown(fd, -1, before.st_gid)
+    except PermissionError:
+        warnings.append(
+            f"{target} now belongs to group {_group(now.st_gid)}, not {_group(before.st_gid)} "
+            f"as before (you are not in that group); other members of "
+            f"{_group(before.st_gid)} may have lost write access: "
+            f"chgrp {_group(before.st_gid)} {target}"
+        )
+
+
+def _keep_xattrs(fd: int, target: Path, warnings: list[str]) -> None:
+    """Copy the replaced file's extended attributes (an ACL, a user tag) where the
+    platform has them (Linux); ``security.*`` labels are the system's to give."""
+    if not hasattr(os, "listxattr"):  # pragma: no cover - macOS, Windows
+        return
+    try:
+        names = os.listxattr(target)
+    except OSError:  # a file system without them
+        return
+    for name in names:
+        try:
+            os.setxattr(fd, name, os.getxattr(target, name))
+        except OSError as exc:
+            if not name.startswith("security."):
+                warnings.append(
+                    f"{target}: its extended attribute {name} could not be kept: "
+                    f"{exc.strerror or exc}"
+                )
 
 
 def _new_file_mode() -> int:
