@@ -87,7 +87,8 @@ def _save_svg(s, path: Path, found: dict, soon: int) -> None:
     if str(path) == "-":
         write_stdout(text)
         return
-    store.write_text(store.Source(path), text)
+    for warning in store.write_output(path, text, "timeline.svg"):
+        s.note(f"warning: {warning}", "yellow")
     s.note(f"wrote {path}")
 
 
@@ -167,7 +168,7 @@ def export(
                 )
             if what is not None:
                 raise UsageError("--what does not apply to sqlite, which holds every table")
-            s.note(_database(s.read(), s.today(on), output))
+            s.note(_database(s, s.read(), s.today(on), output))
             return
         if output is not None:
             raise UsageError(
@@ -180,13 +181,14 @@ def export(
             write_stdout(str(found))
 
 
-def _database(document, on: dt.date, path: Path) -> str:
+def _database(s, document, on: dt.date, path: Path) -> str:
     """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
     from ..registry import store
     from ..views import database
 
     statements, counted = database.export(document.data, on, document.line, document.source.display)
-    store.write_database(path, statements)
+    for warning in store.write_database(path, statements):
+        s.note(f"warning: {warning}", "yellow")
     return f"wrote {path}: " + ", ".join(f"{n} {name}" for name, n in counted.items())
 
 

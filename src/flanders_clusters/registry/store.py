@@ -9,8 +9,8 @@ temporary file in the same folder, give it the file's owner, group, mode and ext
 attributes, fsync it and ``os.replace`` it over the registry — so a reader sees the old
 file or the new one, never half of one.
 
-Only a regular file is read: a FIFO, a device or a socket where the registry is
-expected is refused before it is opened (see ``files``).
+Only regular files are read or replaced: a FIFO, a device or a socket where a registry
+or an output file is expected is refused before it is opened (see ``files``).
 """
 
 from __future__ import annotations
@@ -323,17 +323,21 @@ def write_text(source: Source, text: str) -> list[str]:
 
 
 @contextmanager
-def atomic(path: Path, *, warnings: list[str] | None = None) -> Iterator[Path]:
+def atomic(
+    path: Path, *, follow_links: bool = True, warnings: list[str] | None = None
+) -> Iterator[Path]:
     """A new temporary file beside ``path`` for the block to fill; when the block ends it
     is given the owner, group, mode and extended attributes of the file it replaces,
     flushed to disk and moved over it (over a symbolic link's target, so the link stays a
-    link). What cannot be kept is said in ``warnings``. A failed block leaves ``path`` as
-    it was and the temporary file removed; an operating-system failure is ``WriteFailed``."""
+    link; with ``follow_links`` false, over ``path`` itself, which the caller has checked
+    is no link). What cannot be kept is said in ``warnings``. A failed block leaves
+    ``path`` as it was and the temporary file removed; an operating-system failure is
+    ``WriteFailed``."""
     import tempfile
 
-    target = target_of(path)
+    target = target_of(path) if follow_links else path
     try:
-        before: os.stat_result | None = os.stat(target)
+        before: os.stat_result | None = os.stat(target) if follow_links else os.lstat(target)
     except FileNotFoundError:
         before = None
     mode = stat.S_IMODE(before.st_mode) if before else _new_file_mode()
@@ -502,27 +506,73 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+# -- output files -----------------------------------------------------------------------
+
+
+def check_output(path: Path, example: str = "out.txt") -> os.stat_result | None:
+    """What a command asked to write ``path`` (``--output``, ``--svg``) would replace:
+    nothing, or a regular file (its status). A folder, a symbolic link (never followed),
+    a FIFO, a device or a socket is refused (``AlreadyExists``): a write must neither
+    block, nor land somewhere else, nor turn a device into a file."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WriteFailed(
+            f"{path}: cannot write: {exc.strerror or exc}", "check the path"
+        ) from None
+    kind = files.kind(found.st_mode)
+    if kind == files.FOLDER:
+        raise AlreadyExists(f"{path}: is a folder", f"name the file to write, e.g. {example}")
+    if kind != files.REGULAR:
+        raise AlreadyExists(
+            f"{path}: is {kind}, not a regular file, so it is not written",
+            "name a new file or a regular one (a link is not followed: name its target)",
+        )
+    return found
+
+
+def write_output(path: Path, content: str | bytes, example: str = "out.txt") -> list[str]:
+    """Write a file a command was asked to write, atomically, over nothing or a regular
+    file only (see ``check_output``); returns warnings (a group not kept)."""
+    check_output(path, example)
+    payload = content.encode("utf-8") if isinstance(content, str) else content
+    warnings: list[str] = []
+    with atomic(path, follow_links=False, warnings=warnings) as temp, open(temp, "wb") as handle:
+        handle.write(payload)
+    return warnings
+
+
 # -- databases --------------------------------------------------------------------------
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The mark of a database written by clusters, in its header (``PRAGMA application_id``):
+# "FlCl" as a 32-bit big-endian number. Only a database with this mark is replaced.
+APPLICATION_ID = 0x466C436C
+_APPLICATION_ID_AT = slice(68, 72)  # where SQLite's file header keeps it
 
 
 def write_database(
     path: Path, script: Iterable[tuple[str, Iterable[Sequence[Any]] | None]]
-) -> None:
+) -> list[str]:
     """Build a new SQLite database at ``path``: each statement of ``script`` runs once, or
-    for each of its rows. Built in a temporary file beside ``path`` and moved into place;
-    an existing ``path`` that is not an SQLite database is refused and left alone."""
+    for each of its rows. Built in a temporary file beside ``path`` and moved into place,
+    marked with ``APPLICATION_ID``. Only nothing, an empty file or a database this tool
+    wrote is replaced: anything else at ``path`` is refused and left alone. Returns
+    warnings (a group not kept)."""
     import sqlite3
 
-    _refuse_unless_database(path)
-    with atomic(path) as temp:
+    _refuse_unless_ours(path)
+    warnings: list[str] = []
+    with atomic(path, follow_links=False, warnings=warnings) as temp:
         connection = sqlite3.connect(temp, isolation_level=None)
         try:
             # The file is private until it is moved into place (and flushed to disk
             # then): a rollback journal or a sync per transaction would only slow it.
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             connection.execute("BEGIN")
             for statement, rows in script:
                 if rows is None:
@@ -540,23 +590,38 @@ def write_database(
             connection.close()
         if broken:  # a safety net: the records were checked before they were written
             raise WriteFailed(f"{path}: foreign keys would not hold: {broken[:5]}")
+    return warnings
 
 
-def _refuse_unless_database(path: Path) -> None:
-    target = target_of(path)
-    if target.is_dir():
-        raise AlreadyExists(f"{path}: is a folder", "name the database file, e.g. clusters.db")
+def _refuse_unless_ours(path: Path) -> None:
+    """Refuse to replace anything but nothing, an empty regular file, or a database
+    that carries this tool's mark (read from its header, never opened as a database)."""
+    if check_output(path, "clusters.db") is None:
+        return
     try:
-        with open(target, "rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
+        with files.open_regular(path, follow=False) as handle:
+            head = handle.read(100)
     except FileNotFoundError:
         return
+    except files.NotRegular as exc:  # swapped since the check
+        raise AlreadyExists(f"{path}: is {exc.kind}, so it is not written") from None
     except PermissionError as exc:
         raise PermissionDenied(
             f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
         ) from None
-    if head and head != SQLITE_HEADER:
+    except OSError as exc:  # a link swapped in since the check (O_NOFOLLOW), …
+        raise WriteFailed(f"{path}: cannot check it: {exc.strerror or exc}") from None
+    if not head:
+        return  # an empty file holds nothing to lose
+    if not head.startswith(SQLITE_HEADER):
         raise AlreadyExists(
             f"{path}: exists and is not an SQLite database, so it is not replaced",
             "choose another path, or remove the file",
+        )
+    if int.from_bytes(head[_APPLICATION_ID_AT], "big") != APPLICATION_ID:
+        raise AlreadyExists(
+            f"{path}: exists and is an SQLite database that clusters did not write, so it "
+            "is not replaced",
+            "choose another path, or remove the file (an export made by an earlier "
+            "clusters carries no mark: remove it once)",
         )
