@@ -1,16 +1,19 @@
-"""The registry file as a file: only a regular file is read; a replace keeps the file's
-owner, group, mode and extended attributes; a large registry is read in memory in
-proportion to its size.
+"""The registry file as a file: only a regular file is read or replaced; a replace keeps
+the file's owner, group, mode and extended attributes; the lock file is shared like the
+registry; a large registry is read in memory in proportion to its size.
 
 Each test guards a finding of an adversarial review of 0.1.0: a FIFO as the registry
 hung every command and ``--registry /dev/zero`` ended in a traceback; a write as root
 gave the registry to root, and a write by another member of its group dropped the group
-and its extended attributes; one 5 MB string made ``validate`` use 1.5 GB.
+and its extended attributes; the lock file took the umask of whoever wrote first, and
+the error then blamed the folder; one 5 MB string made ``validate`` use 1.5 GB.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -121,6 +124,94 @@ def test_a_writer_outside_the_registrys_group_is_warned() -> None:
             f"chgrp {GROUP} {registry}"
         ) in " ".join(done.stderr.split())
         assert registry.stat().st_gid == NOBODY  # the write itself went through
+
+
+# -- the lock file ------------------------------------------------------------------------------
+
+HOLDER = """
+import os, sys, time
+from pathlib import Path
+os.umask(0o077)  # the first writer's umask must not decide who may lock
+from flanders_clusters.registry import store
+with store.locked(store.Source(Path(sys.argv[1])), 5):
+    print("locked", flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.slow
+@ROOT_ONLY
+def test_the_lock_file_lets_the_registrys_group_lock() -> None:
+    """The lock file of a registry shared by a group (mode 664) is made with the
+    registry's mode and group, whatever the umask of whoever locked first: another member
+    waits for a held lock (exit 5, locked), and takes a lock left by a killed writer."""
+    member = as_user(NOBODY, NOBODY, groups=(GROUP,))
+    with shared_folder() as folder:
+        registry = write_registry(folder)
+        os.chown(registry, 0, GROUP)
+        registry.chmod(0o664)
+        lock = Path(f"{registry}.lock")
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(registry)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            found = lock.stat()
+            assert (stat.S_IMODE(found.st_mode), found.st_gid) == (0o664, GROUP)
+            waited = run_as(
+                member, registry, "--lock-timeout", "0.3", "add-member", "beta", "uni", "--on", ON
+            )
+            assert waited.exit_code == 5, waited.stderr
+            assert "locked by another writer" in waited.stderr
+        finally:
+            holder.send_signal(signal.SIGKILL)
+            holder.wait()
+        assert lock.exists()  # left by the killed writer
+        done = run_as(member, registry, "add-member", "beta", "uni", "--on", ON)
+        assert done.exit_code == 0, done.stderr
+
+
+def test_a_refused_lock_says_whether_the_file_or_the_folder_is_at_fault(tmp_path: Path) -> None:
+    from flanders_clusters.registry import store
+
+    lock = tmp_path / "clusters.toml.lock"
+    denied = PermissionError(13, "Permission denied")
+    absent = store._lock_refused(str(lock), denied)  # it could not be created
+    assert (absent.message, absent.fix) == (
+        f"{lock}: cannot create the lock file: Permission denied",
+        "make the registry's folder writable",
+    )
+    lock.touch()
+    lock.chmod(0o640)
+    found = store._lock_refused(str(lock), denied)  # it is there, but not writable
+    owner = f"{lock.owner()}, group {lock.group()}"
+    assert found.message == (
+        f"{lock}: the lock file exists but cannot be opened for writing: Permission denied "
+        f"(it belongs to user {owner}, mode 0640)"
+    )
+    assert "folder" not in found.fix
+
+
+@pytest.mark.slow
+@ROOT_ONLY
+def test_a_lock_file_that_cannot_be_opened_is_named_with_its_cause() -> None:
+    with shared_folder(mode=0o777) as folder:
+        registry = write_registry(folder)
+        registry.chmod(0o666)
+        lock = Path(f"{registry}.lock")
+        lock.touch(mode=0o600)  # left by root, readable by root only
+        lock.chmod(0o600)
+        before = digest(registry)
+        refused = run_as(as_user(), registry, "add-member", "beta", "uni", "--on", ON, "--json")
+        assert refused.exit_code == 4, refused.stderr
+        error = json.loads(refused.stdout)["error"]
+        assert error["code"] == "permission-denied"
+        assert error["message"] == (
+            f"{lock}: the lock file exists but cannot be opened for writing: Permission "
+            "denied (it belongs to user root, group root, mode 0600)"
+        )
+        assert "folder" not in error["fix"] and "chmod g+w" in error["fix"]
+        assert digest(registry) == before
 
 
 # -- memory -------------------------------------------------------------------------------------

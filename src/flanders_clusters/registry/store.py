@@ -4,10 +4,10 @@ Reads: bytes → UTF-8 text → ``tomllib`` → schema check, each failure a typ
 names the file and, where known, the line (exit 3).
 
 Writes: under an exclusive ``filelock`` on ``<registry>.lock`` (the target's, when the
-registry is a symbolic link), re-read, change, then write the canonical text to a
-temporary file in the same folder, give it the file's owner, group, mode and extended
-attributes, fsync it and ``os.replace`` it over the registry — so a reader sees the old
-file or the new one, never half of one.
+registry is a symbolic link; made with the registry's permissions and group), re-read,
+change, then write the canonical text to a temporary file in the same folder, give it
+the file's owner, group, mode and extended attributes, fsync it and ``os.replace`` it
+over the registry — so a reader sees the old file or the new one, never half of one.
 
 Only regular files are read or replaced: a FIFO, a device or a socket where a registry
 or an output file is expected is refused before it is opened (see ``files``).
@@ -266,7 +266,16 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
 
     target = target_of(source.path)
     lock_path = f"{target}.lock"
-    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        registry: os.stat_result | None = os.stat(target)
+    except OSError:
+        registry = None
+    # The lock file gets the registry's read and write bits (not the umask of whoever
+    # writes first), so that everyone who may write the registry may take its lock.
+    shared = (
+        {} if registry is None or sys.platform == "win32" else {"mode": registry.st_mode & 0o666}
+    )
+    lock = FileLock(lock_path, timeout=timeout, **shared)
     try:
         lock.acquire()
     except Timeout:
@@ -276,20 +285,47 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
             "retry, or raise --lock-timeout",
         ) from None
     except PermissionError as exc:
-        raise PermissionDenied(
-            f"{lock_path}: cannot create the lock file: {exc.strerror}",
-            "make the registry's folder writable",
-        ) from None
+        raise _lock_refused(lock_path, exc) from None
     except OSError as exc:  # a folder in its place, a name too long, …
         raise WriteFailed(
             f"{lock_path}: cannot use the lock file: {exc.strerror or exc}",
             "remove what is at that path, or use a shorter registry name",
         ) from None
     try:
+        if registry is not None:
+            _share_lock(lock_path, registry)
         _remove_stale_temps(target)
         yield
     finally:
         lock.release()
+
+
+def _lock_refused(lock_path: str, exc: PermissionError) -> PermissionDenied:
+    """The lock file could not be made, or is there and cannot be opened for writing."""
+    reason = exc.strerror or str(exc)
+    try:
+        found = os.lstat(lock_path)
+    except OSError:
+        return PermissionDenied(
+            f"{lock_path}: cannot create the lock file: {reason}",
+            "make the registry's folder writable",
+        )
+    return PermissionDenied(
+        f"{lock_path}: the lock file exists but cannot be opened for writing: {reason} "
+        f"(it belongs to {_owner(found)}, mode {stat.S_IMODE(found.st_mode):04o})",
+        "let every user of the registry write the lock file (chgrp it to the registry's "
+        "group and chmod g+w it), or remove it while no clusters command runs",
+    )
+
+
+def _owner(found: os.stat_result) -> str:
+    """``user alice, group staff`` (numbers where the names are unknown)."""
+    user = str(found.st_uid)
+    with suppress(ImportError, KeyError):
+        import pwd
+
+        user = pwd.getpwuid(found.st_uid).pw_name
+    return f"user {user}, group {_group(found.st_gid)}"
 
 
 def _group(gid: int) -> str:
@@ -298,6 +334,16 @@ def _group(gid: int) -> str:
 
         return grp.getgrgid(gid).gr_name
     return str(gid)
+
+
+def _share_lock(lock_path: str, registry: os.stat_result) -> None:
+    """Give a lock file this process made the registry's group (a folder without the
+    setgid bit gives a new file the creator's group), so the registry's group may lock."""
+    with suppress(OSError, AttributeError, NotImplementedError):
+        found = os.lstat(lock_path)
+        mine = found.st_uid == os.geteuid()
+        if stat.S_ISREG(found.st_mode) and mine and found.st_gid != registry.st_gid:
+            os.chown(lock_path, -1, registry.st_gid, follow_symlinks=False)
 
 
 def _remove_stale_temps(target: Path) -> None:
