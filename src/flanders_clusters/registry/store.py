@@ -247,9 +247,12 @@ def ensure_writable(source: Source) -> None:
     elif kind != files.REGULAR:  # before the lock, which would leave FOLDER.lock behind
         raise _not_a_file(source.path, kind)
     target = target_of(source.path)
-    if not os.access(target, os.W_OK):
+    # The mode bits as well as the system's answer: root may write any file, but a file
+    # that no one may write (chmod a-w) is meant to stay as it is, in CI and containers too.
+    if not os.stat(target).st_mode & 0o222 or not os.access(target, os.W_OK):
         raise ReadOnly(
-            f"{source.path}: the file is read-only", "make it writable if it should change"
+            f"{source.path}: the file is read-only",
+            f"make it writable if it should change: chmod u+w {source.path}",
         )
     folder = target.parent
     if not os.access(folder, os.W_OK):
