@@ -17,6 +17,7 @@ import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -93,29 +94,24 @@ def test_a_read_only_folder_refuses_writes_and_serves_reads(tmp_path: Path) -> N
         folder.chmod(0o755)
 
 
-def test_a_read_only_registry_file_is_refused_not_replaced(
-    registry: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A file made read-only (chmod 444) is not silently replaced by a write."""
+@pytest.mark.parametrize(
+    "args", [["add-member", "beta", "uni", "--on", ON], ["fmt"]], ids=["add-member", "fmt"]
+)
+def test_a_read_only_registry_file_is_refused_not_replaced(registry: Path, args) -> None:
+    """A file made read-only (chmod 444) is not silently replaced by a write — by root
+    either, who may write any file (CI jobs and containers often run as root): the mode
+    bits are checked, not only what the system allows. (As root, 0.1.0 rewrote it.)"""
+    registry.write_text(registry.read_text("utf-8") + "\n", encoding="utf-8")  # for fmt
     registry.chmod(0o444)
-    real_access = os.access
-    if os.geteuid() == 0 if hasattr(os, "geteuid") else False:  # root may write anyway
-        monkeypatch.setattr(
-            os,
-            "access",
-            lambda path, mode, **kw: (
-                False
-                if mode & os.W_OK and Path(path) == registry
-                else real_access(path, mode, **kw)
-            ),
-        )
     before = digest(registry)
     try:
-        refused = add_uni(registry, "--json")
+        refused = run("--registry", str(registry), *args, "--json")
         error = assert_json_failure(refused, registry, 4)
         assert error["code"] == "read-only"
         assert "the file is read-only" in error["message"]
+        assert f"chmod u+w {registry}" in error["fix"]
         assert digest(registry) == before
+        assert stat.S_IMODE(registry.stat().st_mode) == 0o444
     finally:
         registry.chmod(0o644)
 
@@ -163,14 +159,14 @@ def test_a_folder_that_refuses_new_files_as_any_user(
 def test_an_unreadable_registry_gives_a_clean_error(
     registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self: Path) -> bytes:
-        if self.name == registry.name:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def denied(path, flags, *args, **kwargs):
+        if Path(path).name == registry.name and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     result = run("--registry", str(registry), "list")
     assert_clean_failure(result, registry, 3)
     assert "Permission denied" in result.stderr

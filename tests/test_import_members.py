@@ -609,3 +609,19 @@ def test_csv_partners_are_checked_by_the_rules_like_any_edit(
     assert done.exit_code == 0, done.stderr
     assert "warning: the edit adds FC109" in done.stderr
     assert "wal" in members(registry, "alpha")
+
+
+# Found by an adversarial review: a FIFO named as the CSV file hung the import forever.
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_csv_path_that_is_a_fifo_is_refused(registry: Path, tmp_path: Path) -> None:
+    import files_support
+
+    path = files_support.fifo(tmp_path / "members.csv")
+    before = digest(registry)
+    with files_support.rescued(path):
+        done = imported(registry, "beta", path, "--json")
+    assert done.exit_code == 4, done.stdout
+    error = done.json()["error"]
+    assert error["code"] == "bad-csv"
+    assert error["message"] == f"{path}: is a FIFO (named pipe), not a CSV file"
+    assert digest(registry) == before

@@ -12,12 +12,14 @@ import csv
 import datetime as dt
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tomllib
 import zipfile
 from pathlib import Path
 
+import files_support
 import pytest
 from conftest import REPO, digest, run, run_subprocess, write_registry
 from hypothesis import given
@@ -946,3 +948,38 @@ def test_names_compare_without_case_accents_punctuation_and_legal_forms():
     assert identity.name_key("Naamloze Vennootschap Acme") == "acme"
     assert identity.name_key("NV") == ""
     assert json.dumps(identity.name_key("L’Oréal")) == '"loreal"'
+
+
+# Found by an adversarial review: a FIFO as the extract hung `enrich kbo` forever, and
+# `enrich kbo /dev/zero` grew to 7.2 GB in 6 s. Only a ZIP file or a folder is opened.
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs or device nodes here")
+@pytest.mark.parametrize("kind", ["fifo", "endless-device"])
+def test_an_extract_that_is_a_fifo_or_a_device_exits_3_naming_it(tmp_path, kind):
+    write_registry(tmp_path, REGISTRY)
+    before = digest(tmp_path / "clusters.toml")
+    if kind == "fifo":
+        path = files_support.fifo(tmp_path / "KboOpenData_0140_2026_11_Full.zip")
+        said = "a FIFO (named pipe)"
+    else:
+        path, said = files_support.device(tmp_path, "zero"), "a character device"
+    with files_support.rescued(path):
+        result = enrich(tmp_path, path, "--json")
+    assert result.exit_code == 3, result.stdout
+    error = result.json()["error"]
+    assert error["code"] == "kbo-extract"
+    assert error["message"] == f"{path}: is {said}, not a ZIP file, a folder or a file of one"
+    assert digest(tmp_path / "clusters.toml") == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_file_of_a_folder_swapped_for_a_fifo_is_not_opened(tmp_path):
+    """The folder's files are checked when the extract is opened, and again as each is
+    read: one replaced by a FIFO in between is refused, not read (which would block)."""
+    folder = extract(tmp_path, folder=True)
+    files = kbo_extract._Files(folder)
+    (folder / "activity.csv").unlink()
+    fifo = files_support.fifo(folder / "activity.csv")
+    with files_support.rescued(fifo), pytest.raises(kbo_extract.KboExtractError) as refused:
+        files.text("activity.csv").__enter__()
+    files.close()
+    assert str(refused.value).startswith(f"{fifo}: is a FIFO (named pipe), not a ZIP file")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import sqlite3
+import stat
 import tomllib
 from pathlib import Path
 
+import files_support
 import pytest
 from conftest import SHIPPED_DATA, digest, run, write_registry
 from hypothesis import given, settings
@@ -446,11 +449,12 @@ def test_an_existing_file_that_is_not_a_database_is_refused(tmp_path: Path) -> N
     assert export(registry, folder).exit_code in (2, 4)  # a folder: never written into
 
 
-def test_an_existing_database_is_replaced_whole(tmp_path: Path) -> None:
+def test_an_existing_export_is_replaced_whole(tmp_path: Path) -> None:
     registry = write_registry(tmp_path, REGISTRY)
     db = tmp_path / "clusters.db"
+    assert export(registry, db).exit_code == 0
     with sqlite3.connect(db) as connection:
-        connection.execute("CREATE TABLE mine (x)")
+        connection.execute("CREATE TABLE mine (x)")  # a table added by hand to the export
     assert export(registry, db).exit_code == 0
     names = {name for (name,) in rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert "mine" not in names and "memberships" in names
@@ -497,3 +501,73 @@ def test_the_store_refuses_a_folder_and_reports_a_failed_statement(tmp_path: Pat
     with pytest.raises(WriteFailed, match=r"cannot write the database: .*syntax error"):
         store.write_database(tmp_path / "x.db", [("CREATE TABLE (", None)])
     assert [p.name for p in tmp_path.iterdir()] == ["folder.db"]
+
+
+# -- what an --output may replace ---------------------------------------------------------
+# Found by an adversarial review: as root, `--output /dev/null` replaced the device with a
+# regular file (an empty read passed the "is it a database" check), a FIFO hung the
+# export, and another program's database (behind a symbolic link too) was destroyed.
+
+
+def test_the_export_carries_the_mark_of_clusters(tmp_path: Path) -> None:
+    registry = write_registry(tmp_path, REGISTRY)
+    db = tmp_path / "clusters.db"
+    assert export(registry, db).exit_code == 0
+    assert rows(db, "PRAGMA application_id") == [(0x466C436C,)]  # "FlCl", docs/errors.md
+
+
+def test_a_database_clusters_did_not_write_is_refused(tmp_path: Path) -> None:
+    registry = write_registry(tmp_path, REGISTRY)
+    theirs = tmp_path / "theirs.db"
+    with sqlite3.connect(theirs) as connection:
+        connection.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance REAL)")
+        connection.execute("INSERT INTO accounts VALUES (1, 100.0)")
+    before = digest(theirs)
+    result = export(registry, theirs)
+    assert result.exit_code == 4, result.stdout
+    assert result.stderr.startswith(
+        f"error: {theirs}: exists and is an SQLite database that clusters did not write, "
+        "so it is not replaced; fix: choose another path, or remove the file"
+    )
+    assert digest(theirs) == before
+    # behind a symbolic link: the link is not followed, and neither file changes
+    link = tmp_path / "link.db"
+    link.symlink_to(theirs)
+    result = export(registry, link)
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"error: {link}: is a symbolic link, not a regular file")
+    assert link.is_symlink() and digest(theirs) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clusters.toml", "link.db", "theirs.db"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs or device nodes here")
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path: Path, kind: str) -> None:
+    registry = write_registry(tmp_path, REGISTRY)
+    if kind == "fifo":
+        output = files_support.fifo(tmp_path / "pipe.db")
+        said = "a FIFO (named pipe)"
+    else:
+        output = files_support.device(tmp_path, "null")
+        said = "a character device"
+    with files_support.rescued(output):
+        result = export(registry, output)
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr == (
+        f"error: {output}: is {said}, not a regular file, so it is not written; fix: name a "
+        "new file or a regular one (a link is not followed: name its target)\n"
+    )
+    is_kind = stat.S_ISFIFO if kind == "fifo" else stat.S_ISCHR
+    assert is_kind(os.lstat(output).st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_symbolic_link_to_an_export_is_not_followed(tmp_path: Path) -> None:
+    registry = write_registry(tmp_path, REGISTRY)
+    ours = tmp_path / "clusters.db"
+    assert export(registry, ours).exit_code == 0
+    before = digest(ours)
+    link = tmp_path / "latest.db"
+    link.symlink_to(ours.name)
+    assert export(registry, link).exit_code == 4
+    assert link.is_symlink() and digest(ours) == before

@@ -553,3 +553,27 @@ def test_the_yearly_summary_in_one_pass_is_the_year_by_year_definition(clusters,
 
     expected = [year_by_year(clusters, year) for year in range(low, low + span + 1)]
     assert year_summaries(clusters, low, low + span) == expected
+
+
+# The SVG is an output file like `export --output`: only nothing or a regular file is
+# replaced; a symbolic link is not followed, a FIFO does not block the command.
+def test_svg_over_a_link_or_a_fifo_is_refused(tmp_path):
+    import os
+
+    import files_support
+
+    path = write_registry(tmp_path)
+    kept = tmp_path / "kept.svg"
+    kept.write_text("<svg/>", encoding="utf-8")
+    link = tmp_path / "link.svg"
+    link.symlink_to(kept.name)
+    result = timeline(path, "--on", ON, "--svg", str(link))
+    assert result.exit_code == 4
+    assert f"{link}: is a symbolic link, not a regular file" in result.stderr
+    assert link.is_symlink() and kept.read_text(encoding="utf-8") == "<svg/>"
+    if hasattr(os, "mkfifo"):
+        fifo = files_support.fifo(tmp_path / "pipe.svg")
+        with files_support.rescued(fifo):
+            result = timeline(path, "--on", ON, "--svg", str(fifo))
+        assert result.exit_code == 4
+        assert f"{fifo}: is a FIFO (named pipe), not a regular file" in result.stderr

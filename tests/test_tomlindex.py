@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -660,3 +661,74 @@ def test_generated_layouts_are_read_as_written(data, rnd) -> None:
         result = run("--registry", str(path), "list", "--json", "--on", "2020-01-01")
         assert result.exit_code == 0, (result.stderr, text)
         assert [row["id"] for row in result.json()] == sorted(data.get("clusters") or {})
+
+
+# -- the index itself: layouts its fast pass hands to the tokeniser, and its cost ----------
+
+TRICKY = (
+    "\ufeffschema_version = 1\r\n"  # 1: a byte-order mark and CRLF
+    "deep = [[[[1], [2]]], [[[3]]]]\r\n"  # 2: arrays deeper than the fast pass reads
+    "table = { a = { b = { c = { d = 1 } } } }\r\n"  # 3: inline tables as deep
+    "  [ clusters . 'a b' ]  # spaces, quotes and a comment\r\n"  # 4
+    'notes = """\r\n'  # 5: a string holding what looks like headers
+    "[clusters.fake]\r\n"
+    '[[clusters.fake.members]]\r\n"""\r\n'
+    "when = { at = 1979-05-27 07:32:00, by = 'x' }\r\n"  # 9: a date-time with a space
+    "[[clusters.'a b'.members]]\r\n"  # 10
+    "partner = 'acme'\r\n"  # 11
+    "[[clusters.'a b'.members]]\r\n"  # 12
+    'roles = [\r\n  # a comment ]\r\n  "x]", [ "y" ],\r\n]\r\n'  # 13-16
+    "[clusters.'a b'.members.extra]\r\n"  # 17: a table below the last member
+    "since = 2020-01-01\r\n"  # 18
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (("schema_version",), 1),
+        (("deep", 1, 0, 0, 0), 2),
+        (("table", "a", "b", "c", "d"), 3),
+        (("clusters", "a b"), 4),
+        (("clusters", "a b", "notes"), 5),
+        (("clusters", "fake"), 4),  # never written (only in the string): at `clusters`
+        (("clusters", "a b", "when", "by"), 9),
+        (("clusters", "a b", "members"), 10),
+        (("clusters", "a b", "members", 0, "partner"), 11),
+        (("clusters", "a b", "members", 1, "roles", 1, 0), 15),
+        (("clusters", "a b", "members", 1, "extra", "since"), 18),
+        (("clusters", "a b", "members", 1, "missing"), 12),
+    ],
+)
+def test_the_index_reads_layouts_its_fast_pass_leaves_to_the_tokeniser(path, line) -> None:
+    from flanders_clusters.registry.lines import LineIndex
+
+    tomllib.loads(TRICKY.removeprefix("\ufeff"))  # valid TOML, as the index is given
+    assert LineIndex(TRICKY).line(path) == line
+
+
+# Found by an adversarial review: the string patterns backtracked, keeping ~300 bytes per
+# character of one string (a 5 MB note made `validate` use 1.5 GB).
+@pytest.mark.parametrize(
+    "notes",
+    [
+        '"' + "x" * 2_000_000 + '"',
+        '"""' + 'a\\n\\"b"' * 250_000 + '"""',
+        "'''" + "y'" * 10**6 + "'''",
+    ],
+    ids=["basic", "multi-line-escapes", "multi-line-literal"],
+)
+def test_a_long_string_costs_the_index_about_its_size(notes: str) -> None:
+    import tracemalloc
+
+    from flanders_clusters.registry.lines import LineIndex
+
+    text = f'schema_version = 1\n[clusters.a]\nname = "A"\nnotes = {notes}\nrecognised = "x"\n'
+    tracemalloc.start()
+    try:
+        line = LineIndex(text).line(("clusters", "a", "recognised"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert line == 5
+    assert peak < 1.5 * len(text)  # the string's token is copied once

@@ -63,6 +63,13 @@ class TomlSyntaxError(ClustersError):
     exit_code = EXIT_UNREADABLE
 
 
+class TooLarge(ClustersError):
+    """The registry does not fit in the memory available to read it."""
+
+    code = "too-large"
+    exit_code = EXIT_UNREADABLE
+
+
 class SchemaError(ClustersError):
     """The file is TOML but not a registry: every problem found, not only the first."""
 

@@ -34,6 +34,7 @@ from typing import IO, Any
 from ..errors import KboExtractError
 from ..programme import countries
 from ..programme.identity import name_key, normalise_enterprise_number
+from ..registry import files
 from ..registry.words import (
     BELGIAN_POSTAL_CODE_PATTERN,
     NACE_PATTERN,
@@ -212,7 +213,10 @@ class _Files:
     def _binary(self, name: str) -> IO[bytes]:
         if self.zip is not None:
             return self.zip.open(self.members[name])
-        return open(self.path / name, "rb")  # closed with its text stream
+        try:  # closed with its text stream
+            return files.open_regular(self.path / name)
+        except files.NotRegular as exc:
+            raise _not_a_file(exc) from None
 
     @contextmanager
     def text(self, name: str, tick: Callable[[int], None] | None = None) -> Iterator[IO[str]]:
@@ -232,12 +236,20 @@ class _Files:
 
     def close(self) -> None:
         if self.zip is not None:
+            handle = self.zip.fp  # opened by _open_zip, which zipfile leaves open
             self.zip.close()
+            if handle is not None:
+                handle.close()
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
+    handle = None
     try:
-        return zipfile.ZipFile(path)
+        # Only a regular file: a FIFO would block the open, /dev/zero never end.
+        handle = files.open_regular(path)
+        return zipfile.ZipFile(handle)
+    except files.NotRegular as exc:
+        raise _not_a_file(exc) from None
     except FileNotFoundError:
         raise KboExtractError(
             f"{path}: no such file or folder",
@@ -246,11 +258,20 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     except PermissionError:
         raise KboExtractError(f"{path}: permission denied", "make the extract readable") from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        if handle is not None:
+            handle.close()
         raise KboExtractError(
             f"{path}: not a ZIP file, or a damaged one ({_why(exc)})",
             "pass the ZIP as downloaded, or its unpacked folder; "
             "if the download was cut, download it again",
         ) from None
+
+
+def _not_a_file(exc: files.NotRegular) -> KboExtractError:
+    return KboExtractError(
+        f"{exc.path}: is {exc.kind}, not a ZIP file, a folder or a file of one",
+        "give the path of the KBO Open Data full extract: the ZIP or its unpacked folder",
+    )
 
 
 def _why(exc: BaseException) -> str:

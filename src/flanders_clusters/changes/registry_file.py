@@ -63,7 +63,7 @@ def format_registry(source: store.Source, *, check: bool, timeout: float) -> dic
         if changed:
             if has_comments(document.text):
                 warnings.append(COMMENTS_DROPPED.format(path=source.path))
-            store.write_text(source, text)
+            warnings += store.write_text(source, text)
     return {
         "registry": str(source.path),
         "canonical": True,

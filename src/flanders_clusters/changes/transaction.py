@@ -60,7 +60,7 @@ def _apply(source, change, on: dt.date, scope, *, write: bool) -> dict[str, Any]
         if write:
             if has_comments(before):
                 warnings.append(COMMENTS_DROPPED.format(path=source.path))
-            store.write_text(source, after)
+            warnings += store.write_text(source, after)
         else:
             outcome["diff"] = unified_diff(before, after, str(source.path))
         if warnings:

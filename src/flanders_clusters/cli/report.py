@@ -87,7 +87,8 @@ def _save_svg(s, path: Path, found: dict, soon: int) -> None:
     if str(path) == "-":
         write_stdout(text)
         return
-    store.write_text(store.Source(path), text)
+    for warning in store.write_output(path, text, "timeline.svg"):
+        s.note(f"warning: {warning}", "yellow")
     s.note(f"wrote {path}")
 
 
@@ -171,7 +172,7 @@ def export(
                     "leave out --what; for one table alone, use --format csv or json with "
                     "--what, e.g. clusters export --format csv --what partners",
                 )
-            s.note(_database(s.read(), s.today(on), output))
+            s.note(_database(s, s.read(), s.today(on), output))
             return
         if output is not None:
             raise UsageError(
@@ -184,13 +185,14 @@ def export(
             write_stdout(str(found))
 
 
-def _database(document, on: dt.date, path: Path) -> str:
+def _database(s, document, on: dt.date, path: Path) -> str:
     """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
     from ..registry import store
     from ..views import database
 
     statements, counted = database.export(document.data, on, document.line, document.source.display)
-    store.write_database(path, statements)
+    for warning in store.write_database(path, statements):
+        s.note(f"warning: {warning}", "yellow")
     return f"wrote {path}: " + ", ".join(f"{n} {name}" for name, n in counted.items())
 
 

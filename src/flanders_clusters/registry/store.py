@@ -4,15 +4,20 @@ Reads: bytes → UTF-8 text → ``tomllib`` → schema check, each failure a typ
 names the file and, where known, the line (exit 3).
 
 Writes: under an exclusive ``filelock`` on ``<registry>.lock`` (the target's, when the
-registry is a symbolic link), re-read, change, then write the canonical text to a
-temporary file in the same folder, fsync it, give it the file's mode and ``os.replace``
-it over the registry — so a reader sees the old file or the new one, never half of one.
+registry is a symbolic link; made with the registry's permissions and group), re-read,
+change, then write the canonical text to a temporary file in the same folder, give it
+the file's owner, group, mode and extended attributes, fsync it and ``os.replace`` it
+over the registry — so a reader sees the old file or the new one, never half of one.
+
+Only regular files are read or replaced: a FIFO, a device or a socket where a registry
+or an output file is expected is refused before it is opened (see ``files``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -31,9 +36,11 @@ from ..errors import (
     RegistryNotFound,
     SchemaError,
     TomlSyntaxError,
+    TooLarge,
     UnreadablePermission,
     WriteFailed,
 )
+from . import files
 
 ENV_VAR = "CLUSTERS_REGISTRY"
 DEFAULT_RELATIVE = Path("data") / "clusters.toml"
@@ -94,37 +101,54 @@ class Document:
     def _index(self):
         from .lines import LineIndex
 
-        return LineIndex(self.text)
+        with _in_memory(self.source.path):
+            return LineIndex(self.text)
 
     def line(self, path: tuple[str | int, ...]) -> int | None:
         """The line where ``path`` is written, or its nearest written ancestor's."""
         return self._index.line(path) if path else None
 
 
+@contextmanager
+def _in_memory(path: Path) -> Iterator[None]:
+    """A registry too large for the memory there is: a typed error, not a traceback."""
+    try:
+        yield
+    except MemoryError:
+        raise TooLarge(
+            f"{path}: too large to read in the memory available",
+            "check that this is the registry (a registry of 100,000 memberships is 13 MB), "
+            "or free some memory",
+        ) from None
+
+
 def read_text(source: Source) -> str:
     path = source.path
     try:
-        raw = path.read_bytes()
+        with _in_memory(path):
+            return decode(files.read_regular(path), path)
     except FileNotFoundError:
         hint = "clusters init PATH" if source.how != "shipped" else "reinstall clusters"
         via = {"env": f" (from ${ENV_VAR})"}.get(source.how, "")
         raise RegistryNotFound(
             f"{path}{via}: registry not found", f"check the path, or create one with {hint}"
         ) from None
-    except IsADirectoryError:
-        raise _a_folder(path) from None
+    except files.NotRegular as exc:
+        raise _not_a_file(path, exc.kind) from None
+    except IsADirectoryError:  # pragma: no cover - a folder is found before it is opened
+        raise _not_a_file(path, files.FOLDER) from None
     except PermissionError as exc:
         raise UnreadablePermission(
             f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
         ) from None
     except OSError as exc:
         raise RegistryNotFound(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode(raw, path)
 
 
-def _a_folder(path: Path) -> RegistryNotFound:
+def _not_a_file(path: Path, kind: str) -> RegistryNotFound:
+    """A folder, a FIFO, a device, … where the registry file is expected."""
     return RegistryNotFound(
-        f"{path}: is a folder, not a registry file", "name the registry file itself"
+        f"{path}: is {kind}, not a registry file", "name the registry file itself"
     )
 
 
@@ -186,8 +210,9 @@ def load(source: Source, text: str, *, strict: bool = True) -> Document:
     """Parse and check the text of a registry (read from ``source``, or from git)."""
     from .check import check
 
-    document = Document(source, text, parse(text, source.path))
-    problems = check(document.data)
+    with _in_memory(source.path):
+        document = Document(source, text, parse(text, source.path))
+        problems = check(document.data)
     if problems:
         document.problems = sorted(
             (Problem(p.path, p.message, p.fix, document.line(p.path)) for p in problems),
@@ -213,14 +238,21 @@ def ensure_writable(source: Source) -> None:
             f"{source.path}: the registry shipped with clusters is read-only",
             f"run `clusters init PATH --from-shipped` and pass --registry PATH (or set {ENV_VAR})",
         )
-    if not source.path.exists():
-        read_text(source)  # raises the not-found error
-    if source.path.is_dir():  # before the lock, which would leave FOLDER.lock behind
-        raise _a_folder(source.path)
+    try:
+        kind = files.kind_at(source.path)
+    except OSError:
+        kind = None
+    if kind is None:
+        read_text(source)  # raises the error: not found, a dangling link, no permission
+    elif kind != files.REGULAR:  # before the lock, which would leave FOLDER.lock behind
+        raise _not_a_file(source.path, kind)
     target = target_of(source.path)
-    if not os.access(target, os.W_OK):
+    # The mode bits as well as the system's answer: root may write any file, but a file
+    # that no one may write (chmod a-w) is meant to stay as it is, in CI and containers too.
+    if not os.stat(target).st_mode & 0o222 or not os.access(target, os.W_OK):
         raise ReadOnly(
-            f"{source.path}: the file is read-only", "make it writable if it should change"
+            f"{source.path}: the file is read-only",
+            f"make it writable if it should change: chmod u+w {source.path}",
         )
     folder = target.parent
     if not os.access(folder, os.W_OK):
@@ -237,7 +269,16 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
 
     target = target_of(source.path)
     lock_path = f"{target}.lock"
-    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        registry: os.stat_result | None = os.stat(target)
+    except OSError:
+        registry = None
+    # The lock file gets the registry's read and write bits (not the umask of whoever
+    # writes first), so that everyone who may write the registry may take its lock.
+    shared = (
+        {} if registry is None or sys.platform == "win32" else {"mode": registry.st_mode & 0o666}
+    )
+    lock = FileLock(lock_path, timeout=timeout, **shared)
     try:
         lock.acquire()
     except Timeout:
@@ -249,20 +290,65 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
             fix = "retry when it is done, or wait for it with --lock-timeout SECONDS"
         raise Locked(f"{source.path}: {held} (lock file {lock_path})", fix) from None
     except PermissionError as exc:
-        raise PermissionDenied(
-            f"{lock_path}: cannot create the lock file: {exc.strerror}",
-            "make the registry's folder writable",
-        ) from None
+        raise _lock_refused(lock_path, exc) from None
     except OSError as exc:  # a folder in its place, a name too long, …
         raise WriteFailed(
             f"{lock_path}: cannot use the lock file: {exc.strerror or exc}",
             "remove what is at that path, or use a shorter registry name",
         ) from None
     try:
+        if registry is not None:
+            _share_lock(lock_path, registry)
         _remove_stale_temps(target)
         yield
     finally:
         lock.release()
+
+
+def _lock_refused(lock_path: str, exc: PermissionError) -> PermissionDenied:
+    """The lock file could not be made, or is there and cannot be opened for writing."""
+    reason = exc.strerror or str(exc)
+    try:
+        found = os.lstat(lock_path)
+    except OSError:
+        return PermissionDenied(
+            f"{lock_path}: cannot create the lock file: {reason}",
+            "make the registry's folder writable",
+        )
+    return PermissionDenied(
+        f"{lock_path}: the lock file exists but cannot be opened for writing: {reason} "
+        f"(it belongs to {_owner(found)}, mode {stat.S_IMODE(found.st_mode):04o})",
+        "let every user of the registry write the lock file (chgrp it to the registry's "
+        "group and chmod g+w it), or remove it while no clusters command runs",
+    )
+
+
+def _owner(found: os.stat_result) -> str:
+    """``user alice, group staff`` (numbers where the names are unknown)."""
+    user = str(found.st_uid)
+    with suppress(ImportError, KeyError):
+        import pwd
+
+        user = pwd.getpwuid(found.st_uid).pw_name
+    return f"user {user}, group {_group(found.st_gid)}"
+
+
+def _group(gid: int) -> str:
+    with suppress(ImportError, KeyError):
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    return str(gid)
+
+
+def _share_lock(lock_path: str, registry: os.stat_result) -> None:
+    """Give a lock file this process made the registry's group (a folder without the
+    setgid bit gives a new file the creator's group), so the registry's group may lock."""
+    with suppress(OSError, AttributeError, NotImplementedError):
+        found = os.lstat(lock_path)
+        mine = found.st_uid == os.geteuid()
+        if stat.S_ISREG(found.st_mode) and mine and found.st_gid != registry.st_gid:
+            os.chown(lock_path, -1, registry.st_gid, follow_symlinks=False)
 
 
 def _remove_stale_temps(target: Path) -> None:
@@ -277,26 +363,35 @@ def _remove_stale_temps(target: Path) -> None:
             _discard(str(target.parent / name))
 
 
-def write_text(source: Source, text: str) -> None:
-    """Replace the registry's content atomically, keeping its mode (and symbolic link)."""
+def write_text(source: Source, text: str) -> list[str]:
+    """Replace the registry's content atomically, keeping its owner, group, mode and
+    extended attributes (and symbolic link); returns warnings (a group not kept)."""
     payload = text.encode("utf-8")
-    with atomic(source.path) as temp, open(temp, "wb") as handle:
+    warnings: list[str] = []
+    with atomic(source.path, warnings=warnings) as temp, open(temp, "wb") as handle:
         handle.write(payload)
+    return warnings
 
 
 @contextmanager
-def atomic(path: Path) -> Iterator[Path]:
+def atomic(
+    path: Path, *, follow_links: bool = True, warnings: list[str] | None = None
+) -> Iterator[Path]:
     """A new temporary file beside ``path`` for the block to fill; when the block ends it
-    is flushed to disk, given the mode of the file it replaces and moved over it (over a
-    symbolic link's target, so the link stays a link). A failed block leaves ``path`` as
-    it was and the temporary file removed; an operating-system failure is ``WriteFailed``."""
+    is given the owner, group, mode and extended attributes of the file it replaces,
+    flushed to disk and moved over it (over a symbolic link's target, so the link stays a
+    link; with ``follow_links`` false, over ``path`` itself, which the caller has checked
+    is no link). What cannot be kept is said in ``warnings``. A failed block leaves
+    ``path`` as it was and the temporary file removed; an operating-system failure is
+    ``WriteFailed``."""
     import tempfile
 
-    target = target_of(path)
+    target = target_of(path) if follow_links else path
     try:
-        mode = target.stat().st_mode & 0o7777
+        before: os.stat_result | None = os.stat(target) if follow_links else os.lstat(target)
     except FileNotFoundError:
-        mode = _new_file_mode()
+        before = None
+    mode = stat.S_IMODE(before.st_mode) if before else _new_file_mode()
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except PermissionError as exc:
@@ -310,8 +405,7 @@ def atomic(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(temp)
-        _flush_to_disk(temp)
-        os.chmod(temp, mode)
+        _settle(temp, target, before, mode, [] if warnings is None else warnings)
         _replace(temp, target)
     except BaseException as exc:
         _discard(temp)
@@ -324,12 +418,69 @@ def atomic(path: Path) -> Iterator[Path]:
     _sync_folder(target.parent)
 
 
-def _flush_to_disk(path: str) -> None:
-    fd = os.open(path, os.O_RDWR)
+def _settle(
+    temp: str, target: Path, before: os.stat_result | None, mode: int, warnings: list[str]
+) -> None:
+    """Give the filled temporary file what the file it replaces had, and flush it to disk.
+    Through a descriptor opened without following links: the folder may be shared."""
+    fd = os.open(temp, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     try:
+        if before is not None and hasattr(os, "fchown"):
+            _keep_owner(fd, target, before, warnings)
+        if hasattr(os, "fchmod"):  # after chown, which may clear the setgid bit
+            os.fchmod(fd, mode)
+        else:  # pragma: no cover - Windows (before Python 3.13)
+            os.chmod(temp, mode)
+        if before is not None:
+            _keep_xattrs(fd, target, warnings)
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _keep_owner(fd: int, target: Path, before: os.stat_result, warnings: list[str]) -> None:
+    """The replaced file's owner and group. Only root may give a file away, so for anyone
+    else the owner becomes the writer, as with any editor; the group is kept when the
+    writer belongs to it, else the change is said."""
+    now = os.fstat(fd)
+    if (now.st_uid, now.st_gid) == (before.st_uid, before.st_gid):
+        return
+    try:
+        os.fchown(fd, before.st_uid, before.st_gid)
+        return
+    except PermissionError:
+        pass
+    if now.st_gid == before.st_gid:
+        return
+    try:
+        os.fchown(fd, -1, before.st_gid)
+    except PermissionError:
+        warnings.append(
+            f"{target} now belongs to group {_group(now.st_gid)}, not {_group(before.st_gid)} "
+            f"as before (you are not in that group); other members of "
+            f"{_group(before.st_gid)} may have lost write access: "
+            f"chgrp {_group(before.st_gid)} {target}"
+        )
+
+
+def _keep_xattrs(fd: int, target: Path, warnings: list[str]) -> None:
+    """Copy the replaced file's extended attributes (an ACL, a user tag) where the
+    platform has them (Linux); ``security.*`` labels are the system's to give."""
+    if not hasattr(os, "listxattr"):  # pragma: no cover - macOS, Windows
+        return
+    try:
+        names = os.listxattr(target)
+    except OSError:  # a file system without them
+        return
+    for name in names:
+        try:
+            os.setxattr(fd, name, os.getxattr(target, name))
+        except OSError as exc:
+            if not name.startswith("security."):
+                warnings.append(
+                    f"{target}: its extended attribute {name} could not be kept: "
+                    f"{exc.strerror or exc}"
+                )
 
 
 def _new_file_mode() -> int:
@@ -410,27 +561,73 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+# -- output files -----------------------------------------------------------------------
+
+
+def check_output(path: Path, example: str = "out.txt") -> os.stat_result | None:
+    """What a command asked to write ``path`` (``--output``, ``--svg``) would replace:
+    nothing, or a regular file (its status). A folder, a symbolic link (never followed),
+    a FIFO, a device or a socket is refused (``AlreadyExists``): a write must neither
+    block, nor land somewhere else, nor turn a device into a file."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WriteFailed(
+            f"{path}: cannot write: {exc.strerror or exc}", "check the path"
+        ) from None
+    kind = files.kind(found.st_mode)
+    if kind == files.FOLDER:
+        raise AlreadyExists(f"{path}: is a folder", f"name the file to write, e.g. {example}")
+    if kind != files.REGULAR:
+        raise AlreadyExists(
+            f"{path}: is {kind}, not a regular file, so it is not written",
+            "name a new file or a regular one (a link is not followed: name its target)",
+        )
+    return found
+
+
+def write_output(path: Path, content: str | bytes, example: str = "out.txt") -> list[str]:
+    """Write a file a command was asked to write, atomically, over nothing or a regular
+    file only (see ``check_output``); returns warnings (a group not kept)."""
+    check_output(path, example)
+    payload = content.encode("utf-8") if isinstance(content, str) else content
+    warnings: list[str] = []
+    with atomic(path, follow_links=False, warnings=warnings) as temp, open(temp, "wb") as handle:
+        handle.write(payload)
+    return warnings
+
+
 # -- databases --------------------------------------------------------------------------
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The mark of a database written by clusters, in its header (``PRAGMA application_id``):
+# "FlCl" as a 32-bit big-endian number. Only a database with this mark is replaced.
+APPLICATION_ID = 0x466C436C
+_APPLICATION_ID_AT = slice(68, 72)  # where SQLite's file header keeps it
 
 
 def write_database(
     path: Path, script: Iterable[tuple[str, Iterable[Sequence[Any]] | None]]
-) -> None:
+) -> list[str]:
     """Build a new SQLite database at ``path``: each statement of ``script`` runs once, or
-    for each of its rows. Built in a temporary file beside ``path`` and moved into place;
-    an existing ``path`` that is not an SQLite database is refused and left alone."""
+    for each of its rows. Built in a temporary file beside ``path`` and moved into place,
+    marked with ``APPLICATION_ID``. Only nothing, an empty file or a database this tool
+    wrote is replaced: anything else at ``path`` is refused and left alone. Returns
+    warnings (a group not kept)."""
     import sqlite3
 
-    _refuse_unless_database(path)
-    with atomic(path) as temp:
+    _refuse_unless_ours(path)
+    warnings: list[str] = []
+    with atomic(path, follow_links=False, warnings=warnings) as temp:
         connection = sqlite3.connect(temp, isolation_level=None)
         try:
             # The file is private until it is moved into place (and flushed to disk
             # then): a rollback journal or a sync per transaction would only slow it.
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             connection.execute("BEGIN")
             for statement, rows in script:
                 if rows is None:
@@ -448,23 +645,38 @@ def write_database(
             connection.close()
         if broken:  # a safety net: the records were checked before they were written
             raise WriteFailed(f"{path}: foreign keys would not hold: {broken[:5]}")
+    return warnings
 
 
-def _refuse_unless_database(path: Path) -> None:
-    target = target_of(path)
-    if target.is_dir():
-        raise AlreadyExists(f"{path}: is a folder", "name the database file, e.g. clusters.db")
+def _refuse_unless_ours(path: Path) -> None:
+    """Refuse to replace anything but nothing, an empty regular file, or a database
+    that carries this tool's mark (read from its header, never opened as a database)."""
+    if check_output(path, "clusters.db") is None:
+        return
     try:
-        with open(target, "rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
+        with files.open_regular(path, follow=False) as handle:
+            head = handle.read(100)
     except FileNotFoundError:
         return
+    except files.NotRegular as exc:  # swapped since the check
+        raise AlreadyExists(f"{path}: is {exc.kind}, so it is not written") from None
     except PermissionError as exc:
         raise PermissionDenied(
             f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
         ) from None
-    if head and head != SQLITE_HEADER:
+    except OSError as exc:  # a link swapped in since the check (O_NOFOLLOW), …
+        raise WriteFailed(f"{path}: cannot check it: {exc.strerror or exc}") from None
+    if not head:
+        return  # an empty file holds nothing to lose
+    if not head.startswith(SQLITE_HEADER):
         raise AlreadyExists(
             f"{path}: exists and is not an SQLite database, so it is not replaced",
             "choose another path, or remove the file",
+        )
+    if int.from_bytes(head[_APPLICATION_ID_AT], "big") != APPLICATION_ID:
+        raise AlreadyExists(
+            f"{path}: exists and is an SQLite database that clusters did not write, so it "
+            "is not replaced",
+            "choose another path, or remove the file (an export made by an earlier "
+            "clusters carries no mark: remove it once)",
         )
