@@ -528,3 +528,19 @@ def test_every_coordinate_is_finite_and_inside_the_picture(
         x, y = float(text.get("x")), float(text.get("y"))
         assert 0 <= x <= width and 0 <= y <= height
     assert len(edges(root)) == len(pairs)
+
+
+def test_the_words_go_through_a_message_catalogue_and_back() -> None:
+    """A page keeps the words in its catalogue (``picture.…`` entries); every entry is
+    needed, so a Dutch page never shows an English word it lacks."""
+    entries = Words().catalogue()
+    assert entries["picture.pair.other"] == "{first} and {second} share {count} partners"
+    assert entries["picture.segment.company.one"] == "{name}: {count} company"
+    assert entries["picture.kinds.unknown"] == "Not in the partner list"
+    assert every_picture(Words.from_catalogue(entries)) == every_picture()
+    dutch = {**entries, "picture.pair.one": "{first} en {second} delen {count} partner"}
+    root = parse(network_graph([(1, "a", "b")], {}, words=Words.from_catalogue(dutch)))
+    assert title(edges(root)[0]) == "a en b delen 1 partner"
+    del dutch["picture.kinds.government"]
+    with pytest.raises(KeyError, match=r"picture\.kinds\.government"):
+        Words.from_catalogue(dutch)

@@ -32,7 +32,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -58,7 +58,9 @@ class Words:
     """Every text of the pictures, English by default.
 
     Counted words are pairs ``(one, other)``: the first for 1, the second for any other
-    number (as in English and Dutch). ``number`` writes a number (``1,234``).
+    number (as in English and Dutch). ``number`` writes a number (``1,234``). A page of
+    another language keeps them in its message catalogue (``catalogue`` names the
+    entries) and passes ``Words.from_catalogue(entries, number)``.
     """
 
     number: Callable[[int], str] = _english_number
@@ -129,6 +131,52 @@ class Words:
     def counted(self, words: Plural, count: int, **values: Any) -> str:
         """``words`` for ``count`` (one or other), with ``{count}`` written as a number."""
         return words[0 if count == 1 else 1].format(count=self.number(count), **values)
+
+    def catalogue(self) -> dict[str, str]:
+        """The words as entries of a message catalogue, ``picture.FIELD``; counted words
+        as ``picture.FIELD.one`` and ``.other``; a table's as ``picture.FIELD.KEY`` (and
+        ``.one``, ``.other``). ``from_catalogue`` reads them back."""
+        out: dict[str, str] = {}
+        for name, value in self._texts():
+            if isinstance(value, str):
+                out[f"picture.{name}"] = value
+            elif isinstance(value, tuple):
+                out[f"picture.{name}.one"], out[f"picture.{name}.other"] = value
+            else:
+                for key, text in value.items():
+                    if isinstance(text, tuple):
+                        out[f"picture.{name}.{key}.one"], out[f"picture.{name}.{key}.other"] = text
+                    else:
+                        out[f"picture.{name}.{key}"] = text
+        return out
+
+    @classmethod
+    def from_catalogue(
+        cls, entries: Mapping[str, str], number: Callable[[int], str] = _english_number
+    ) -> Words:
+        """The words from a catalogue's ``picture.…`` entries (as ``catalogue`` names
+        them), every one of them: a missing entry is a ``KeyError``, never a word of
+        another language."""
+        values: dict[str, Any] = {"number": number}
+        for name, value in cls()._texts():
+            if isinstance(value, str):
+                values[name] = entries[f"picture.{name}"]
+            elif isinstance(value, tuple):
+                values[name] = (entries[f"picture.{name}.one"], entries[f"picture.{name}.other"])
+            else:
+                table: dict[str, Any] = {}
+                for key, text in value.items():
+                    at = f"picture.{name}.{key}"
+                    table[key] = (
+                        (entries[at + ".one"], entries[at + ".other"])
+                        if isinstance(text, tuple)
+                        else entries[at]
+                    )
+                values[name] = table
+        return cls(**values)
+
+    def _texts(self) -> list[tuple[str, Any]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "number"]
 
 
 # -- text -------------------------------------------------------------------------------
