@@ -3,10 +3,12 @@ reference inside the repository."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, run
 
 from flanders_clusters import errors
 from flanders_clusters.cli.app import COMMANDS
@@ -70,3 +72,56 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
     command = next(block for block in blocks if "pytest --cov" in block)
     assert command.strip() in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+# What an installed clusters has: the wheel holds no README and no docs/, so a message
+# that sends a user there sends them nowhere (11 rule reasons and a schema error did).
+NOT_IN_THE_WHEEL = re.compile(r"README|docs/|\.md\b")
+
+
+def test_the_rules_name_no_file_the_wheel_lacks() -> None:
+    catalogue = run("rules")
+    assert catalogue.exit_code == 0
+    assert NOT_IN_THE_WHEEL.findall(catalogue.stdout) == []
+    codes = [entry["code"] for entry in run("rules", "--json").json()]
+    assert codes
+    for code in codes:
+        for args in (("rules", code), ("rules", code, "--json")):
+            explained = run(*args)
+            assert explained.exit_code == 0, code
+            assert NOT_IN_THE_WHEEL.findall(explained.stdout) == [], code
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes of a module, its classes and functions."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _string_literals(path: Path) -> list[tuple[int, str]]:
+    """Every string constant of a module but its docstrings (comments are not strings)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = _docstrings(tree)
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_message_points_at_a_file_the_wheel_lacks() -> None:
+    """Docstrings and comments may cite docs/ for developers; strings are for users."""
+    found = [
+        f"{path.relative_to(REPO)}:{line}: {text!r}"
+        for path in sorted((REPO / "src").rglob("*.py"))
+        for line, text in _string_literals(path)
+        if re.search(r"README|docs/", text)
+    ]
+    assert found == []

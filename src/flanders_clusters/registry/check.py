@@ -240,7 +240,7 @@ def _problem(error: dict[str, Any]) -> Problem:
     if kind.endswith("_type") or expected:
         want = expected or kind.removesuffix("_type").replace("_", " ")
         return Problem(loc, f"expected {want}, got {describe(value)}", f"write {want} here")
-    return Problem(loc, str(error.get("msg", kind)), "see the registry format in README.md")
+    return Problem(loc, str(error.get("msg", kind)), "see the registry format: `clusters schema`")
 
 
 def _too_long_slug(value: str) -> bool:

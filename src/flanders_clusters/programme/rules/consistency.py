@@ -18,7 +18,7 @@ from .sources import FORMAT
         "Unknown key, wrong type, missing field, or a value the format refuses: a date, "
         "choice, id, URL, country or postal code, a control character in text."
     ),
-    reason=f"The registry format ({FORMAT}); typos must not pass silently.",
+    reason="The registry format (`clusters schema` prints it); typos must not pass silently.",
     fix="Correct the key or value as the message says (see `clusters schema`).",
 )
 def schema(ctx: Context) -> Iterator[Hit]:

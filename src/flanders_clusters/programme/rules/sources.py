@@ -22,7 +22,8 @@ VLAIO_NETWORK = (
     "https://www.vlaio.be/nl/vlaio-netwerk/clusterorganisaties/lerend-netwerk/"
     "lerend-netwerk-voor-clusterorganisaties"
 )
-FORMAT = "docs/registry-format.md"
+# The registry format as an installed clusters describes it (the wheel has no docs/).
+FORMAT = "the registry format, `clusters schema`"
 
 # The European Cluster Collaboration Platform's criteria for a cluster-organisation profile
 # (the platform's "Register your profile" page; the criteria were read on the ECCP's copy).
