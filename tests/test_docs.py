@@ -1,9 +1,10 @@
-"""The project documents itself: generated parts in sync, every code documented, every
-reference inside the repository."""
+"""The project documents itself: generated parts in sync, every code and command
+documented, every link resolving inside the repository, a short README."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 from pathlib import Path
 
@@ -16,6 +17,15 @@ from flanders_clusters.views import reference
 
 DOCS = REPO / "docs"
 FIX = "python -m flanders_clusters.views.reference docs"
+PAGES = [REPO / "README.md", *sorted(DOCS.glob("*.md")), REPO / "data" / "README.md"]
+
+
+def _tool(name: str):
+    """A developer's tool of tools/ (not in the wheel), imported from its file."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.parametrize(("name", "make"), list(reference.DOCUMENTS.items()))
@@ -47,8 +57,7 @@ def test_json_shapes_name_every_command_that_prints_data() -> None:
 
 
 def test_every_reference_resolves_inside_the_repository() -> None:
-    places = [REPO / "README.md", *DOCS.rglob("*.md"), *(REPO / "src").rglob("*.py")]
-    places += [REPO / "data" / "README.md"] if (REPO / "data" / "README.md").exists() else []
+    places = [*PAGES, *(REPO / "src").rglob("*.py"), *(REPO / "tools").rglob("*.py")]
     outside = []
     for path in places:
         text = path.read_text(encoding="utf-8")
@@ -67,6 +76,30 @@ def test_relative_links_in_the_docs_exist() -> None:
     assert broken == []
 
 
+def test_the_commands_reference_is_up_to_date() -> None:
+    tool = _tool("commands_reference")
+    text = (DOCS / "commands.md").read_text(encoding="utf-8")
+    assert tool.replace_generated(text, tool.reference()) == text, (
+        f"docs/commands.md is stale; fix: {tool.FIX}"
+    )
+
+
+def test_the_commands_reference_names_every_command() -> None:
+    tool = _tool("commands_reference")
+    paths = list(tool.command_paths())
+    assert {path[0] for path in paths if path} == set(COMMANDS)
+    assert ("enrich", "kbo") in paths and ("event", "show") in paths
+    headings = set(
+        re.findall(r"^### (clusters.*)$", (DOCS / "commands.md").read_text("utf-8"), re.M)
+    )
+    assert headings == {" ".join(("clusters", *path)) for path in paths}
+
+
+def test_the_commands_reference_needs_its_markers() -> None:
+    with pytest.raises(ValueError):
+        _tool("commands_reference").replace_generated("no markers here", "x")
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
@@ -80,16 +113,15 @@ NOT_IN_THE_WHEEL = re.compile(r"README|docs/|\.md\b")
 
 
 def test_the_rules_name_no_file_the_wheel_lacks() -> None:
-    catalogue = run("rules")
-    assert catalogue.exit_code == 0
-    assert NOT_IN_THE_WHEEL.findall(catalogue.stdout) == []
-    codes = [entry["code"] for entry in run("rules", "--json").json()]
+    catalogue, as_json = run("rules"), run("rules", "--json")  # the JSON holds every reason
+    assert catalogue.exit_code == as_json.exit_code == 0
+    assert NOT_IN_THE_WHEEL.findall(catalogue.stdout + as_json.stdout) == []
+    codes = [entry["code"] for entry in as_json.json()]
     assert codes
     for code in codes:
-        for args in (("rules", code), ("rules", code, "--json")):
-            explained = run(*args)
-            assert explained.exit_code == 0, code
-            assert NOT_IN_THE_WHEEL.findall(explained.stdout) == [], code
+        explained = run("rules", code)
+        assert explained.exit_code == 0, code
+        assert NOT_IN_THE_WHEEL.findall(explained.stdout) == [], code
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
