@@ -1019,7 +1019,7 @@ def test_git_log_shows_a_revision_that_is_not_utf8_the_same_every_time(repo: Pat
 
 @pytest.mark.slow
 def test_git_uses_textconv_through_the_config(repo: Path) -> None:
-    """The README's set-up, end to end: `git diff` shows facts, not TOML lines."""
+    """The set-up of docs/review.md, end to end: `git diff` shows facts, not TOML lines."""
     import sys
 
     (repo / ".gitattributes").write_text("data/clusters.toml diff=clusters\n", encoding="utf-8")

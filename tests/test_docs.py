@@ -67,13 +67,61 @@ def test_every_reference_resolves_inside_the_repository() -> None:
     assert outside == []
 
 
-def test_relative_links_in_the_docs_exist() -> None:
+def _outside_code(text: str) -> str:
+    """Markdown without its fenced code blocks (a `#` line there is no heading)."""
+    return re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+
+
+def _anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives the headings of a page: lower case, punctuation dropped,
+    spaces as hyphens, a repeated one numbered."""
+    seen: dict[str, int] = {}
+    for heading in re.findall(r"^#{1,6} (.+)$", _outside_code(path.read_text("utf-8")), re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        seen[slug] = seen.get(slug, -1) + 1
+        if seen[slug]:
+            seen[f"{slug}-{seen[slug]}"] = 0
+    return set(seen)
+
+
+def test_anchors_are_those_github_makes() -> None:
+    assert {"the-csv-of-members-and-participants", "policy", "every-key"} <= _anchors(
+        DOCS / "registry-format.md"
+    )
+    assert "clusters-enrich-kbo" in _anchors(DOCS / "commands.md")
+
+
+def test_relative_links_in_the_docs_resolve() -> None:
+    """Every relative link of the README and the docs names a file, and its anchor a
+    heading of that file (as GitHub shows them)."""
     broken = []
-    for path in [REPO / "README.md", *DOCS.rglob("*.md")]:
-        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
-            if not (path.parent / target).exists():
-                broken.append(f"{path.relative_to(REPO)} -> {target}")
+    for path in PAGES:
+        text = _outside_code(path.read_text(encoding="utf-8"))
+        for link in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", link):
+                continue  # a URL
+            target, _, anchor = link.partition("#")
+            file = (path.parent / target).resolve() if target else path
+            if not file.is_file():
+                broken.append(f"{path.relative_to(REPO)} -> {link}")
+            elif anchor and (file.suffix != ".md" or anchor not in _anchors(file)):
+                broken.append(f"{path.relative_to(REPO)} -> {link} (no such heading)")
     assert broken == []
+
+
+def test_every_doc_page_opens_with_a_summary_and_a_way_back() -> None:
+    for path in DOCS.glob("*.md"):
+        title, blank, summary, *_ = path.read_text(encoding="utf-8").split("\n")
+        assert title.startswith("# ") and blank == "", path.name
+        opening = "\n".join(path.read_text(encoding="utf-8").split("\n")[2:5])
+        assert summary and "[Back to the README](../README.md)" in opening, path.name
+
+
+def test_the_readme_is_short_and_links_every_doc_page() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    linked = set(re.findall(r"\]\(docs/([\w-]+\.md)", readme))
+    assert {path.name for path in DOCS.glob("*.md")} == linked
 
 
 def test_the_commands_reference_is_up_to_date() -> None:

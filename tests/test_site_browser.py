@@ -334,7 +334,7 @@ def test_a_cluster_page_works_from_a_file_url_too(browser, shipped) -> None:
 
 
 def test_screenshot_of_a_cluster_page(browser, shipped, tmp_path: Path) -> None:
-    """The README's picture, made here; `CLUSTERS_SCREENSHOT=1` saves it into docs/."""
+    """The picture of docs/site.md, made here; `CLUSTERS_SCREENSHOT=1` saves it into docs/."""
     page = browser.new_page()
     try:
         page.set_viewport_size({"width": 1000, "height": 900})

@@ -1,5 +1,5 @@
-"""``clusters site``: the registry as a static website (docs in the README's "The
-published site"). Jinja2 is imported here, when the command runs, and nowhere else."""
+"""``clusters site``: the registry as a static website (docs/site.md). Jinja2 is
+imported here, when the command runs, and nowhere else."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ describes every key). Parsed TOML is plain dicts; these TypedDicts say what each
 holds, for the readers of the code and for the model that checks the file.
 
 To add a field: declare it here, in its place, with its type and ``F(...)``; regenerate
-the schema files (README, "Development"); then give it its tests.
+the schema files (docs/development.md, "Generated files"); then give it its tests.
 """
 
 from typing import Annotated, Literal, NotRequired, TypedDict
