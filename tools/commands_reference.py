@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import typer.main
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from flanders_clusters.cli import app
 
@@ -47,12 +46,23 @@ def command_paths() -> Iterator[tuple[str, ...]]:
                 if sub is not None and not sub.hidden:
                     yield from walk(sub, (*path, name))
 
-    yield from walk(typer.main.get_command(app), ())
+    yield from walk(root(), ())
+
+
+def root() -> Any:
+    """The root command as Click sees it (a Typer app is first turned into one)."""
+    if hasattr(app, "list_commands"):
+        return app
+    import typer.main
+
+    return typer.main.get_command(app)
 
 
 def help_text(path: tuple[str, ...]) -> str:
     """``clusters PATH --help``, as printed."""
-    result = CliRunner().invoke(app, [*path, "--help"], env=ENVIRONMENT, catch_exceptions=False)
+    result = CliRunner().invoke(
+        root(), [*path, "--help"], prog_name="clusters", env=ENVIRONMENT, catch_exceptions=False
+    )
     if result.exit_code != 0:
         raise RuntimeError(f"clusters {' '.join(path)} --help exited {result.exit_code}")
     return result.stdout.rstrip() + "\n"
