@@ -1,6 +1,6 @@
 """The import contract: each layer of the package imports only the layers below it.
 
-    errors  <  registry  <  programme  <  views  <  output  <  changes | site  <  cli
+    errors  <  files  <  registry  <  programme  <  views  <  output  <  changes | site  <  cli
 
 (``changes`` and ``site`` are independent of each other.) Every import is checked,
 those inside functions too, since a lazy import is still a dependency.
@@ -16,6 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "flanders_clusters"
 LAYERS = [
     {"errors"},
+    {"files"},
     {"registry"},
     {"programme"},
     {"views"},

@@ -143,11 +143,15 @@ def test_a_folder_that_refuses_new_files_as_any_user(
 ) -> None:
     """The folder looks writable, but creating the temporary file is denied."""
     before = digest(registry)
+    real = os.open
 
-    def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    def denied(path, flags, *args, **kwargs):
+        name = os.path.basename(os.fspath(path))
+        if name.startswith(f".{registry.name}.") and name.endswith(".tmp"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(os, "open", denied)
     refused = add_uni(registry, "--json")
     error = assert_json_failure(refused, registry.parent, 4)
     assert error["code"] == "permission-denied"

@@ -76,12 +76,12 @@ def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
 ) -> None:
     """The kind is checked before the open and again on the descriptor, which is opened
     without blocking: a FIFO put in place between the two is refused, not waited on."""
-    from flanders_clusters.registry import files
+    from flanders_clusters.files import regular
 
     path = fifo(tmp_path / "clusters.toml")
-    monkeypatch.setattr(files, "kind_at", lambda *args, **kwargs: files.REGULAR)
-    with rescued(path), pytest.raises(files.NotRegular) as refused:
-        files.read_regular(path)
+    monkeypatch.setattr(regular, "kind_at", lambda *args, **kwargs: regular.REGULAR)
+    with rescued(path), pytest.raises(regular.NotRegular) as refused:
+        regular.read_regular(path)
     assert refused.value.kind == "a FIFO (named pipe)"
 
 

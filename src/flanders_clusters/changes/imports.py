@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadCsv, ClustersError
+from ..files import regular
 from ..programme import identity
-from ..registry import files
 from ..registry.fields import defaults, fields
 from ..registry.fields import field as declared
 from ..registry.records import Partner
@@ -132,8 +132,8 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
 
 def _read(path: Path) -> bytes:
     try:
-        return files.read_regular(path)  # a FIFO or a device would block or never end
-    except files.NotRegular as exc:
+        return regular.read_regular(path)  # a FIFO or a device would block or never end
+    except regular.NotRegular as exc:
         raise BadCsv(f"{path}: is {exc.kind}, not a CSV file", "name the CSV file itself") from None
     except OSError as exc:
         raise BadCsv(f"{path}: cannot read: {exc.strerror or exc}", "check the path") from None

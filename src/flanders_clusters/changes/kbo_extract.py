@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import KboExtractError
+from ..files import regular
 from ..programme import countries
 from ..programme.identity import name_key, normalise_enterprise_number
-from ..registry import files
 from ..registry.words import (
     BELGIAN_POSTAL_CODE_PATTERN,
     NACE_PATTERN,
@@ -214,8 +214,8 @@ class _Files:
         if self.zip is not None:
             return self.zip.open(self.members[name])
         try:  # closed with its text stream
-            return files.open_regular(self.path / name)
-        except files.NotRegular as exc:
+            return regular.open_regular(self.path / name)
+        except regular.NotRegular as exc:
             raise _not_a_file(exc) from None
 
     @contextmanager
@@ -246,9 +246,9 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     handle = None
     try:
         # Only a regular file: a FIFO would block the open, /dev/zero never end.
-        handle = files.open_regular(path)
+        handle = regular.open_regular(path)
         return zipfile.ZipFile(handle)
-    except files.NotRegular as exc:
+    except regular.NotRegular as exc:
         raise _not_a_file(exc) from None
     except FileNotFoundError:
         raise KboExtractError(
@@ -267,7 +267,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         ) from None
 
 
-def _not_a_file(exc: files.NotRegular) -> KboExtractError:
+def _not_a_file(exc: regular.NotRegular) -> KboExtractError:
     return KboExtractError(
         f"{exc.path}: is {exc.kind}, not a ZIP file, a folder or a file of one",
         "give the path of the KBO Open Data full extract: the ZIP or its unpacked folder",

@@ -80,14 +80,14 @@ def timeline(
 
 
 def _save_svg(s, path: Path, found: dict, soon: int) -> None:
-    from ..registry import store
+    from ..files import durable
     from ..views.timeline_svg import svg
 
     text = svg(found, soon)
     if str(path) == "-":
         write_stdout(text)
         return
-    for warning in store.write_output(path, text, "timeline.svg"):
+    for warning in durable.write_output(path, text, "timeline.svg"):
         s.note(f"warning: {warning}", "yellow")
     s.note(f"wrote {path}")
 

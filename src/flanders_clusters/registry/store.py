@@ -5,12 +5,13 @@ names the file and, where known, the line (exit 3).
 
 Writes: under an exclusive ``filelock`` on ``<registry>.lock`` (the target's, when the
 registry is a symbolic link; made with the registry's permissions and group), re-read,
-change, then write the canonical text to a temporary file in the same folder, give it
-the file's owner, group, mode and extended attributes, fsync it and ``os.replace`` it
-over the registry — so a reader sees the old file or the new one, never half of one.
+change, then write the canonical text durably (``files.durable``: a temporary file in
+the same folder given the file's owner, group, mode and extended attributes, flushed,
+moved over the registry, the folder flushed) — so a reader sees the old file or the new
+one, never half of one.
 
 Only regular files are read or replaced: a FIFO, a device or a socket where a registry
-or an output file is expected is refused before it is opened (see ``files``).
+is expected is refused before it is opened (see ``files.regular``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import os
 import re
 import stat
 import sys
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -40,7 +40,8 @@ from ..errors import (
     UnreadablePermission,
     WriteFailed,
 )
-from . import files
+from ..files import durable, regular
+from ..files.owners import owner_text
 
 ENV_VAR = "CLUSTERS_REGISTRY"
 DEFAULT_RELATIVE = Path("data") / "clusters.toml"
@@ -126,17 +127,17 @@ def read_text(source: Source) -> str:
     path = source.path
     try:
         with _in_memory(path):
-            return decode(files.read_regular(path), path)
+            return decode(regular.read_regular(path), path)
     except FileNotFoundError:
         hint = "clusters init PATH" if source.how != "shipped" else "reinstall clusters"
         via = {"env": f" (from ${ENV_VAR})"}.get(source.how, "")
         raise RegistryNotFound(
             f"{path}{via}: registry not found", f"check the path, or create one with {hint}"
         ) from None
-    except files.NotRegular as exc:
+    except regular.NotRegular as exc:
         raise _not_a_file(path, exc.kind) from None
     except IsADirectoryError:  # pragma: no cover - a folder is found before it is opened
-        raise _not_a_file(path, files.FOLDER) from None
+        raise _not_a_file(path, regular.FOLDER) from None
     except PermissionError as exc:
         raise UnreadablePermission(
             f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
@@ -226,12 +227,6 @@ def load(source: Source, text: str, *, strict: bool = True) -> Document:
 # -- writing ----------------------------------------------------------------------------
 
 
-def target_of(path: Path) -> Path:
-    """The file a write to ``path`` lands in: a symbolic link's target, so the link stays
-    a link."""
-    return Path(os.path.realpath(path))
-
-
 def ensure_writable(source: Source) -> None:
     if source.shipped:
         raise ReadOnly(
@@ -239,14 +234,14 @@ def ensure_writable(source: Source) -> None:
             f"run `clusters init PATH --from-shipped` and pass --registry PATH (or set {ENV_VAR})",
         )
     try:
-        kind = files.kind_at(source.path)
+        kind = regular.kind_at(source.path)
     except OSError:
         kind = None
     if kind is None:
         read_text(source)  # raises the error: not found, a dangling link, no permission
-    elif kind != files.REGULAR:  # before the lock, which would leave FOLDER.lock behind
+    elif kind != regular.REGULAR:  # before the lock, which would leave FOLDER.lock behind
         raise _not_a_file(source.path, kind)
-    target = target_of(source.path)
+    target = durable.target_of(source.path)
     # The mode bits as well as the system's answer: root may write any file, but a file
     # that no one may write (chmod a-w) is meant to stay as it is, in CI and containers too.
     if not os.stat(target).st_mode & 0o222 or not os.access(target, os.W_OK):
@@ -267,7 +262,7 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
     """Hold the registry's exclusive lock (``<registry>.lock``) or raise ``Locked``."""
     from filelock import FileLock, Timeout
 
-    target = target_of(source.path)
+    target = durable.target_of(source.path)
     lock_path = f"{target}.lock"
     try:
         registry: os.stat_result | None = os.stat(target)
@@ -317,28 +312,10 @@ def _lock_refused(lock_path: str, exc: PermissionError) -> PermissionDenied:
         )
     return PermissionDenied(
         f"{lock_path}: the lock file exists but cannot be opened for writing: {reason} "
-        f"(it belongs to {_owner(found)}, mode {stat.S_IMODE(found.st_mode):04o})",
+        f"(it belongs to {owner_text(found)}, mode {stat.S_IMODE(found.st_mode):04o})",
         "let every user of the registry write the lock file (chgrp it to the registry's "
         "group and chmod g+w it), or remove it while no clusters command runs",
     )
-
-
-def _owner(found: os.stat_result) -> str:
-    """``user alice, group staff`` (numbers where the names are unknown)."""
-    user = str(found.st_uid)
-    with suppress(ImportError, KeyError):
-        import pwd
-
-        user = pwd.getpwuid(found.st_uid).pw_name
-    return f"user {user}, group {_group(found.st_gid)}"
-
-
-def _group(gid: int) -> str:
-    with suppress(ImportError, KeyError):
-        import grp
-
-        return grp.getgrgid(gid).gr_name
-    return str(gid)
 
 
 def _share_lock(lock_path: str, registry: os.stat_result) -> None:
@@ -353,141 +330,19 @@ def _share_lock(lock_path: str, registry: os.stat_result) -> None:
 
 def _remove_stale_temps(target: Path) -> None:
     """Delete temp files of writers killed mid-write (only a lock holder writes them)."""
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp$")
-    try:
-        names = os.listdir(target.parent)
-    except OSError:
-        return
-    for name in names:
-        if pattern.match(name):
-            _discard(str(target.parent / name))
+    for temp in durable.stale_temporaries(target):
+        with suppress(OSError):
+            os.unlink(temp)
 
 
 def write_text(source: Source, text: str) -> list[str]:
-    """Replace the registry's content atomically, keeping its owner, group, mode and
-    extended attributes (and symbolic link); returns warnings (a group not kept)."""
-    payload = text.encode("utf-8")
+    """Replace the registry's content durably (``files.durable``), keeping its owner,
+    group, mode and extended attributes (and symbolic link); returns warnings (a group
+    not kept)."""
     warnings: list[str] = []
-    with atomic(source.path, warnings=warnings) as temp, open(temp, "wb") as handle:
-        handle.write(payload)
+    with durable.atomic(source.path, warnings=warnings) as temp:
+        temp.write(text.encode("utf-8"))
     return warnings
-
-
-@contextmanager
-def atomic(
-    path: Path, *, follow_links: bool = True, warnings: list[str] | None = None
-) -> Iterator[Path]:
-    """A new temporary file beside ``path`` for the block to fill; when the block ends it
-    is given the owner, group, mode and extended attributes of the file it replaces,
-    flushed to disk and moved over it (over a symbolic link's target, so the link stays a
-    link; with ``follow_links`` false, over ``path`` itself, which the caller has checked
-    is no link). What cannot be kept is said in ``warnings``. A failed block leaves
-    ``path`` as it was and the temporary file removed; an operating-system failure is
-    ``WriteFailed``."""
-    import tempfile
-
-    target = target_of(path) if follow_links else path
-    try:
-        before: os.stat_result | None = os.stat(target) if follow_links else os.lstat(target)
-    except FileNotFoundError:
-        before = None
-    mode = stat.S_IMODE(before.st_mode) if before else _new_file_mode()
-    try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except PermissionError as exc:
-        raise PermissionDenied(
-            f"{target.parent}: cannot write here: {exc.strerror}", "make the folder writable"
-        ) from None
-    except OSError as exc:
-        raise WriteFailed(
-            f"{target}: cannot write: {exc.strerror or exc}", "check the path and free space"
-        ) from None
-    os.close(fd)
-    try:
-        yield Path(temp)
-        _settle(temp, target, before, mode, [] if warnings is None else warnings)
-        _replace(temp, target)
-    except BaseException as exc:
-        _discard(temp)
-        if isinstance(exc, OSError):
-            raise WriteFailed(
-                f"{target}: write failed: {exc.strerror or exc}; the file is unchanged",
-                "check the free space and the permissions, then retry",
-            ) from None
-        raise
-    _sync_folder(target.parent)
-
-
-def _settle(
-    temp: str, target: Path, before: os.stat_result | None, mode: int, warnings: list[str]
-) -> None:
-    """Give the filled temporary file what the file it replaces had, and flush it to disk.
-    Through a descriptor opened without following links: the folder may be shared."""
-    fd = os.open(temp, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        if before is not None and hasattr(os, "fchown"):
-            _keep_owner(fd, target, before, warnings)
-        if hasattr(os, "fchmod"):  # after chown, which may clear the setgid bit
-            os.fchmod(fd, mode)
-        else:  # pragma: no cover - Windows (before Python 3.13)
-            os.chmod(temp, mode)
-        if before is not None:
-            _keep_xattrs(fd, target, warnings)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _keep_owner(fd: int, target: Path, before: os.stat_result, warnings: list[str]) -> None:
-    """The replaced file's owner and group. Only root may give a file away, so for anyone
-    else the owner becomes the writer, as with any editor; the group is kept when the
-    writer belongs to it, else the change is said."""
-    now = os.fstat(fd)
-    if (now.st_uid, now.st_gid) == (before.st_uid, before.st_gid):
-        return
-    try:
-        os.fchown(fd, before.st_uid, before.st_gid)
-        return
-    except PermissionError:
-        pass
-    if now.st_gid == before.st_gid:
-        return
-    try:
-        os.fchown(fd, -1, before.st_gid)
-    except PermissionError:
-        warnings.append(
-            f"{target} now belongs to group {_group(now.st_gid)}, not {_group(before.st_gid)} "
-            f"as before (you are not in that group); other members of "
-            f"{_group(before.st_gid)} may have lost write access: "
-            f"chgrp {_group(before.st_gid)} {target}"
-        )
-
-
-def _keep_xattrs(fd: int, target: Path, warnings: list[str]) -> None:
-    """Copy the replaced file's extended attributes (an ACL, a user tag) where the
-    platform has them (Linux); ``security.*`` labels are the system's to give."""
-    if not hasattr(os, "listxattr"):  # pragma: no cover - macOS, Windows
-        return
-    try:
-        names = os.listxattr(target)
-    except OSError:  # a file system without them
-        return
-    for name in names:
-        try:
-            os.setxattr(fd, name, os.getxattr(target, name))
-        except OSError as exc:
-            if not name.startswith("security."):
-                warnings.append(
-                    f"{target}: its extended attribute {name} could not be kept: "
-                    f"{exc.strerror or exc}"
-                )
-
-
-def _new_file_mode() -> int:
-    """The mode ``open()`` would give a new file (``mkstemp`` makes it owner-only)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def create(path: Path, text: str, beside: dict[Path, str] | None = None) -> None:
@@ -528,77 +383,6 @@ def _same_text(path: Path, text: str) -> bool:
         return False
 
 
-def _replace(temp: str, target: Path, attempts: int = 50) -> None:
-    # Windows refuses to replace a file that another process holds open; such readers
-    # are brief, so retry for about a second before giving up.
-    for attempt in range(attempts):
-        try:
-            os.replace(temp, target)
-            return
-        except PermissionError:
-            if sys.platform != "win32" or attempt == attempts - 1:
-                raise
-            time.sleep(0.02)
-
-
-def _discard(temp: str) -> None:
-    with suppress(OSError):
-        os.unlink(temp)
-
-
-def _sync_folder(folder: Path) -> None:
-    if sys.platform == "win32":  # pragma: no cover - no directory handles on Windows
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - a folder we just wrote into
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse fsync on folders
-        pass
-    finally:
-        os.close(fd)
-
-
-# -- output files -----------------------------------------------------------------------
-
-
-def check_output(path: Path, example: str = "out.txt") -> os.stat_result | None:
-    """What a command asked to write ``path`` (``--output``, ``--svg``) would replace:
-    nothing, or a regular file (its status). A folder, a symbolic link (never followed),
-    a FIFO, a device or a socket is refused (``AlreadyExists``): a write must neither
-    block, nor land somewhere else, nor turn a device into a file."""
-    try:
-        found = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise WriteFailed(
-            f"{path}: cannot write: {exc.strerror or exc}", "check the path"
-        ) from None
-    kind = files.kind(found.st_mode)
-    if kind == files.FOLDER:
-        raise AlreadyExists(f"{path}: is a folder", f"name the file to write, e.g. {example}")
-    if kind != files.REGULAR:
-        raise AlreadyExists(
-            f"{path}: is {kind}, not a regular file, so it is not written",
-            "name a new file or a regular one (a link is not followed: name its target)",
-        )
-    return found
-
-
-def write_output(path: Path, content: str | bytes, example: str = "out.txt") -> list[str]:
-    """Write a file a command was asked to write, atomically, over nothing or a regular
-    file only (see ``check_output``); returns warnings (a group not kept)."""
-    check_output(path, example)
-    payload = content.encode("utf-8") if isinstance(content, str) else content
-    warnings: list[str] = []
-    with atomic(path, follow_links=False, warnings=warnings) as temp, open(temp, "wb") as handle:
-        handle.write(payload)
-    return warnings
-
-
 # -- databases --------------------------------------------------------------------------
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -620,8 +404,8 @@ def write_database(
 
     _refuse_unless_ours(path)
     warnings: list[str] = []
-    with atomic(path, follow_links=False, warnings=warnings) as temp:
-        connection = sqlite3.connect(temp, isolation_level=None)
+    with durable.atomic(path, follow_links=False, warnings=warnings) as temp:
+        connection = sqlite3.connect(temp.path, isolation_level=None)
         try:
             # The file is private until it is moved into place (and flushed to disk
             # then): a rollback journal or a sync per transaction would only slow it.
@@ -651,14 +435,14 @@ def write_database(
 def _refuse_unless_ours(path: Path) -> None:
     """Refuse to replace anything but nothing, an empty regular file, or a database
     that carries this tool's mark (read from its header, never opened as a database)."""
-    if check_output(path, "clusters.db") is None:
+    if durable.check_output(path, "clusters.db") is None:
         return
     try:
-        with files.open_regular(path, follow=False) as handle:
+        with regular.open_regular(path, follow=False) as handle:
             head = handle.read(100)
     except FileNotFoundError:
         return
-    except files.NotRegular as exc:  # swapped since the check
+    except regular.NotRegular as exc:  # swapped since the check
         raise AlreadyExists(f"{path}: is {exc.kind}, so it is not written") from None
     except PermissionError as exc:
         raise PermissionDenied(

@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Locked, NotASite, PermissionDenied, WriteFailed
+from ..files import durable
 
 MARKER = ".clusters-site"
 HEADER = "# clusters site: the files this build wrote, one a line; do not edit"
@@ -159,7 +160,9 @@ class Folder:
     def shown(self, name: str) -> str:
         return os.path.join(self.path, name)
 
-    def _name(self, name: str) -> str:
+    def name_in(self, name: str) -> str:
+        """How ``name`` is given to the system: itself, relative to the descriptor; its
+        whole path where there is none."""
         return name if self.fd is not None else self.shown(name)
 
     def _failed(self, exc: OSError, name: str, other: str | None = None) -> None:
@@ -192,7 +195,7 @@ class Folder:
     def lstat(self, name: str) -> os.stat_result | None:
         """The entry ``name`` itself (a link, not what it points to); None when absent."""
         try:
-            return os.stat(self._name(name), dir_fd=self.fd, follow_symlinks=False)
+            return os.stat(self.name_in(name), dir_fd=self.fd, follow_symlinks=False)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -205,7 +208,7 @@ class Folder:
 
     def mkdir(self, name: str, mode: int = 0o777) -> None:
         try:
-            os.mkdir(self._name(name), mode, dir_fd=self.fd)
+            os.mkdir(self.name_in(name), mode, dir_fd=self.fd)
         except OSError as exc:
             self._failed(exc, name)
             raise
@@ -220,7 +223,7 @@ class Folder:
     def create(self, name: str) -> int:
         """A new file ``name``, open for writing: never one already there, nor a link."""
         try:
-            return os.open(self._name(name), _CREATE, 0o666, dir_fd=self.fd)
+            return os.open(self.name_in(name), _CREATE, 0o666, dir_fd=self.fd)
         except OSError as exc:
             self._failed(exc, name)
             raise
@@ -232,7 +235,7 @@ class Folder:
             if found is not None and (_is_link(found) or not stat.S_ISREG(found.st_mode)):
                 raise _not_a_file(self.shown(name))
         try:
-            handle = os.open(self._name(name), _READ, dir_fd=self.fd)
+            handle = os.open(self.name_in(name), _READ, dir_fd=self.fd)
         except OSError as exc:
             if exc.errno in _LINKS:
                 raise _not_a_file(self.shown(name)) from None
@@ -245,14 +248,14 @@ class Folder:
 
     def unlink(self, name: str) -> None:
         try:
-            os.unlink(self._name(name), dir_fd=self.fd)
+            os.unlink(self.name_in(name), dir_fd=self.fd)
         except OSError as exc:
             self._failed(exc, name)
             raise
 
     def rmdir(self, name: str) -> None:
         try:
-            os.rmdir(self._name(name), dir_fd=self.fd)
+            os.rmdir(self.name_in(name), dir_fd=self.fd)
         except OSError as exc:
             self._failed(exc, name)
             raise
@@ -261,7 +264,7 @@ class Folder:
         """Rename ``name`` to ``new_name`` in ``into``, over a file there."""
         try:
             os.replace(
-                self._name(name), into._name(new_name), src_dir_fd=self.fd, dst_dir_fd=into.fd
+                self.name_in(name), into.name_in(new_name), src_dir_fd=self.fd, dst_dir_fd=into.fd
             )
         except OSError as exc:
             self._failed(exc, name, into.shown(new_name))
@@ -271,7 +274,7 @@ class Folder:
         """Rename ``name`` to ``new_name`` in ``into`` (a folder moved whole)."""
         try:
             os.rename(
-                self._name(name), into._name(new_name), src_dir_fd=self.fd, dst_dir_fd=into.fd
+                self.name_in(name), into.name_in(new_name), src_dir_fd=self.fd, dst_dir_fd=into.fd
             )
         except OSError as exc:
             self._failed(exc, name, into.shown(new_name))
@@ -291,15 +294,7 @@ class Folder:
 
     def sync(self) -> None:
         """Flush the folder's entries to disk (where a folder can be opened: not Windows)."""
-        if self.fd is not None:
-            os.fsync(self.fd)
-            return
-        with contextlib.suppress(OSError):
-            handle = os.open(self.path, os.O_RDONLY)
-            try:
-                os.fsync(handle)
-            finally:
-                os.close(handle)
+        durable.sync_folder(self.path, self.fd)
 
 
 class Tree:
@@ -392,9 +387,10 @@ def _refuse_temporary(path: str, problem: str) -> NotASite:
 
 
 def _write_durably(folder: Folder, name: str, content: bytes, head: bytes) -> None:
-    """Write ``name`` through a temporary made exclusively (``name.tmp``; a leftover of
-    ours is replaced, anything else refused), flushed to disk, renamed over ``name``,
-    and the folder flushed so the rename lasts too."""
+    """Write ``name`` durably (``files.durable``: flushed, renamed over ``name``, the
+    folder flushed so the rename lasts too) through a temporary made exclusively in the
+    folder as opened, ``name.tmp``: a leftover of ours is replaced, anything else
+    refused."""
     temp = name + ".tmp"
     try:
         handle = folder.create(temp)
@@ -404,15 +400,13 @@ def _write_durably(folder: Folder, name: str, content: bytes, head: bytes) -> No
             raise _refuse_temporary(folder.shown(temp), problem) from None
         folder.unlink(temp)
         handle = folder.create(temp)
-    try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(handle, view) :]
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-    folder.replace(temp, folder, name)
-    folder.sync()
+    with durable.replacing(
+        folder.name_in(name),
+        folder=folder.path,
+        dir_fd=folder.fd,
+        temp=(handle, folder.name_in(temp)),
+    ) as filled:
+        filled.write(content)
 
 
 # -- the build ----------------------------------------------------------------------------
