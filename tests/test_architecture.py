@@ -1,6 +1,7 @@
 """The import contract: each layer of the package imports only the layers below it.
 
-    errors  <  files  <  registry  <  programme  <  views  <  output  <  changes | site  <  cli
+    errors  <  files  <  registry  <  programme  <  views  <  formats  <  terminal
+            <  changes | site  <  cli
 
 (``changes`` and ``site`` are independent of each other.) Every import is checked,
 those inside functions too, since a lazy import is still a dependency.
@@ -20,7 +21,8 @@ LAYERS = [
     {"registry"},
     {"programme"},
     {"views"},
-    {"output"},
+    {"formats"},
+    {"terminal"},
     {"changes", "site"},
     {"cli"},
 ]

@@ -700,7 +700,8 @@ def test_svg_in_a_window_draws_the_periods_in_it(tmp_path):
 
 
 def test_svg_legend_wraps_long_words():
-    from flanders_clusters.views import timeline, timeline_svg
+    from flanders_clusters.formats import timeline_svg
+    from flanders_clusters.views import timeline
 
     found = timeline.build(data(SHIPPED_DATA), dt.date(2026, 11, 27))
     words = {"policy-max": "het einde is het maximum dat het beleid toelaat, " * 2}  # 100
@@ -737,8 +738,9 @@ def test_svg_is_the_same_bytes_every_time(tmp_path):
 
 
 def test_svg_takes_other_words_and_dates():
+    from flanders_clusters.formats import timeline_svg
     from flanders_clusters.registry import store
-    from flanders_clusters.views import timeline, timeline_svg
+    from flanders_clusters.views import timeline
 
     found = timeline.build(store.read(store.Source(SHIPPED_DATA)).data, dt.date(2026, 11, 27))
     english = timeline_svg.svg(found, 180)
@@ -783,7 +785,8 @@ def funded_registries(draw):
 )
 @settings(max_examples=40, deadline=None, derandomize=True)
 def test_svg_has_one_bar_per_period_within_the_axis(registry, on, soon):
-    from flanders_clusters.views import timeline, timeline_svg
+    from flanders_clusters.formats import timeline_svg
+    from flanders_clusters.views import timeline
 
     found = timeline.build(registry, on)
     text = timeline_svg.svg(found, soon)

@@ -1148,7 +1148,7 @@ def test_markdown_lists_findings(tmp_path: Path) -> None:
 
 
 def test_a_funding_start_is_paired_only_when_one_period_overlaps_one() -> None:
-    from flanders_clusters.views.diff import changes
+    from flanders_clusters.views.comparison import changes
 
     def registry(*periods):
         funding = [{"start": dt.date(*a), "end": dt.date(*b)} for a, b in periods]
@@ -1174,7 +1174,7 @@ def test_a_funding_start_is_paired_only_when_one_period_overlaps_one() -> None:
 
 
 def test_an_organiser_follows_a_rename_or_is_a_change() -> None:
-    from flanders_clusters.views.diff import changes
+    from flanders_clusters.views.comparison import changes
 
     def registry(partner: str, organiser: str, start="2020-01-01"):
         return {
@@ -1209,7 +1209,7 @@ def test_an_organiser_follows_a_rename_or_is_a_change() -> None:
 
 
 def test_values_compare_as_values() -> None:
-    from flanders_clusters.views.diff import changes
+    from flanders_clusters.views.comparison import changes
 
     def registry(value):
         return {"schema_version": 1, "partners": {"p": {"name": "P", "kind": "other", "x": value}}}
@@ -1482,7 +1482,7 @@ def normal(data: dict) -> dict:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PAIRS)
 def test_applying_the_changes_to_old_gives_new(pair) -> None:
-    from flanders_clusters.views.diff import changes
+    from flanders_clusters.views.comparison import changes
 
     old, new = pair
     found = changes(old, new)
@@ -1496,8 +1496,8 @@ def test_applying_the_changes_to_old_gives_new(pair) -> None:
 def test_textconv_ignores_layout_and_order(data, random) -> None:
     import tomllib
 
+    from flanders_clusters.formats.textconv import textconv
     from flanders_clusters.registry import canonical
-    from flanders_clusters.views.diff import textconv
 
     facts = textconv(data)
     assert textconv(tomllib.loads(canonical.dumps(data))) == facts  # what fmt writes
@@ -1549,7 +1549,8 @@ TOML_VALUES = st.recursive(
     )
 )
 def test_textconv_and_changes_never_fail_on_any_toml(data) -> None:
-    from flanders_clusters.views.diff import changes, textconv
+    from flanders_clusters.formats.textconv import textconv
+    from flanders_clusters.views.comparison import changes
 
     facts = textconv(data)
     assert all(line.count(" ") >= 1 for line in facts.splitlines())

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from flanders_clusters.formats.ics import ics_bytes
 from flanders_clusters.views import events as views
-from flanders_clusters.views.calendar import ics_bytes
 
 ON = "2022-11-01"
 

@@ -14,8 +14,10 @@ from hardening_support import run_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flanders_clusters.views import exports, network
-from flanders_clusters.views.cells import EXPORT_MEMBER_COLUMNS, neutralise, restore
+from flanders_clusters.formats import csv_text
+from flanders_clusters.formats.csv_text import neutralise, restore
+from flanders_clusters.views import network
+from flanders_clusters.views.exports import EXPORT_MEMBER_COLUMNS
 
 ON = "2026-11-27"
 # A third cluster sharing two partners with Alpha; hostile text in names and fields.
@@ -291,12 +293,12 @@ STARTERS = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP's list, and a line fe
 
 @given(st.lists(st.lists(values, min_size=1, max_size=4), max_size=5))
 def test_a_csv_cell_never_starts_a_formula_and_reads_back_as_its_value(rows) -> None:
-    text = exports.to_csv(rows)
-    assert "".join(exports.csv_pieces(rows, rows=2)) == text  # as the site writes it
+    text = csv_text.to_csv(rows)
+    assert "".join(csv_text.csv_pieces(rows, rows=2)) == text  # as the site writes it
     read = list(csv.reader(io.StringIO(text, newline="")))
     assert len(read) == len(rows)
     for written, row in zip(read, rows, strict=True):
-        assert [restore(cell) for cell in written] == [exports.cell(v) for v in row]
+        assert [restore(cell) for cell in written] == [csv_text.cell(v) for v in row]
         assert not any(cell.startswith(STARTERS) for cell in written)
 
 

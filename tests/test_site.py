@@ -29,8 +29,8 @@ from site_support import (
 )
 
 from flanders_clusters.errors import PermissionDenied, WriteFailed
+from flanders_clusters.formats import timeline_svg
 from flanders_clusters.site import build, messages, publish
-from flanders_clusters.views import timeline_svg
 
 ON = "2026-11-30"
 DAY = dt.date(2026, 11, 30)

@@ -326,17 +326,18 @@ def test_generated_registries_keep_every_record(seed: int) -> None:
     """The pure rows, written by the store: every record present, keys holding."""
     import tempfile
 
+    from flanders_clusters.formats import sqlite_export
     from flanders_clusters.programme import rules
-    from flanders_clusters.registry import store
-    from flanders_clusters.views import database
 
     data = generated(seed)
-    tables = database.rows(data)
+    tables = sqlite_export.rows(data)
     found = rules.run(data, dt.date(2025, 6, 1))
-    assert database.refusals(found, tables) == []
+    assert sqlite_export.refusals(found, tables) == []
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "x.db"
-        store.write_database(db, database.script(tables, database.finding_rows(found)))
+        sqlite_export.write_database(
+            db, sqlite_export.script(tables, sqlite_export.finding_rows(found))
+        )
         assert_keys_hold(db)
         assert_every_record_present(db, data)
         assert rows(db, "SELECT count(*) FROM findings") == [(len(found),)]
@@ -479,7 +480,7 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
 
 def test_the_store_refuses_a_database_whose_keys_do_not_hold(tmp_path: Path) -> None:
     from flanders_clusters.errors import WriteFailed
-    from flanders_clusters.registry import store
+    from flanders_clusters.formats import sqlite_export
 
     script = [
         ("CREATE TABLE a (id TEXT PRIMARY KEY)", None),
@@ -487,19 +488,19 @@ def test_the_store_refuses_a_database_whose_keys_do_not_hold(tmp_path: Path) -> 
         ("INSERT INTO b VALUES (?)", [("nowhere",)]),
     ]
     with pytest.raises(WriteFailed, match="foreign keys"):
-        store.write_database(tmp_path / "x.db", script)
+        sqlite_export.write_database(tmp_path / "x.db", script)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_store_refuses_a_folder_and_reports_a_failed_statement(tmp_path: Path) -> None:
     from flanders_clusters.errors import AlreadyExists, WriteFailed
-    from flanders_clusters.registry import store
+    from flanders_clusters.formats import sqlite_export
 
     (tmp_path / "folder.db").mkdir()
     with pytest.raises(AlreadyExists, match="is a folder"):
-        store.write_database(tmp_path / "folder.db", [])
+        sqlite_export.write_database(tmp_path / "folder.db", [])
     with pytest.raises(WriteFailed, match=r"cannot write the database: .*syntax error"):
-        store.write_database(tmp_path / "x.db", [("CREATE TABLE (", None)])
+        sqlite_export.write_database(tmp_path / "x.db", [("CREATE TABLE (", None)])
     assert [p.name for p in tmp_path.iterdir()] == ["folder.db"]
 
 

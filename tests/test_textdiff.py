@@ -1,4 +1,4 @@
-"""``changes/textdiff.py``: the unified diff of every ``--dry-run`` and the first
+"""``formats/textdiff.py``: the unified diff of every ``--dry-run`` and the first
 difference ``fmt --check`` names.
 
 The diff once went through ``difflib`` over the whole file, which made ``enrich kbo
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flanders_clusters.changes import textdiff
-from flanders_clusters.changes.textdiff import (
+from flanders_clusters.formats import textdiff
+from flanders_clusters.formats.textdiff import (
     Difference,
     first_difference,
     lines_of,

@@ -8,7 +8,7 @@ the registry at hand finds the rest: a new partner without a name or kind, two r
 that name one partner with different values, a row the registry contradicts. Every
 problem of every row is found in that one pass, and any stops the import: the rows are
 listed with their lines (up to 20).
-The columns are those of ``views.cells`` (docs/registry-format.md, "CSV"): a partner's,
+The columns are those of ``views.exports`` (docs/registry-format.md, "CSV"): a partner's,
 then the membership's (or the participation's ``role``).
 """
 
@@ -25,12 +25,13 @@ from typing import Any
 
 from ..errors import BadCsv, ClustersError
 from ..files import regular
+from ..formats.csv_text import restore
 from ..programme import identity
 from ..registry.fields import defaults, fields
 from ..registry.fields import field as declared
 from ..registry.records import Partner
 from ..registry.words import MAX_ID_LENGTH, SLUG_PATTERN, URL_PATTERN
-from ..views.cells import PARTNER_COLUMNS, restore
+from ..views.exports import CSV_PARTNER_COLUMNS
 from .edits import MEMBERS, PARTICIPANTS, Roster, RosterKind
 
 MAX_REPORTED = 20
@@ -54,7 +55,7 @@ class Dialect:
 
     @property
     def allowed(self) -> tuple[str, ...]:
-        columns = ("partner", *PARTNER_COLUMNS, *self.entry_columns)
+        columns = ("partner", *CSV_PARTNER_COLUMNS, *self.entry_columns)
         return (self.group, *columns) if self.group else columns
 
 
@@ -94,7 +95,7 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
                 f"{column} {text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
             ) from None
     found = declared(dialect.kind.record, column) if column in dialect.entry_columns else None
-    if found is None and column in PARTNER_COLUMNS:
+    if found is None and column in CSV_PARTNER_COLUMNS:
         found = declared(Partner, column)
     choices = found.choices if found is not None else None
     if choices and text not in choices:
@@ -208,7 +209,7 @@ def _row(dialect: Dialect, line: int, header: list[str], cells: list[str]) -> Ro
         values.get("partner"),
         values.get(dialect.group) if dialect.group else None,
         {k: values[k] for k in dialect.entry_columns if k in values},
-        {k: values[k] for k in PARTNER_COLUMNS if k in values},
+        {k: values[k] for k in CSV_PARTNER_COLUMNS if k in values},
         problems,
         unread,
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..formats.textdiff import first_difference
 from ..registry import canonical, store
 from ..registry.lines import has_comments
 from ..registry.words import SCHEMA_HEADER, SCHEMA_VERSION
-from .textdiff import first_difference
 from .transaction import COMMENTS_DROPPED
 
 SCHEMA_FILE = "clusters.schema.json"

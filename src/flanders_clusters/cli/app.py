@@ -86,9 +86,9 @@ def _usage_errors_as_json(args: list[str]) -> Iterator[None]:
     except Exception as exc:
         if not (_is_usage_error(exc) and wants_json(args)):
             raise
-        from ..output import json
+        from ..formats import json_text
 
-        write_stdout(json.error("usage", exc.format_message(), "see --help"))  # type: ignore[attr-defined]
+        write_stdout(json_text.error("usage", exc.format_message(), "see --help"))  # type: ignore[attr-defined]
         raise typer.Exit(EXIT_USAGE) from None
 
 

@@ -78,7 +78,7 @@ def show(s: Session, outcome: dict[str, Any], text: str, dry_run: bool) -> None:
             import sys
 
             if sys.stdout.isatty():
-                from ..output.console import terminal_safe
+                from ..terminal.console import terminal_safe
 
                 write_bytes(terminal_safe(outcome["diff"]))
             else:
@@ -155,7 +155,7 @@ def import_command(name: str, doc: str, noun: str, dialect_name: str, apps: dict
         as_json: JsonOpt = False,
     ) -> None:
         from ..changes import imports
-        from ..output.console import progress
+        from ..terminal.console import progress
 
         dialect = getattr(imports, dialect_name)
         with session(ctx, as_json) as s:

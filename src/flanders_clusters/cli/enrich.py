@@ -68,8 +68,8 @@ def kbo(
     has none. Values already in the registry are kept; differences are reported.
     """
     from ..changes import enrich, kbo_extract, transaction
-    from ..output.console import progress
     from ..programme.rules import Scope
+    from ..terminal.console import progress
     from .editing import show
 
     with session(ctx, as_json) as s:

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from ..changes import events as changes
-from ..output import tables
 from ..registry.records import Event, Participant, Partner
 from ..registry.words import EVENT_KINDS
+from ..terminal import tables
 from .editing import argument, edit_command, import_command, options_of, pick, said, unset_of
 from .options import (
     JsonOpt,
@@ -80,7 +80,7 @@ def events(
             data, today, first=first, last=last, kind=kind, cluster=cluster, upcoming=upcoming
         )
         if chosen == "ics":
-            from ..views.calendar import ics_bytes
+            from ..formats.ics import ics_bytes
 
             write_bytes(ics_bytes(data, today, views.chosen(data, found)))
         else:

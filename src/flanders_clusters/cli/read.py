@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ..output import tables
 from ..registry.words import CLUSTER_TYPES, NETWORK_ROLES, PARTNER_KINDS, STATUSES
+from ..terminal import tables
 from ..views import queries
 from .options import JsonOpt, OnOpt, choice, command, id_argument, new_group
 from .session import session

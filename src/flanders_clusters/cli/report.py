@@ -13,9 +13,9 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..output import tables
+from ..formats.export_text import FORMATS as EXPORT_FORMATS
 from ..registry.words import CLUSTER_TYPES
-from ..views.exports import FORMATS as EXPORT_FORMATS
+from ..terminal import tables
 from ..views.exports import WHATS
 from .options import JsonOpt, OnOpt, choice, command, parse_date
 from .session import output_format, session, write_stdout
@@ -70,9 +70,11 @@ def timeline(
             if str(svg) == "-":
                 return
         if chosen == "mermaid":
-            s.output(found, lambda f: timelines.mermaid(f, soon))
+            from ..formats import mermaid
+
+            s.output(found, lambda f: mermaid.mermaid(f, soon))
         elif chosen == "table":
-            from ..output import gantt
+            from ..terminal import gantt
 
             s.output(found, lambda f: gantt.renderables(f, soon))
         else:
@@ -81,7 +83,7 @@ def timeline(
 
 def _save_svg(s, path: Path, found: dict, soon: int) -> None:
     from ..files import durable
-    from ..views.timeline_svg import svg
+    from ..formats.timeline_svg import svg
 
     text = svg(found, soon)
     if str(path) == "-":
@@ -121,7 +123,9 @@ def network(
         chosen = output_format(fmt, as_json, "table")
         found = networks.build(s.read().data, networks.PAIRS_SHOWN if limit is None else limit)
         if chosen == "dot":
-            s.output(found, networks.dot)
+            from ..formats import dot
+
+            s.output(found, dot.dot)
         else:
             s.output(found, tables.network_tables if chosen == "table" else None)
 
@@ -156,7 +160,7 @@ def export(
 ) -> None:
     """The registry for other tools: JSON, CSV (spreadsheets), a Markdown table, or an
     SQLite database of every table (--output FILE.db)."""
-    from ..views import exports
+    from ..formats import export_text
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "json")
@@ -178,7 +182,7 @@ def export(
             raise UsageError(
                 "--output is for --format sqlite", "redirect the output: clusters export … > FILE"
             )
-        found = exports.export(s.read().data, what or "clusters", chosen)
+        found = export_text.export(s.read().data, what or "clusters", chosen)
         if chosen == "json":
             s.output(found)
         else:
@@ -187,11 +191,12 @@ def export(
 
 def _database(s, document, on: dt.date, path: Path) -> str:
     """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
-    from ..registry import store
-    from ..views import database
+    from ..formats import sqlite_export
 
-    statements, counted = database.export(document.data, on, document.line, document.source.display)
-    for warning in store.write_database(path, statements):
+    statements, counted = sqlite_export.export(
+        document.data, on, document.line, document.source.display
+    )
+    for warning in sqlite_export.write_database(path, statements):
         s.note(f"warning: {warning}", "yellow")
     return f"wrote {path}: " + ", ".join(f"{n} {name}" for name, n in counted.items())
 

@@ -60,7 +60,7 @@ def diff(
 ) -> None:
     """Changes between two registries, record by record, and the findings that appeared
     or disappeared."""
-    from ..views import diff as diffs
+    from ..views import comparison
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "table")
@@ -70,20 +70,22 @@ def diff(
             s.output(textconv, _facts)
             return
         first, second = _sides(s, paths or [], rev)
-        result = diffs.compare(
+        result = comparison.compare(
             revisions.read_side("old", first), revisions.read_side("new", second), s.today(on)
         )
         for warning in result["warnings"]:
             s.note(f"warning: {warning}", "yellow")
         if chosen == "markdown":
-            s.output(result, diffs.markdown)
+            from ..formats import markdown
+
+            s.output(result, markdown.comparison_report)
         elif chosen == "table":
-            from ..output.diff import diff_tables
+            from ..terminal.comparison_tables import diff_tables
 
             s.output(result, diff_tables)
         else:
             s.output(result)
-        if exit_code and diffs.differs(result):
+        if exit_code and comparison.differs(result):
             raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -106,7 +108,7 @@ def _facts(path: Path) -> str:
     (after a first line that says so), since git stops a whole log when a textconv
     fails. That line names no file: git passes a temporary file of a random name, and
     the text would change on every run."""
-    from ..views.diff import textconv
+    from ..formats.textconv import textconv
 
     source = store.Source(path, how="textconv")
     text = None

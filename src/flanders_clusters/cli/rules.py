@@ -53,8 +53,8 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check the registry against the rules; exit 1 on errors."""
-    from ..output import findings as drawn
     from ..programme import rules
+    from ..terminal import findings as drawn
 
     with session(ctx, as_json or format_ == "json") as s:
         chosen = output_format(format_, as_json, "text")
@@ -71,7 +71,9 @@ def validate(
         for warning in rules.warnings(document):
             s.note(f"warning: {warning}", "yellow")
         if chosen == "github":
-            s.output(result, lambda r: drawn.github(r["registry"], found))
+            from ..formats import github_annotations
+
+            s.output(result, lambda r: github_annotations.annotations(r["registry"], found))
         else:
             s.output(result, lambda r: drawn.findings_text(r["registry"], found, r["counts"]))
         if not result["valid"]:
@@ -93,9 +95,9 @@ def rules_(
 ) -> None:
     """The rule catalogue with the thresholds in effect for the registry's policy; with a
     CODE, that rule explained: reason and source, threshold, fix."""
-    from ..output import findings as drawn
     from ..programme import rules
     from ..programme.policy import policy
+    from ..terminal import findings as drawn
 
     with session(ctx, as_json) as s:
         entry = None if code is None else rules.find(code)  # an unknown code before the file

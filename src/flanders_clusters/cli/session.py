@@ -81,7 +81,7 @@ class Session:
         """JSON with ``--json`` (or without ``draw``), else what ``draw(value)`` makes:
         text (printed as it is) or rich renderables (printed by the output layer)."""
         if self.as_json or draw is None:
-            from ..output.json import dumps
+            from ..formats.json_text import dumps
 
             write_stdout(dumps(value))
             return
@@ -90,7 +90,7 @@ class Session:
             if drawn:
                 write_stdout(drawn)
             return
-        from ..output.console import emit
+        from ..terminal.console import emit
 
         emit(*(drawn if isinstance(drawn, list) else [drawn]))
 
@@ -105,7 +105,7 @@ class Session:
         for warning in outcome.pop("warnings", ()):
             self.note(f"warning: {warning}", "yellow")
         if self.as_json:
-            from ..output.json import dumps
+            from ..formats.json_text import dumps
 
             write_stdout(dumps(outcome))
         elif message:
@@ -113,19 +113,19 @@ class Session:
 
     @staticmethod
     def note(message: str, style: str = "") -> None:
-        from ..output.console import message as say
+        from ..terminal.console import message as say
 
         say(message, style=style)
 
 
 def report(error: ClustersError, as_json: bool) -> None:
     if as_json:
-        from ..output.json import error as json_error
+        from ..formats.json_text import error as json_error
 
         extra = {"details": error.details} if error.details else {}
         write_stdout(json_error(error.code, error.message, error.fix, **extra))
         return
-    from ..output.console import message
+    from ..terminal.console import message
 
     message(f"error: {error}", style="bold red")
     for line in error.details:

@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -381,86 +381,3 @@ def _same_text(path: Path, text: str) -> bool:
         return path.read_text(encoding="utf-8") == text
     except (OSError, UnicodeDecodeError):
         return False
-
-
-# -- databases --------------------------------------------------------------------------
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-# The mark of a database written by clusters, in its header (``PRAGMA application_id``):
-# "FlCl" as a 32-bit big-endian number. Only a database with this mark is replaced.
-APPLICATION_ID = 0x466C436C
-_APPLICATION_ID_AT = slice(68, 72)  # where SQLite's file header keeps it
-
-
-def write_database(
-    path: Path, script: Iterable[tuple[str, Iterable[Sequence[Any]] | None]]
-) -> list[str]:
-    """Build a new SQLite database at ``path``: each statement of ``script`` runs once, or
-    for each of its rows. Built in a temporary file beside ``path`` and moved into place,
-    marked with ``APPLICATION_ID``. Only nothing, an empty file or a database this tool
-    wrote is replaced: anything else at ``path`` is refused and left alone. Returns
-    warnings (a group not kept)."""
-    import sqlite3
-
-    _refuse_unless_ours(path)
-    warnings: list[str] = []
-    with durable.atomic(path, follow_links=False, warnings=warnings) as temp:
-        connection = sqlite3.connect(temp.path, isolation_level=None)
-        try:
-            # The file is private until it is moved into place (and flushed to disk
-            # then): a rollback journal or a sync per transaction would only slow it.
-            connection.execute("PRAGMA journal_mode = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute("BEGIN")
-            for statement, rows in script:
-                if rows is None:
-                    connection.execute(statement)
-                else:
-                    connection.executemany(statement, rows)
-            connection.execute("COMMIT")
-            broken = connection.execute("PRAGMA foreign_key_check").fetchall()
-        except sqlite3.Error as exc:
-            raise WriteFailed(
-                f"{path}: cannot write the database: {exc}; nothing was written",
-                "check the free space and the permissions, then retry",
-            ) from None
-        finally:
-            connection.close()
-        if broken:  # a safety net: the records were checked before they were written
-            raise WriteFailed(f"{path}: foreign keys would not hold: {broken[:5]}")
-    return warnings
-
-
-def _refuse_unless_ours(path: Path) -> None:
-    """Refuse to replace anything but nothing, an empty regular file, or a database
-    that carries this tool's mark (read from its header, never opened as a database)."""
-    if durable.check_output(path, "clusters.db") is None:
-        return
-    try:
-        with regular.open_regular(path, follow=False) as handle:
-            head = handle.read(100)
-    except FileNotFoundError:
-        return
-    except regular.NotRegular as exc:  # swapped since the check
-        raise AlreadyExists(f"{path}: is {exc.kind}, so it is not written") from None
-    except PermissionError as exc:
-        raise PermissionDenied(
-            f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
-        ) from None
-    except OSError as exc:  # a link swapped in since the check (O_NOFOLLOW), …
-        raise WriteFailed(f"{path}: cannot check it: {exc.strerror or exc}") from None
-    if not head:
-        return  # an empty file holds nothing to lose
-    if not head.startswith(SQLITE_HEADER):
-        raise AlreadyExists(
-            f"{path}: exists and is not an SQLite database, so it is not replaced",
-            "choose another path, or remove the file",
-        )
-    if int.from_bytes(head[_APPLICATION_ID_AT], "big") != APPLICATION_ID:
-        raise AlreadyExists(
-            f"{path}: exists and is an SQLite database that clusters did not write, so it "
-            "is not replaced",
-            "choose another path, or remove the file (an export made by an earlier "
-            "clusters carries no mark: remove it once)",
-        )

@@ -6,6 +6,12 @@ them as the values a field may take; the rules and the views use them as labels.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import re
+
 MAX_ID_LENGTH = 64  # an id names a file of the site
 SLUG_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID_LENGTH - 1}}}$"
 
@@ -145,3 +151,29 @@ UNSAFE_RANGES = (
 )
 UNSAFE_CODE_POINTS = tuple(code for low, high in UNSAFE_RANGES for code in range(low, high + 1))
 UNSAFE_CLASS = "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in UNSAFE_RANGES)
+# The unsafe characters as JSON escapes (``\u202e``), for ``str.translate``: json.dumps
+# escapes the C0 controls itself, and would pass the others (DEL, the C1 controls, bidi
+# and format controls) through raw.
+JSON_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x20}
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def escaped(text: str) -> str:
+    """``text`` with every unsafe character written as an escape, so that it is seen and
+    acts on nothing: ``\\t``, ``\\n``, ``\\r``, ``\\x1b``, ``\\u202e``."""
+    return _unsafe_character().sub(_escape, text)
+
+
+@cache
+def _unsafe_character() -> re.Pattern[str]:
+    import re
+
+    return re.compile(f"[{UNSAFE_CLASS}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -33,7 +33,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..output.json import compact
+from ..formats import csv_text, ics, timeline_svg
+from ..formats.json_text import compact
 from ..programme import events as activities
 from ..programme import members as memberships
 from ..programme import money, periods, rules
@@ -41,7 +42,7 @@ from ..programme.policy import policy
 from ..registry import canonical
 from ..registry.store import SHIPPED
 from ..registry.words import NETWORK_ROLES, PARTNER_KINDS, UNSAFE_CLASS
-from ..views import calendar, events, exports, network, stats, timeline_svg
+from ..views import events, exports, network, stats
 from ..views import timeline as timelines
 from . import messages
 
@@ -964,11 +965,11 @@ class Site:
         yield "data/clusters.json", json_list_pieces(exports.each(self.data, "clusters"))
         for what in ("members", "partners"):
             rows = exports.rows(self.data, what)
-            yield f"data/{what}.csv", encoded(exports.csv_pieces(rows))
+            yield f"data/{what}.csv", encoded(csv_text.csv_pieces(rows))
         yield "data/clusters.schema.json", SCHEMA_FILE.read_bytes()
         yield (
             "data/clusters.ics",
-            calendar.ics_bytes(self.data, self.on, name=self.words["data.ics_name"]),
+            ics.ics_bytes(self.data, self.on, name=self.words["data.ics_name"]),
         )
 
     def sitemap(self) -> bytes:

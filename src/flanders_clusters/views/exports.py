@@ -1,31 +1,36 @@
-"""``clusters export``: the registry as JSON, CSV or a Markdown table, for other tools.
+"""What ``clusters export`` holds: the registry's records, and the rows of flat tables.
 
-Pure: a registry in, records or text out. An export carries what the file says: an
-absent field is ``null`` in JSON and an empty cell in CSV and Markdown (the defaults are
-not filled in), so the members CSV imports back unchanged. Columns that summarise a
-cluster (``start``, ``end``, ``end_basis``, ``funding_periods``, ``members``) are derived;
-the others come from the records' declarations. Every CSV cell goes through
-``cells.neutralise`` (formula injection).
+Pure: a registry in, records (the JSON shape) and rows out (``formats.export_text`` writes
+them as CSV or a Markdown table). An export carries what the file says: an absent field
+is ``null`` in JSON and an empty cell in CSV and Markdown (the defaults are not filled
+in), so the members CSV imports back unchanged. Columns that summarise a cluster
+(``start``, ``end``, ``end_basis``, ``funding_periods``, ``members``) are derived; the
+others come from the records' declarations.
+
+The members CSV, shared by ``import-members`` and ``export --what members``, has its
+columns derived from the records: a membership's ``partner``, then the partner fields and
+the membership fields declared with ``csv=True``.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ..programme import members, periods
 from ..registry.fields import defaults, fields, order
 from ..registry.records import Cluster, Funding, Label, Member, Partner, Registry
-from ..registry.words import UNSAFE_CLASS
-from .cells import EXPORT_MEMBER_COLUMNS, MEMBERSHIP_COLUMNS, neutralise
 
 Row = dict[str, Any]
-FORMATS = ("json", "csv", "markdown", "sqlite")  # sqlite: views/database.py
 WHATS = ("clusters", "members", "partners")
+
+# The members CSV (import and export): a partner's columns, then a membership's.
+CSV_PARTNER_COLUMNS = tuple(f.key for f in fields(Partner) if f.meta.csv)
+MEMBERSHIP_COLUMNS = tuple(f.key for f in fields(Member) if f.meta.csv and f.key != "partner")
+MEMBER_COLUMNS = ("partner", *CSV_PARTNER_COLUMNS, *MEMBERSHIP_COLUMNS)
+# ``export --what members`` writes one file for all clusters: the import columns after a
+# ``cluster`` column. ``import-members CLUSTER`` takes the rows of CLUSTER from such a file.
+EXPORT_MEMBER_COLUMNS = ("cluster", *MEMBER_COLUMNS)
 
 _RECORD_LISTS = tuple(f.key for f in fields(Cluster) if f.option is None)  # labels, funding, …
 _LONG = ("sources", "notes")  # long text: the last columns of a spreadsheet
@@ -158,91 +163,3 @@ def rows(data: Registry, what: str, columns: tuple[str, ...] | None = None) -> I
 def table(data: Registry, what: str, columns: tuple[str, ...] | None = None) -> list[list[Any]]:
     """The rows of a flat table (header first) for CSV and Markdown."""
     return list(rows(data, what, columns))
-
-
-def cell(value: Any) -> str:
-    """A value as cell text: ISO dates, ``true``/``false``, lists space-separated."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return " ".join(cell(item) for item in value)
-    return str(value)
-
-
-def to_csv(found: Iterable[list[Any]]) -> str:
-    return "".join(csv_pieces(found))
-
-
-def csv_pieces(found: Iterable[list[Any]], rows: int = 2000) -> Iterator[str]:
-    """The CSV text of ``to_csv`` in pieces of ``rows`` rows, as the rows are made.
-
-    Rows end in LF; a cell that holds a line break of any kind is quoted, a lone CR too
-    (the csv module quotes only the characters of its line terminator, and a reader that
-    takes a lone CR for a line end would otherwise split the row there).
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    aside = io.StringIO()
-    with_cr = csv.writer(aside, lineterminator="\r\n")  # quotes a cell holding a CR
-    for count, row in enumerate(found, start=1):
-        cells = [_csv_cell(value) for value in row]
-        if any("\r" in cell for cell in cells):
-            with_cr.writerow(cells)
-            buffer.write(aside.getvalue()[:-2] + "\n")
-            aside.seek(0)
-            aside.truncate()
-        else:
-            writer.writerow(cells)
-        if count % rows == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _csv_cell(value: Any) -> str:
-    """``cell`` made safe for a spreadsheet (text, the most common value, first)."""
-    if value.__class__ is str:
-        return neutralise(value)
-    return "" if value is None else neutralise(cell(value))
-
-
-_MD_CONTROLS = re.compile(f"[{UNSAFE_CLASS}]")
-_MD_MARKUP = re.compile(r"([\\`*_\[\]<>|])")
-
-
-def md_cell(value: Any) -> str:
-    """Cell text for a Markdown table: Markdown and HTML characters escaped, one line."""
-    text = _MD_CONTROLS.sub(" ", cell(value))
-    return _MD_MARKUP.sub(r"\\\1", " ".join(text.split()))
-
-
-def md_table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    """The lines of a Markdown table: the header, its rule, a line per row (cells as given,
-    already escaped)."""
-    header = list(header)
-    return [_md_row(header), _md_row("---" for _ in header), *map(_md_row, rows)]
-
-
-def _md_row(cells: Iterable[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
-def to_markdown(found: list[list[Any]]) -> str:
-    header, *body = found
-    rows = ([md_cell(value) for value in row] for row in body)
-    return "\n".join(md_table(header, rows)) + "\n"
-
-
-def export(data: Registry, what: str, fmt: str) -> str | list[Row]:
-    """The export: records for JSON (the caller dumps them), else CSV or Markdown text."""
-    if fmt == "json":
-        return records(data, what)
-    if fmt == "csv":
-        return to_csv(rows(data, what))
-    columns = CLUSTER_MARKDOWN_COLUMNS if what == "clusters" else None
-    return to_markdown(table(data, what, columns))

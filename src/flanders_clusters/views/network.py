@@ -1,6 +1,7 @@
-"""Which clusters share partners (``clusters network``), and the same as Graphviz DOT.
+"""Which clusters share partners (``clusters network``).
 
-Pure: a registry in, plain dicts (the JSON shape) or DOT text out. Every listed
+Pure: a registry in, plain dicts (the JSON shape) out (``formats.dot`` writes them as a
+Graphviz graph). Every listed
 membership counts, past ones included: the network is who has worked together.
 
 The pairs grow with the square of the clusters (1,000 clusters that share one partner
@@ -11,7 +12,6 @@ through the partner → clusters index, keeping only the strongest ``limit`` pai
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
@@ -19,7 +19,6 @@ from typing import Any
 
 from ..programme import members
 from ..registry.records import Registry
-from ..registry.words import UNSAFE_CLASS
 
 Row = dict[str, Any]
 PAIRS_SHOWN = 100  # the pairs listed by default (``--limit``), as on the site's page
@@ -121,39 +120,3 @@ def busy(joined: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
     return sorted(
         ((p, ids) for p, ids in joined.items() if len(ids) > 1), key=lambda x: (-len(x[1]), x[0])
     )
-
-
-_DOT_UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
-
-
-def _quoted(value: Any) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped, controls dropped."""
-    text = _DOT_UNSAFE.sub(" ", str(value))
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def dot(network: Row) -> str:
-    """Graphviz: a node per cluster (spearheads boxes, ICNs ellipses), an edge per pair.
-
-    Edge labels are the number of shared partners; ``penwidth`` grows with it.
-    """
-    lines = [
-        "graph clusters {",
-        '  graph [overlap=false, splines=true, label="Clusters that share partners"];',
-        '  node [fontname="Helvetica"];',
-        '  edge [fontname="Helvetica", color="gray40"];',
-    ]
-    for node in network["clusters"]:
-        shape = "box" if node["type"] == "spearhead" else "ellipse"
-        lines.append(
-            f"  {_quoted(node['cluster'])} [label={_quoted(node['name'])}, shape={shape}];"
-        )
-    for pair in network["pairs"]:
-        first, second = pair["clusters"]
-        names = ", ".join(str(p["name"] or p["partner"]) for p in pair["partners"])
-        lines.append(
-            f"  {_quoted(first)} -- {_quoted(second)} [label={_quoted(pair['count'])}, "
-            f"tooltip={_quoted(names)}, penwidth={1 + pair['count'] / 2:g}];"
-        )
-    lines.append("}")
-    return "\n".join(lines) + "\n"

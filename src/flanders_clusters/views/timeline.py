@@ -1,20 +1,19 @@
 """The funding timeline: rows, periods, a per-year summary (``timeline --json``).
 
-Pure: a registry, a date and filters in, the JSON shape of docs/json.md out. The output
-layer draws the same dict in a terminal; ``mermaid`` writes it as a Mermaid ``gantt``
-block and ``views.timeline_svg`` as a self-contained SVG picture (plain text, both).
+Pure: a registry, a date and filters in, the JSON shape of docs/json.md out.
+``terminal.gantt`` draws the same dict in a terminal; ``formats.mermaid`` writes it as a
+Mermaid ``gantt`` block and ``formats.timeline_svg`` as a self-contained SVG picture.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from fractions import Fraction
 from typing import Any
 
 from ..programme import money, periods
 from ..registry.records import Cluster, Registry
-from ..registry.words import CLUSTER_TYPES, UNSAFE_CLASS
+from ..registry.words import CLUSTER_TYPES
 
 Row = dict[str, Any]
 
@@ -139,67 +138,3 @@ def build(
         "rows": [_row(cluster_id, shown[cluster_id], on) for cluster_id in order],
         "years": year_summaries(list(shown.values()), low, high),
     }
-
-
-# -- Mermaid -----------------------------------------------------------------------------
-
-_MERMAID_UNSAFE = re.compile(f"[{UNSAFE_CLASS}:;#]+")
-SECTION = {"spearhead": "Spearhead clusters", "icn": "Innovative company networks (ICN)"}
-BASIS_NOTE = {
-    "published": "",
-    "policy-max": " (end = policy maximum)",
-    "estimate": " (end estimated)",
-}
-
-
-def _mermaid_text(value: Any) -> str:
-    """A Mermaid task name: one line without ``:``, ``;``, ``#`` or ``%``, in typographic
-    quotes.
-
-    Mermaid reads a line that starts with a keyword (``title``, ``section``, ``click``,
-    ``dateFormat``, ``excludes``, ``todayMarker``, even ``gantt`` or a date) as that
-    statement, whatever follows; a quote first makes every name a task's. A ``%`` after
-    the quote starts a comment and ``%%{`` a directive anywhere, so ``%`` is written as
-    the full-width ``％``.
-    """
-    text = str(value).replace("%", "％")
-    text = " ".join(_MERMAID_UNSAFE.sub(" ", text).split()) or "?"
-    return f"“{text}”"
-
-
-def mermaid(timeline: Row, ending_soon_days: int) -> str:
-    """A Mermaid ``gantt`` block: a section per type, one task per funding period.
-
-    Tags: ``done`` for periods over on ``on``, ``active`` for the current one, ``crit`` when
-    it ends within ``ending_soon_days``. Dates are the recorded dates, inclusive of the
-    end (``inclusiveEndDates``), so a one-day period has a one-day bar.
-    """
-    on = timeline["on"]
-    lines = [
-        "gantt",
-        f"    title Funding timeline on {on.isoformat()}",
-        "    dateFormat YYYY-MM-DD",
-        "    inclusiveEndDates",
-        "    axisFormat %Y",
-        "    todayMarker off",
-    ]
-    for kind in CLUSTER_TYPES:
-        rows = [row for row in timeline["rows"] if row["type"] == kind]
-        if not rows:
-            continue
-        lines.append(f"    section {SECTION[kind]}")
-        for row in rows:
-            for number, period in enumerate(row["periods"], start=1):
-                tags = []
-                if period["end"] < on or row["status"] == "ended":
-                    tags.append("done")
-                elif period["start"] <= on:
-                    tags.append("active")
-                    left = row["days_left"]
-                    if left is not None and left <= ending_soon_days:
-                        tags.append("crit")
-                name = _mermaid_text(row["name"]) + BASIS_NOTE.get(period["end_basis"], "")
-                fields = [*tags, f"{row['cluster']}-{number}"]
-                fields += [period["start"].isoformat(), period["end"].isoformat()]
-                lines.append(f"    {name} :{', '.join(fields)}")
-    return "\n".join(lines) + "\n"

@@ -6,11 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from ..registry.words import UNSAFE_CODE_POINTS
-
-# json.dumps escapes the C0 controls itself; the other unsafe characters (DEL, the C1
-# controls, bidi and format controls) it would pass through raw.
-_ESCAPES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x20}
+from ..registry.words import JSON_ESCAPES
 
 
 def _default(value: Any) -> Any:
@@ -21,13 +17,13 @@ def _default(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=2, default=_default)
-    return text.translate(_ESCAPES)
+    return text.translate(JSON_ESCAPES)
 
 
 def compact(value: Any) -> str:
     """The same JSON on one line, without spaces (the site's downloads)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
-    return text.translate(_ESCAPES)
+    return text.translate(JSON_ESCAPES)
 
 
 def error(code: str, message: str, fix: str | None = None, **extra: Any) -> str:

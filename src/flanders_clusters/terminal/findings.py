@@ -1,4 +1,6 @@
-"""How findings and the rule catalogue are shown: text for people, GitHub annotations."""
+"""How findings and the rule catalogue are shown to people: the findings grouped by record,
+the catalogue as a table, one rule explained (``formats.github_annotations`` writes them
+for GitHub)."""
 
 from __future__ import annotations
 
@@ -44,31 +46,6 @@ def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
     worst = "error" if counts["error"] else "warning" if counts["warning"] else ""
     parts.append(cell(summary(counts), SEVERITY_STYLE.get(worst, "green")))
     return Group(*parts)
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
-
-
-def github(file: str, findings: list[Finding]) -> str:
-    """One workflow command per finding: ``::error file=…,line=…,title=…::message``."""
-    lines = []
-    for finding in findings:
-        props = [f"file={_escape_property(file)}"]
-        if finding.line:
-            props.append(f"line={finding.line}")
-        props.append(f"title={_escape_property(f'{finding.code} {finding.rule}')}")
-        key = f"{dotted_path(finding.path)}: " if finding.path else ""
-        message = _escape_data(clean(f"{key}{finding.message} (fix: {finding.fix})"))
-        lines.append(f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{message}")
-    return "\n".join(lines)
 
 
 def catalogue_table(rows: list[dict[str, Any]]):

@@ -1,7 +1,9 @@
 """``clusters diff``: what changed between two registries, record by record.
 
 Pure: two registries in, the changes and the findings that appeared or disappeared out,
-as data (the JSON shape) or as text (Markdown, the one-fact-a-line form for git).
+as data (the JSON shape); ``formats.markdown`` writes them for a pull request,
+``terminal.comparison_tables`` for a terminal, and ``formats.textconv`` writes a
+registry as the one-fact-a-line text git compares.
 
 A registry is seen as records, each with an id and fields:
 
@@ -41,8 +43,7 @@ from ..registry import records
 from ..registry.canonical import canonical_record
 from ..registry.fields import order
 from ..registry.store import Document
-from ..registry.words import UNSAFE_CODE_POINTS
-from .exports import md_table
+from ..registry.words import JSON_ESCAPES
 
 Fields = dict[str, Any]
 Entries = dict[tuple[str, str], Fields]  # (record, id) → fields
@@ -149,7 +150,7 @@ def _numbered(child: str, parent: str, items: list[Fields], key_of) -> Entries:
     out: Entries = {}
     for key, group in groups.items():
         if len(group) > 1:
-            group = sorted(group, key=_json)
+            group = sorted(group, key=json_line)
         for number, item in enumerate(group, 1):
             suffix = f"#{number}" if number > 1 else ""
             out[(child, f"{parent}/{key}{suffix}")] = item
@@ -178,7 +179,7 @@ def _same(a: Any, b: Any) -> bool:
     return a == b or (a != a and b != b)
 
 
-def _field_order(name: str, keys: Iterable[str]) -> list[str]:
+def field_order(name: str, keys: Iterable[str]) -> list[str]:
     declared = order(RECORD_TYPES[name])
     rank = {key: index for index, key in enumerate(declared)}
     return sorted(keys, key=lambda key: (rank.get(key, len(rank)), key))
@@ -186,7 +187,7 @@ def _field_order(name: str, keys: Iterable[str]) -> list[str]:
 
 def _change(name: str, rid: str, op: str, old: Fields | None, new: Fields | None) -> dict | None:
     old, new = old or {}, new or {}
-    keys = _field_order(name, old.keys() | new.keys())
+    keys = field_order(name, old.keys() | new.keys())
     fields = {
         key: {"old": old.get(key), "new": new.get(key)}
         for key in keys
@@ -305,7 +306,7 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict]:
                     explode(name, rid, n) if n is not None else {},
                 )
             )
-    return sorted(out, key=_position)
+    return sorted(out, key=position)
 
 
 def _renamed(old_id: str, new_id: str, old: Fields, new: Fields) -> dict:
@@ -314,7 +315,7 @@ def _renamed(old_id: str, new_id: str, old: Fields, new: Fields) -> dict:
     return {"record": "partner", "id": new_id, "op": "renamed", "fields": fields}
 
 
-def _position(change: dict) -> tuple:
+def position(change: dict) -> tuple:
     name, rid = change["record"], change["id"]
     return (_SECTION[name], rid.split("/", 1)[0], _RANK.get(name, 0), rid)
 
@@ -459,64 +460,22 @@ def summary(result: dict[str, Any]) -> str:
     )
 
 
-# -- text --------------------------------------------------------------------------------
-
-_UNSAFE = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS if code >= 0x20}
-
-
 def _default(value: Any) -> Any:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)  # pragma: no cover - TOML holds no other kind of value
 
 
-def _json(value: Any) -> str:
+def json_line(value: Any) -> str:
     """A value as one line of JSON (dates as ISO text), invisible characters escaped."""
     text = json.dumps(value, ensure_ascii=False, default=_default, sort_keys=True)
-    return text.translate(_UNSAFE)
-
-
-def _token(text: str) -> str:
-    """An id or key as it is, or JSON-quoted when it is empty or has spaces or controls."""
-    if text and all(c.isprintable() and not c.isspace() and c != '"' for c in text):
-        return text.translate(_UNSAFE)
-    return _json(text)
-
-
-def textconv(data: dict[str, Any]) -> str:
-    """One fact a line, ``record id field = value`` (values as JSON), sorted by record and
-    by the declared order of fields: the same facts give the same text, however the file
-    orders or lays them out. A record without fields is one line, ``record id``."""
-    lines = []
-    found = entries(data)
-    for key in sorted(found, key=lambda k: _position({"record": k[0], "id": k[1]})):
-        name, rid = key
-        fields = found[key]
-        head = f"{name} {_token(rid)}"
-        if not fields:
-            lines.append(head)
-        for field in _field_order(name, fields):
-            lines.append(f"{head} {_token(field)} = {_json(fields[field])}")
-    return "\n".join(lines) + "\n" if lines else ""
+    return text.translate(JSON_ESCAPES)
 
 
 def shown(value: Any) -> str:
     """A value as the registry writes it (``"VIL"``, ``2026-12-31``, ``[…]``); empty for
     an absent one. Strings are quoted with their line breaks escaped: one line each."""
-    return "" if value is None else errors.shown(value).translate(_UNSAFE)
-
-
-# -- Markdown (a pull-request comment, a job summary) -------------------------------------
-
-_MD_TEXT = {ord(c): "\\" + c for c in "\\`*_[]|~<>&!#"}
-_MD_LINES = {code: f"\\u{code:04x}" for code in UNSAFE_CODE_POINTS}
-_MD_LINES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
-
-
-def md_text(value: Any) -> str:
-    """Text in a Markdown table cell, shown literally: Markdown and HTML characters
-    escaped, line breaks and controls written as escapes (one cell, one line)."""
-    return str(value).translate(_MD_TEXT).translate(_MD_LINES)
+    return "" if value is None else errors.shown(value).translate(JSON_ESCAPES)
 
 
 def change_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, Any, Any]]:
@@ -536,40 +495,3 @@ def where(finding: dict[str, Any]) -> str:
     """The records a finding names: ``vil``, ``vil/acme``, ``innovfest-2022``, ``registry``."""
     names = [finding[key] for key in ("cluster", "partner", "event") if finding[key]]
     return "/".join(names) or "registry"
-
-
-def markdown(result: dict[str, Any]) -> str:
-    """The comparison as Markdown, for a pull-request comment or a job summary."""
-    lines = [
-        "### Registry changes",
-        "",
-        f"{md_text(result['old'])} → {md_text(result['new'])}, findings judged on "
-        f"{result['on'].isoformat()}: {md_text(summary(result))}.",
-    ]
-    lines += (
-        ["", *(f"> {md_text(note)}" for note in result["warnings"])] if result["warnings"] else []
-    )
-    if result["changes"]:
-        rows = [
-            [md_text(a), md_text(b), md_text(c), md_text(d), md_text(shown(e)), md_text(shown(f))]
-            for a, b, c, d, e, f in change_rows(result)
-        ]
-        lines += ["", *md_table(("record", "id", "change", "field", "old", "new"), rows)]
-    for side in ("added", "removed"):
-        found = result["findings"][side]
-        if not found:
-            continue
-        rows = [
-            [
-                md_text(f["severity"]),
-                md_text(f["code"]),
-                md_text(f["rule"]),
-                md_text(where(f)),
-                md_text("" if f["line"] is None else f["line"]),
-                md_text(f["message"]),
-            ]
-            for f in found
-        ]
-        lines += ["", f"#### Findings {side} ({len(found)})", ""]
-        lines += md_table(("severity", "code", "rule", "record", "line", "message"), rows)
-    return "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..views.diff import change_rows, shown, summary, where
+from ..views.comparison import change_rows, shown, summary, where
 from .console import SEVERITY_STYLE, cell, new_table
 
 OP_STYLE = {"added": "green", "removed": "red", "changed": "yellow", "renamed": "cyan"}

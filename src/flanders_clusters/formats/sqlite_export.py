@@ -1,8 +1,10 @@
 """``clusters export --format sqlite``: the registry as tables of a relational database.
 
-Pure: a registry and its findings in, SQL statements and rows out (the store writes the
-file). Each table has a column per field of its record, derived from the declarations
-in ``records.py``, so a new field is a new column without an edit here:
+A registry and its findings in, SQL statements and rows out, run into a new database
+file by ``write_database`` (through ``files.durable``: built beside the target, moved
+into place, never over a file this tool did not write). Each table has a column per
+field of its record, derived from the declarations in ``records.py``, so a new field is a
+new column without an edit here:
 
     clusters        id, then every cluster field        (labels, funding and members
     partners        id, then every partner field         are tables of their own)
@@ -25,12 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
-from ..errors import BrokenKeys, plural
+from ..errors import AlreadyExists, BrokenKeys, PermissionDenied, WriteFailed, plural
+from ..files import durable, regular
 from ..programme.rules import Finding
 from ..registry import records
 from ..registry.fields import Field, defaults, fields, is_record
@@ -349,3 +353,86 @@ def export(
         )
     found_rows = finding_rows(found)
     return script(tables, found_rows), counts(tables, found_rows)
+
+
+# -- the database file ------------------------------------------------------------------
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# The mark of a database written by clusters, in its header (``PRAGMA application_id``):
+# "FlCl" as a 32-bit big-endian number. Only a database with this mark is replaced.
+APPLICATION_ID = 0x466C436C
+_APPLICATION_ID_AT = slice(68, 72)  # where SQLite's file header keeps it
+
+
+def write_database(
+    path: Path, script: Iterable[tuple[str, Iterable[Sequence[Any]] | None]]
+) -> list[str]:
+    """Build a new SQLite database at ``path``: each statement of ``script`` runs once, or
+    for each of its rows. Built in a temporary file beside ``path`` and moved into place,
+    marked with ``APPLICATION_ID``. Only nothing, an empty file or a database this tool
+    wrote is replaced: anything else at ``path`` is refused and left alone. Returns
+    warnings (a group not kept)."""
+    import sqlite3
+
+    _refuse_unless_ours(path)
+    warnings: list[str] = []
+    with durable.atomic(path, follow_links=False, warnings=warnings) as temp:
+        connection = sqlite3.connect(temp.path, isolation_level=None)
+        try:
+            # The file is private until it is moved into place (and flushed to disk
+            # then): a rollback journal or a sync per transaction would only slow it.
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            connection.execute("BEGIN")
+            for statement, rows in script:
+                if rows is None:
+                    connection.execute(statement)
+                else:
+                    connection.executemany(statement, rows)
+            connection.execute("COMMIT")
+            broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.Error as exc:
+            raise WriteFailed(
+                f"{path}: cannot write the database: {exc}; nothing was written",
+                "check the free space and the permissions, then retry",
+            ) from None
+        finally:
+            connection.close()
+        if broken:  # a safety net: the records were checked before they were written
+            raise WriteFailed(f"{path}: foreign keys would not hold: {broken[:5]}")
+    return warnings
+
+
+def _refuse_unless_ours(path: Path) -> None:
+    """Refuse to replace anything but nothing, an empty regular file, or a database
+    that carries this tool's mark (read from its header, never opened as a database)."""
+    if durable.check_output(path, "clusters.db") is None:
+        return
+    try:
+        with regular.open_regular(path, follow=False) as handle:
+            head = handle.read(100)
+    except FileNotFoundError:
+        return
+    except regular.NotRegular as exc:  # swapped since the check
+        raise AlreadyExists(f"{path}: is {exc.kind}, so it is not written") from None
+    except PermissionError as exc:
+        raise PermissionDenied(
+            f"{path}: cannot read: {exc.strerror or exc}", "give yourself read permission"
+        ) from None
+    except OSError as exc:  # a link swapped in since the check (O_NOFOLLOW), …
+        raise WriteFailed(f"{path}: cannot check it: {exc.strerror or exc}") from None
+    if not head:
+        return  # an empty file holds nothing to lose
+    if not head.startswith(SQLITE_HEADER):
+        raise AlreadyExists(
+            f"{path}: exists and is not an SQLite database, so it is not replaced",
+            "choose another path, or remove the file",
+        )
+    if int.from_bytes(head[_APPLICATION_ID_AT], "big") != APPLICATION_ID:
+        raise AlreadyExists(
+            f"{path}: exists and is an SQLite database that clusters did not write, so it "
+            "is not replaced",
+            "choose another path, or remove the file (an export made by an earlier "
+            "clusters carries no mark: remove it once)",
+        )

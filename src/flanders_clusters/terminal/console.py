@@ -12,27 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from ..registry.words import UNSAFE_CLASS, UNSAFE_CODE_POINTS
-
-_CONTROLS = re.compile(f"[{UNSAFE_CLASS}]")
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+from ..registry.words import UNSAFE_CODE_POINTS, escaped
 
 STATUS_STYLE = {"active": "green", "planned": "cyan", "ended": "dim", "unknown": "yellow"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def clean(value: Any) -> str:
@@ -47,7 +35,7 @@ def clean(value: Any) -> str:
         value = int(value)
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    return _CONTROLS.sub(_escape, str(value))
+    return escaped(str(value))
 
 
 _UNSAFE_IN_TEXT = {
