@@ -1,6 +1,6 @@
 """The import contract: each layer of the package imports only the layers below it.
 
-    errors  <  files  <  registry  <  programme  <  views  <  formats  <  terminal
+    errors  <  files  <  registry  <  external  <  programme  <  views  <  formats  <  terminal
             <  changes | site  <  cli
 
 (``changes`` and ``site`` are independent of each other.) Every import is checked,
@@ -19,6 +19,7 @@ LAYERS = [
     {"errors"},
     {"files"},
     {"registry"},
+    {"external"},
     {"programme"},
     {"views"},
     {"formats"},

@@ -18,7 +18,7 @@ from conftest import SMALL, digest, run, run_subprocess, write_registry
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flanders_clusters.programme import countries, identity
+from flanders_clusters.programme import identity
 from flanders_clusters.registry import check
 from flanders_clusters.registry.words import (
     COUNTRY_CODES,
@@ -26,6 +26,7 @@ from flanders_clusters.registry.words import (
     TEXT_PATTERN,
     URL_PATTERN,
     character_name,
+    country_table,
     refused,
 )
 
@@ -308,7 +309,7 @@ def test_a_refused_character_is_named(char: str, name: str) -> None:
 
 
 def test_the_country_codes_are_those_of_the_country_table() -> None:
-    assert set(COUNTRY_CODES) == set(countries.entries())
+    assert set(COUNTRY_CODES) == set(country_table())
     assert len(COUNTRY_CODES) == len(set(COUNTRY_CODES)) == 249
     assert all(re.fullmatch(COUNTRY_PATTERN, code) for code in COUNTRY_CODES)
     assert not re.fullmatch(COUNTRY_PATTERN, "XX")

@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import plural, shown
+from ..external.kbo_extract import Enterprise, Extract, Names
 from ..programme import identity
 from ..registry.words import KBO_DATA_FIELDS
-from .kbo_extract import Enterprise, Extract
 
 FIELDS = KBO_DATA_FIELDS  # legal_name, postal_code, country, nace, nace_version
 
@@ -28,9 +28,9 @@ def numbers(data: dict[str, Any]) -> set[str]:
     return {p["enterprise_number"] for p in partners.values() if p.get("enterprise_number")}
 
 
-def name_keys(data: dict[str, Any]) -> dict[str, list[str]]:
-    """Name key → ids of the partners without an enterprise number that bear it (their
-    name and legal name), for ``--match-names``."""
+def name_keys(data: dict[str, Any]) -> Names:
+    """The names ``--match-names`` looks for: name key → ids of the partners without an
+    enterprise number that bear it (their name and legal name), and the name key."""
     out: dict[str, list[str]] = {}
     for partner_id, partner in sorted((data.get("partners") or {}).items()):
         if partner.get("enterprise_number"):
@@ -39,7 +39,7 @@ def name_keys(data: dict[str, Any]) -> dict[str, list[str]]:
             key = identity.name_key(name) if name else ""
             if key and partner_id not in out.setdefault(key, []):
                 out[key].append(partner_id)
-    return out
+    return Names(out, identity.name_key)
 
 
 def _values(partner: dict[str, Any], found: Enterprise) -> list[tuple[str, Any]]:

@@ -1,22 +1,20 @@
 """``import-members`` and ``import-participants``: read a CSV and add its rows to one
 cluster's members or one event's participants.
 
-``read_rows`` reads the whole file — encoding, delimiter, header, every cell — before the
-registry is touched, keeping what is wrong in each row; ``apply`` adds the rows in one
-pass (one read and one write for the whole file, by ``transaction.transact``), and with
-the registry at hand finds the rest: a new partner without a name or kind, two rows
-that name one partner with different values, a row the registry contradicts. Every
-problem of every row is found in that one pass, and any stops the import: the rows are
-listed with their lines (up to 20).
-The columns are those of ``views.exports`` (docs/registry-format.md, "CSV"): a partner's,
-then the membership's (or the participation's ``role``).
+``read_rows`` reads the whole file (through ``external.csv_tables``: encoding, delimiter,
+header, rows) and every cell before the registry is touched, keeping what is wrong in
+each row; ``apply`` adds the rows in one pass (one read and one write for the whole
+file, by ``transaction.transact``), and with the registry at hand finds the rest: a new
+partner without a name or kind, two rows that name one partner with different values, a
+row the registry contradicts. Every problem of every row is found in that one pass, and
+any stops the import: the rows are listed with their lines (up to 20). The columns are
+those of ``views.exports`` (docs/registry-format.md, "CSV"): a partner's, then the
+membership's (or the participation's ``role``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadCsv, ClustersError
-from ..files import regular
+from ..external import csv_tables, enterprise_numbers
 from ..formats.csv_text import restore
 from ..programme import identity
 from ..registry.fields import defaults, fields
@@ -37,7 +35,6 @@ from .edits import MEMBERS, PARTICIPANTS, Roster, RosterKind
 MAX_REPORTED = 20
 _SLUG = re.compile(SLUG_PATTERN)
 _URL = re.compile(URL_PATTERN)
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -76,20 +73,11 @@ class Row:
     unread: set[str] = field(default_factory=set)  # columns whose cell is wrong
 
 
-def parse_day(text: str) -> dt.date:
-    """``2026-11-27``, or the day-first forms Belgian spreadsheets write: ``27/11/2026``."""
-    match = _DAY_FIRST.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return dt.date(year, month, day)
-    return dt.date.fromisoformat(text)
-
-
 def _cell(dialect: Dialect, column: str, text: str) -> Any:
     """The value of one non-empty cell, or ValueError with the reason."""
     if column in ("since", "until"):
         try:
-            return parse_day(text)
+            return csv_tables.day_first(text) or dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError(
                 f"{column} {text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
@@ -101,10 +89,10 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
     if choices and text not in choices:
         raise ValueError(f"{column} {text!r} is not one of: {', '.join(choices)}")
     if column == "enterprise_number":
-        normal = identity.normalise_enterprise_number(text)
+        normal = enterprise_numbers.normalise_enterprise_number(text)
         if normal is None:
             raise ValueError(f"enterprise_number {text!r} is not of the form 0123.456.789")
-        if not identity.enterprise_number_valid(normal):
+        if not enterprise_numbers.enterprise_number_valid(normal):
             raise ValueError(f"enterprise_number {text!r} has wrong check digits")
         return normal
     if column == "country":
@@ -131,25 +119,8 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
     return text
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return regular.read_regular(path)  # a FIFO or a device would block or never end
-    except regular.NotRegular as exc:
-        raise BadCsv(f"{path}: is {exc.kind}, not a CSV file", "name the CSV file itself") from None
-    except OSError as exc:
-        raise BadCsv(f"{path}: cannot read: {exc.strerror or exc}", "check the path") from None
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise BadCsv(f"{path}:{line}: not UTF-8", "save the CSV as UTF-8") from None
-
-
-def _header(dialect: Dialect, path: Path, names: list[str]) -> list[str]:
-    header = [name.strip().lower().removeprefix("\ufeff") for name in names]
+def _header(dialect: Dialect, path: Path, header: list[str]) -> list[str]:
+    """The header, when it has the dialect's columns (``partner`` among them), once each."""
     unknown = [name for name in header if name not in dialect.allowed]
     if unknown:
         raise BadCsv(
@@ -167,26 +138,15 @@ def _header(dialect: Dialect, path: Path, names: list[str]) -> list[str]:
 def read_rows(path: Path, dialect: Dialect = MEMBER_CSV) -> list[Row]:
     """Every row of the CSV, each with what is wrong in its cells (``Row.problems``);
     ``BadCsv`` only for a file that cannot be read as a CSV of these columns."""
-    text = _decode(_read(path), path)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = _header(dialect, path, next(reader))
-    except StopIteration:
-        raise BadCsv(f"{path}: the file is empty", "add a header line") from None
+    table = csv_tables.read_table(path)
+    header = _header(dialect, path, table.header)
     rows: list[Row] = []
-    line = reader.line_num + 1
-    while True:
-        try:
-            for cells in reader:
-                row_line, line = line, reader.line_num + 1
-                if any(cell.strip() for cell in cells):
-                    rows.append(_row(dialect, row_line, header, cells))
-            return rows
-        except csv.Error as exc:  # the reader goes on at the next line
-            rows.append(Row(reader.line_num, None, None, problems=[str(exc)]))
-            line = reader.line_num + 1
+    for line, cells in table.rows:
+        if isinstance(cells, str):  # not CSV: the reason
+            rows.append(Row(line, None, None, problems=[cells]))
+        else:
+            rows.append(_row(dialect, line, header, cells))
+    return rows
 
 
 def _row(dialect: Dialect, line: int, header: list[str], cells: list[str]) -> Row:

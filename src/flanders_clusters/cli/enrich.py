@@ -67,7 +67,8 @@ def kbo(
     seat's postal code (or country, abroad) and the main NACE codes, where the registry
     has none. Values already in the registry are kept; differences are reported.
     """
-    from ..changes import enrich, kbo_extract, transaction
+    from ..changes import enrich, transaction
+    from ..external import kbo_extract
     from ..programme.rules import Scope
     from ..terminal.console import progress
     from .editing import show

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
+from ..external import enterprise_numbers
 from ..programme import identity
 from ..registry.fields import Field
 from ..registry.store import DEFAULT_LOCK_TIMEOUT
@@ -118,7 +119,7 @@ def parse_id(value: str | None) -> str | None:
 def parse_enterprise_number(value: str | None) -> str | None:
     if value is None:
         return None
-    normal = identity.normalise_enterprise_number(value)
+    normal = enterprise_numbers.normalise_enterprise_number(value)
     if normal is None:
         raise typer.BadParameter(
             f"{value!r} is not an enterprise number; write 0123.456.789, 0123456789 or BE0123456789"

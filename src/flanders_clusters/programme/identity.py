@@ -1,17 +1,17 @@
-"""Who and where: Belgian enterprise numbers, countries, regions, one-line text."""
+"""Who and where: names compared, countries, regions, one-line text (an enterprise
+number's forms and check digits are ``external.enterprise_numbers``)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from ..external.name_folding import fold
 from ..registry.fields import defaults
 from ..registry.records import Partner
 from ..registry.words import COUNTRY_CODES, character_name, refused
 
 _COUNTRY = defaults(Partner)["country"]
 _COUNTRY_CODES = frozenset(COUNTRY_CODES)
-_PUNCTUATION = re.compile(r"[\W_]+")
 # Legal forms dropped when names are compared (Belgian ones in Dutch, French and German,
 # and the usual foreign ones), written as ``fold`` leaves them (dots and accents gone).
 # fmt: off
@@ -36,34 +36,6 @@ LEGAL_FORM_PHRASES = (
     "societe en commandite",
     "association sans but lucratif",
 )
-_ENTERPRISE = (  # a pattern, compiled on first use (and cached) by re
-    r"^(?:BE)?\s*(\d{4})\.?(\d{3})\.?(\d{3})$|^(?:BE)?\s*(\d{3})\.?(\d{3})\.?(\d{3})$"
-)
-
-
-def normalise_enterprise_number(text: str) -> str | None:
-    """``BE0123456749``, ``0123456749``, ``0123.456.749`` (or 9 digits) → ``0123.456.749``.
-
-    None when the text is not of one of the accepted forms; check digits are not checked.
-    """
-    compact = text.strip().upper().replace(" ", "")
-    match = re.match(_ENTERPRISE, compact)
-    if not match:
-        return None
-    digits = "".join(g for g in match.groups() if g)
-    if len(digits) == 9:
-        digits = "0" + digits
-    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
-
-
-def enterprise_number_valid(number: str) -> bool:
-    """A stored number ``0123.456.749`` whose check digits are 97 − (first eight mod 97)."""
-    digits = number.replace(".", "")
-    if len(number) != 12 or number[4] != "." or number[8] != ".":
-        return False
-    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
-        return False
-    return int(digits[8:]) == 97 - int(digits[:8]) % 97
 
 
 def normalise_country(text: str) -> str | None:
@@ -71,14 +43,6 @@ def normalise_country(text: str) -> str | None:
     None (``XX`` too)."""
     code = text.strip().upper()
     return code if code in _COUNTRY_CODES else None
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents, punctuation or repeated spaces: ``Côte d'Ivoire`` →
-    ``cote d ivoire``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_PUNCTUATION.sub(" ", bare).split())
 
 
 def name_key(name: str) -> str:

@@ -7,6 +7,7 @@ them as the values a field may take; the rules and the views use them as labels.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,20 +81,24 @@ def character_name(char: str) -> str:
     return f"the {what} U+{code:04X}"
 
 
-# ISO 3166-1 alpha-2: the codes of the package's country table (programme/countries.py,
-# which a test keeps equal to this list), as one pattern grouped by first letter.
-_CODES = """
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
-BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
-DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
-GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
-KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
-MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
-PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
-SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
-VN VU WF WS YE YT ZA ZM ZW
-"""
-COUNTRY_CODES = tuple(_CODES.split())
+# The country table, ``data/countries.csv`` (package data): each ISO 3166-1 alpha-2 code
+# with its names, apart by ``|`` — the names of ISO 3166-1 in English with their Dutch
+# and French translations (from Debian's iso-codes 4.15), the official names too, and a
+# few names in common use (``Verenigde Staten van Amerika``). Its codes are the registry's
+# countries; its names let ``external.country_names`` read the seats abroad of the
+# KBO/BCE extract, which names a country, not its code. This module alone reads it.
+COUNTRY_TABLE = Path(__file__).parent.parent / "data" / "countries.csv"
+_COUNTRY_LINES = COUNTRY_TABLE.read_text(encoding="utf-8").splitlines()[1:]  # the header
+COUNTRY_CODES = tuple(line.partition(",")[0] for line in _COUNTRY_LINES)
+
+
+def country_table() -> dict[str, tuple[str, ...]]:
+    """Each code of the country table with its names, in the table's order."""
+    import csv
+
+    return {code: tuple(names.split("|")) for code, names in csv.reader(_COUNTRY_LINES)}
+
+
 COUNTRY_PATTERN = (
     "^(?:"
     + "|".join(

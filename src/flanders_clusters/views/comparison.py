@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import errors
-from ..programme import identity
+from ..external import enterprise_numbers
 from ..programme import rules as catalogue
 from ..registry import records
 from ..registry.canonical import canonical_record
@@ -248,7 +248,7 @@ def _renames(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, str]:
         for pid in ids:
             number = side[pid].get("enterprise_number")
             if isinstance(number, str) and number.strip():
-                normal = identity.normalise_enterprise_number(number) or number
+                normal = enterprise_numbers.normalise_enterprise_number(number) or number
                 found.setdefault(normal, []).append(pid)
         return found
 

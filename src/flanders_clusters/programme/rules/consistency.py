@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .. import identity
+from ...external import enterprise_numbers
 from .engine import Context, Hit, indexed, rule
 from .sources import FORMAT
 
@@ -94,12 +94,12 @@ def duplicate_member(ctx: Context) -> Iterator[Hit]:
 def enterprise_number(ctx: Context) -> Iterator[Hit]:
     for partner_id, partner in ctx.each_partner():
         number = partner.get("enterprise_number")
-        if number is None or identity.enterprise_number_valid(number):
+        if number is None or enterprise_numbers.enterprise_number_valid(number):
             continue
-        normal = identity.normalise_enterprise_number(number)
+        normal = enterprise_numbers.normalise_enterprise_number(number)
         if normal is None:
             message = f"{number!r} is not an enterprise number (10 digits, 0123.456.789)"
-        elif identity.enterprise_number_valid(normal):
+        elif enterprise_numbers.enterprise_number_valid(normal):
             message = f"{number!r} is not written in the stored form {normal}"
         else:
             message = f"{number!r} has wrong check digits"

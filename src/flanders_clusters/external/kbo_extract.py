@@ -33,8 +33,6 @@ from typing import IO, Any
 
 from ..errors import KboExtractError
 from ..files import regular
-from ..programme import countries
-from ..programme.identity import name_key, normalise_enterprise_number
 from ..registry.words import (
     BELGIAN_POSTAL_CODE_PATTERN,
     NACE_PATTERN,
@@ -42,6 +40,9 @@ from ..registry.words import (
     character_name,
     refused,
 )
+from . import country_names
+from .csv_tables import day_first
+from .enterprise_numbers import normalise_enterprise_number
 
 # The columns each file must have (others are allowed and ignored); the first is the key.
 COLUMNS = {
@@ -91,7 +92,6 @@ _KEPT = 64  # bytes of an overlong line kept, to read its number
 _ONE_CELL = str.maketrans({c: " " for c in '",\r\n\x00'})
 _CHUNK = 1 << 18
 FIX = "download the full extract again (KboOpenData_<n>_<yyyy>_<mm>_Full.zip) and pass it whole"
-_DAY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 _NACE = re.compile(NACE_PATTERN)
 _BELGIAN_POSTAL_CODE = re.compile(BELGIAN_POSTAL_CODE_PATTERN)
 _NACE_DIGITS = {"2003": 5, "2008": 5, "2025": 7}
@@ -156,13 +156,22 @@ class Extract:
         )
 
 
+@dataclass(frozen=True)
+class Names:
+    """The names ``--match-names`` looks for: name key → the partners that bear it, and
+    how a name's key is made (the programme's, passed in)."""
+
+    partners: Mapping[str, Collection[str]]
+    key: Callable[[str], str]
+
+
 def parse_day(text: str) -> dt.date:
-    """``07-11-2026`` → 2026-11-07; ValueError for anything else."""
-    match = _DAY.match(text)
-    if not match:
+    """``07-11-2026`` → 2026-11-07 (the extract's ``dd-mm-yyyy``); ValueError for anything
+    else."""
+    found = day_first(text, kbo=True)
+    if found is None:
         raise ValueError(text)
-    day, month, year = (int(part) for part in match.groups())
-    return dt.date(year, month, day)
+    return found
 
 
 # -- the files of an extract ------------------------------------------------------------------
@@ -525,13 +534,13 @@ def read(
     path: Path,
     numbers: Collection[str],
     *,
-    names: Mapping[str, Collection[str]] | None = None,
+    names: Names | None = None,
     progress: Callable[[int], AbstractContextManager[Callable[[int], Any] | None]] | None = None,
 ) -> Extract:
     """Read the extract at ``path`` (a ZIP or a folder) for the enterprise ``numbers``.
 
-    ``names`` (name key → partner ids, see ``identity.name_key``) asks for suggestions:
-    the enterprises whose name has one of those keys. ``progress(total)``, a context
+    ``names`` asks for suggestions: the enterprises whose name has the key of one of
+    ``names.partners`` (the key made by ``names.key``). ``progress(total)``, a context
     manager, may give a ``tick(done)`` for a bar, counting the bytes of the files as they
     are read.
     """
@@ -617,7 +626,7 @@ def _languages(reader: _Reader) -> dict[str, str]:
     return out
 
 
-def _denominations(reader: _Reader, names: Mapping[str, Collection[str]] | None) -> None:
+def _denominations(reader: _Reader, names: Names | None) -> None:
     ranks = {code: LANGUAGES.index(language) for code, language in reader.languages.items()}
     unknown = len(LANGUAGES)
     kept = reader.names
@@ -646,14 +655,14 @@ def _denominations(reader: _Reader, names: Mapping[str, Collection[str]] | None)
     reader.scan("denomination.csv", keep, every_row=names is not None)
 
 
-def _suggest(reader: _Reader, names: Mapping[str, Collection[str]], row: list[str]) -> None:
+def _suggest(reader: _Reader, names: Names, row: list[str]) -> None:
     number = row[0]
     if len(number) != 12 or number[4] != "." or number[8] != ".":
         return  # an establishment unit: its number is not an enterprise number
-    key = name_key(row[3])
-    if not key or key not in names:
+    key = names.key(row[3])
+    if not key or key not in names.partners:
         return
-    for partner in names[key]:
+    for partner in names.partners[key]:
         found = reader.suggestions.setdefault(partner, [])
         if len(found) < MAX_SUGGESTIONS and all(number != known for known, _ in found):
             found.append((number, row[3].strip()))
@@ -678,7 +687,7 @@ def _address(reader: _Reader, row: list[str], line: Callable[[], int]) -> None:
         reader.bad("address.csv", line(), str(exc), number)
         return
     if any(abroad):
-        code = countries.code_of(*filter(None, abroad))
+        code = country_names.code_of(*filter(None, abroad))
         if code is None:
             shown = " / ".join(repr(name) for name in abroad if name)
             reason = f"country {shown} is not one this tool knows; seat not used"
