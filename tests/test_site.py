@@ -30,7 +30,7 @@ from site_support import (
 
 from flanders_clusters.errors import PermissionDenied, WriteFailed
 from flanders_clusters.formats import timeline_svg
-from flanders_clusters.site import build, messages, publish
+from flanders_clusters.site import build, folder_swap, messages, worker_pool
 
 ON = "2026-11-30"
 DAY = dt.date(2026, 11, 30)
@@ -167,9 +167,9 @@ def test_the_marker_lists_every_file_written_and_json_counts_them(
     report = result.json()
     assert list(report) == ["outdir", "pages", "files", "bytes"]
     on_disk = tree(out)
-    marker = (out / publish.MARKER).read_text(encoding="utf-8").splitlines()
+    marker = (out / folder_swap.MARKER).read_text(encoding="utf-8").splitlines()
     assert marker[0].startswith("# clusters site")
-    assert sorted(marker[1:]) == sorted(name for name in on_disk if name != publish.MARKER)
+    assert sorted(marker[1:]) == sorted(name for name in on_disk if name != folder_swap.MARKER)
     assert report["outdir"] == str(out)
     assert report["files"] == len(on_disk)
     assert report["pages"] == sum(1 for name in on_disk if name.endswith(".html"))
@@ -638,7 +638,7 @@ def test_a_gh_pages_checkout_keeps_its_hidden_entries_and_cname(events_file, tmp
     after = tree(out)
     assert {name: after[name] for name in before} == before
     assert "index.html" in after
-    assert publish.MARKER not in before and publish.MARKER in after
+    assert folder_swap.MARKER not in before and folder_swap.MARKER in after
     # a rebuild is fine too, and still leaves them be
     assert site(events_file, out, "--lang", "nl").exit_code == 0
     assert {name: tree(out)[name] for name in before} == before
@@ -680,7 +680,7 @@ def test_a_rebuild_removes_the_pages_of_records_gone_and_keeps_the_users_files(
     assert not (out / "clusters" / "beta.html").exists()
     assert (out / "clusters" / ".keep").read_text() == "mine"
     assert (out / "CNAME").read_text() == "x.example\n"
-    assert "clusters/beta.html" not in (out / publish.MARKER).read_text()
+    assert "clusters/beta.html" not in (out / folder_swap.MARKER).read_text()
     # a folder the new build no longer uses goes when empty; with a user's file it stays
     del data["events"]
     write(tmp_path, data)
@@ -731,14 +731,14 @@ def test_a_marker_naming_other_files_never_makes_them_the_sites(events_file, tmp
     (out / "CNAME").write_text("keep")
     outside = tmp_path / "outside.txt"
     outside.write_text("keep")
-    (out / publish.MARKER).write_text(
+    (out / folder_swap.MARKER).write_text(
         "# clusters site\n../outside.txt\n.git/config\nCNAME\n/etc/hostname\nclusters/../../x\n"
     )
     assert site(events_file, out).exit_code == 0
     assert outside.read_text() == "keep"
     assert (out / ".git" / "config").read_text() == "keep"
     assert (out / "CNAME").read_text() == "keep"
-    assert publish.listed(out) == set((out / publish.MARKER).read_text().splitlines()[1:])
+    assert folder_swap.listed(out) == set((out / folder_swap.MARKER).read_text().splitlines()[1:])
 
 
 def test_outdir_that_is_a_file_is_refused(events_file: Path, tmp_path: Path) -> None:
@@ -753,7 +753,7 @@ def test_a_second_build_into_the_same_folder_waits_for_none(events_file, tmp_pat
     from filelock import FileLock
 
     out = tmp_path / "site"
-    work = publish.work_folder(Path(os.path.abspath(out)))
+    work = folder_swap.work_folder(Path(os.path.abspath(out)))
     work.mkdir(mode=0o700)
     with FileLock(str(work / "lock")):
         result = site(events_file, out, "--json")
@@ -781,13 +781,13 @@ def test_a_swap_interrupted_midway_is_finished_by_the_next_run(
             moved.append(target)
         return real(source, target, **folders)
 
-    monkeypatch.setattr(publish.os, "replace", replace)
+    monkeypatch.setattr(folder_swap.os, "replace", replace)
     with pytest.raises(Killed):
         site(events_file, out, "--lang", "nl")
-    monkeypatch.setattr(publish.os, "replace", real)
+    monkeypatch.setattr(folder_swap.os, "replace", real)
     mixed = tree(out)
     assert mixed != english  # a page is Dutch already: a mix, until the next run
-    work = publish.work_folder(Path(os.path.abspath(out)))
+    work = folder_swap.work_folder(Path(os.path.abspath(out)))
     assert (work / "journal").is_file()
     # the next run finishes the Dutch build first, then builds what it is asked
     assert site(events_file, tmp_path / "dutch", "--lang", "nl").exit_code == 0
@@ -799,7 +799,7 @@ def test_a_swap_interrupted_midway_is_finished_by_the_next_run(
 def test_finishing_an_interrupted_swap_alone_gives_the_whole_new_build(events_file, tmp_path):
     out = tmp_path / "site"
     assert site(events_file, out).exit_code == 0
-    work = publish.work_folder(Path(os.path.abspath(out)))
+    work = folder_swap.work_folder(Path(os.path.abspath(out)))
     data = events_registry()
     files = build.build(data, DAY, build.Options(lang="nl"))
     # a run that stopped right after its journal: nothing moved yet
@@ -810,7 +810,7 @@ def test_finishing_an_interrupted_swap_alone_gives_the_whole_new_build(events_fi
         (work / "new" / name).write_bytes(content)
     journal = {"write": sorted(files), "delete": []}
     (work / "journal").write_text(json.dumps(journal))
-    publish.recover(out)
+    folder_swap.recover(out)
     assert {name: (out / name).read_bytes() for name in files} == files
     assert not (work / "journal").exists()
 
@@ -826,7 +826,7 @@ def test_a_build_killed_midway_leaves_the_previous_site_as_it_was(tmp_path: Path
     out = tmp_path / "site"
     assert site(registry, out).exit_code == 0
     before = tree(out)
-    work = publish.work_folder(Path(os.path.abspath(out)))
+    work = folder_swap.work_folder(Path(os.path.abspath(out)))
     environment = {k: v for k, v in os.environ.items() if k != "CLUSTERS_REGISTRY"}
     process = subprocess.Popen(
         [
@@ -861,7 +861,8 @@ def test_a_build_killed_midway_leaves_the_previous_site_as_it_was(tmp_path: Path
     assert site(registry, out, "--lang", "nl").exit_code == 0
     assert not work.exists()
     assert page(out, "index.html").lang == "nl"
-    assert sorted(publish.listed(out)) == sorted(n for n in tree(out) if n != publish.MARKER)
+    on_disk = sorted(n for n in tree(out) if n != folder_swap.MARKER)
+    assert sorted(folder_swap.listed(out)) == on_disk
 
 
 def test_a_failed_write_is_reported_not_raised(events_file: Path, tmp_path: Path, monkeypatch):
@@ -870,13 +871,13 @@ def test_a_failed_write_is_reported_not_raised(events_file: Path, tmp_path: Path
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", str(out))
 
-    monkeypatch.setattr(publish, "_write_all", full)
+    monkeypatch.setattr(folder_swap, "_write_all", full)
     result = site(events_file, out, "--json")
     assert result.exit_code == 4
     error = result.json()["error"]
     assert error["code"] == "write-failed" and "No space left" in error["message"]
     assert not out.exists()
-    assert not publish.work_folder(Path(os.path.abspath(out))).exists()  # undone at once
+    assert not folder_swap.work_folder(Path(os.path.abspath(out))).exists()  # undone at once
 
 
 # -- building in several processes ------------------------------------------------------
@@ -902,11 +903,11 @@ def test_pages_made_by_several_processes_are_the_pages_made_by_one(generated, tm
     options = build.Options(lang="nl", base_url="https://example.org/")
     files, queues = build.parts(data, DAY, options, text, batch=7)
     assert len(queues) == 2 and len(queues[0]) == 29 and len(queues[1]) == 31
-    written = publish.publish(tmp_path / "site", files, queues, workers=2)
+    written = folder_swap.publish(tmp_path / "site", files, queues, workers=2)
     alone = build.build(data, DAY, options, text)
     on_disk = {name: (tmp_path / "site" / name).read_bytes() for name in alone}
     assert on_disk == alone
-    assert publish.listed(tmp_path / "site") == set(alone)
+    assert folder_swap.listed(tmp_path / "site") == set(alone)
     assert written.files == len(alone) + 1 and written.pages == 200 + 421 + 5
 
 
@@ -914,9 +915,9 @@ def test_without_fork_the_batches_are_written_here_one_after_the_other(
     generated, tmp_path, monkeypatch
 ):
     data, text = generated
-    monkeypatch.setattr(publish, "_forks", lambda: False)
+    monkeypatch.setattr(worker_pool, "_forks", lambda: False)
     files, queues = build.parts(data, DAY, build.Options(), text, batch=50)
-    publish.publish(tmp_path / "site", files, queues, workers=2)
+    folder_swap.publish(tmp_path / "site", files, queues, workers=2)
     alone = build.build(data, DAY, build.Options(), text)
     assert {name: (tmp_path / "site" / name).read_bytes() for name in alone} == alone
 
@@ -957,20 +958,20 @@ def waiting(taken) -> object:
 def test_a_process_that_fails_stops_the_build_and_leaves_nothing(
     problem, error, said, tmp_path
 ) -> None:
-    if not publish._forks():
+    if not worker_pool._forks():
         pytest.skip("this system builds in one process: no forked process to fail")
     import multiprocessing
 
     taken = multiprocessing.get_context("fork").Event()
     out = tmp_path / "site"
     with pytest.raises(error, match=said):
-        publish.publish(out, waiting(taken), failing(problem, taken), workers=1)
+        folder_swap.publish(out, waiting(taken), failing(problem, taken), workers=1)
     assert not out.exists()
-    assert not publish.work_folder(Path(os.path.abspath(out))).exists()
+    assert not folder_swap.work_folder(Path(os.path.abspath(out))).exists()
 
 
 def test_when_this_process_fails_the_forked_ones_are_stopped(tmp_path) -> None:
-    if not publish._forks():
+    if not worker_pool._forks():
         pytest.skip("this system builds in one process: there is no forked process")
     import multiprocessing
 
@@ -990,21 +991,23 @@ def test_when_this_process_fails_the_forked_ones_are_stopped(tmp_path) -> None:
     out = tmp_path / "site"
     started = time.monotonic()
     with pytest.raises(WriteFailed, match="No space left"):
-        publish.publish(out, full(), [[endless]], workers=1)
+        folder_swap.publish(out, full(), [[endless]], workers=1)
     assert time.monotonic() - started < 30  # stopped, not waited for
     assert not out.exists()
-    assert not publish.work_folder(Path(os.path.abspath(out))).exists()
+    assert not folder_swap.work_folder(Path(os.path.abspath(out))).exists()
 
 
 def test_processes_are_forked_for_a_large_site_on_two_cores_or_more(monkeypatch) -> None:
-    monkeypatch.setattr(publish, "_forks", lambda: True)
-    monkeypatch.setattr(publish.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
-    assert publish.workers(publish.PARALLEL_PAGES) == 3
-    assert publish.workers(publish.PARALLEL_PAGES - 1) == 0  # a small site: here
-    monkeypatch.setattr(publish.os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    assert publish.workers(10 * publish.PARALLEL_PAGES) == 0  # one core: here
-    monkeypatch.setattr(publish, "_forks", lambda: False)
-    assert publish.workers(10 * publish.PARALLEL_PAGES) == 0  # Windows, macOS: here
+    monkeypatch.setattr(worker_pool, "_forks", lambda: True)
+    monkeypatch.setattr(
+        worker_pool.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False
+    )
+    assert worker_pool.workers(worker_pool.PARALLEL_PAGES) == 3
+    assert worker_pool.workers(worker_pool.PARALLEL_PAGES - 1) == 0  # a small site: here
+    monkeypatch.setattr(worker_pool.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert worker_pool.workers(10 * worker_pool.PARALLEL_PAGES) == 0  # one core: here
+    monkeypatch.setattr(worker_pool, "_forks", lambda: False)
+    assert worker_pool.workers(10 * worker_pool.PARALLEL_PAGES) == 0  # Windows, macOS: here
 
 
 def test_the_ends_of_the_calendar_draw_without_overflow() -> None:

@@ -20,7 +20,7 @@ from conftest import run
 from site_support import events_registry, write
 
 from flanders_clusters.errors import NotASite
-from flanders_clusters.site import publish
+from flanders_clusters.site import folder_swap
 
 ON = "2026-11-30"
 
@@ -117,8 +117,8 @@ def test_a_link_planted_at_a_temporary_name_while_the_build_runs_is_refused(
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / ".clusters-site.tmp").symlink_to(target)
-    with publish.Folder.at(str(folder)) as opened, pytest.raises(NotASite, match="symbolic"):
-        publish.write_marker(opened, ["index.html"])
+    with folder_swap.Folder.at(str(folder)) as opened, pytest.raises(NotASite, match="symbolic"):
+        folder_swap.write_marker(opened, ["index.html"])
     assert snapshot(outside) == before
     assert not (folder / ".clusters-site").exists()
 
@@ -127,7 +127,7 @@ def test_a_link_planted_at_a_temporary_name_while_the_build_runs_is_refused(
     ("leftover", "kept"),
     [
         (b"", False),  # a run killed before it wrote
-        (publish.HEADER.encode()[:9], False),  # killed while it wrote
+        (folder_swap.HEADER.encode()[:9], False),  # killed while it wrote
         (b"my own notes\n", True),  # not the build's: refused
     ],
 )
@@ -137,18 +137,18 @@ def test_a_temporary_left_by_a_killed_run_is_replaced_and_no_other_file(
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / ".clusters-site.tmp").write_bytes(leftover)
-    with publish.Folder.at(str(folder)) as opened:
+    with folder_swap.Folder.at(str(folder)) as opened:
         if kept:
             with pytest.raises(NotASite, match="did not write"):
-                publish.write_marker(opened, ["index.html"])
+                folder_swap.write_marker(opened, ["index.html"])
         else:
-            publish.write_marker(opened, ["index.html"])
+            folder_swap.write_marker(opened, ["index.html"])
     if kept:
         assert (folder / ".clusters-site.tmp").read_bytes() == leftover
         assert not (folder / ".clusters-site").exists()
     else:
         assert not (folder / ".clusters-site.tmp").exists()
-        assert publish.listed(folder) == {"index.html"}
+        assert folder_swap.listed(folder) == {"index.html"}
 
 
 def test_a_markers_temporary_left_by_a_killed_build_does_not_stop_the_next(
@@ -180,9 +180,9 @@ def test_the_marker_and_the_journal_are_flushed_with_their_folder(
         events.append(("fsync", os.fstat(handle).st_ino))
         return real_fsync(handle)
 
-    monkeypatch.setattr(publish.os, "replace", replace)
-    monkeypatch.setattr(publish.os, "fsync", fsync)
-    work = publish.work_folder(out)
+    monkeypatch.setattr(folder_swap.os, "replace", replace)
+    monkeypatch.setattr(folder_swap.os, "fsync", fsync)
+    work = folder_swap.work_folder(out)
     seen: dict[int, str] = {}
     real_mkdir = os.mkdir
 
@@ -191,7 +191,7 @@ def test_the_marker_and_the_journal_are_flushed_with_their_folder(
         if work.is_dir() and not seen:
             seen[work.stat().st_ino] = "work"
 
-    monkeypatch.setattr(publish.os, "mkdir", mkdir)
+    monkeypatch.setattr(folder_swap.os, "mkdir", mkdir)
     assert site(registry, out, "--lang", "nl").exit_code == 0
     folders = {**seen, out.stat().st_ino: "outdir"}
     flushed = [(kind, folders.get(what, what)) for kind, what in events]  # type: ignore[call-overload]
@@ -221,7 +221,7 @@ def another_user(work: Path, monkeypatch) -> None:
         for path in [work, *work.iterdir()]:
             os.chown(path, 65534, 65534, follow_symlinks=False)
     else:
-        monkeypatch.setattr(publish, "_user", lambda: os.geteuid() + 1)
+        monkeypatch.setattr(folder_swap, "_user", lambda: os.geteuid() + 1)
 
 
 @pytest.mark.parametrize("how", ["another user's", "writable by others", "a link"])
@@ -231,7 +231,7 @@ def test_a_planted_work_folder_is_refused_and_nothing_outside_changes(
     out = tmp_path / "site"
     assert site(registry, out).exit_code == 0
     pages = ["clusters/alpha.html", "partners/acme.html", "index.html"]
-    work = publish.work_folder(out)
+    work = folder_swap.work_folder(out)
     if how == "a link":
         plant(outside / "planted", outside, pages)
         work.symlink_to(outside / "planted")
@@ -256,7 +256,7 @@ def test_a_work_folder_of_ones_own_is_trusted_only_as_far_as_it_stays_inside(
     names paths out of the site, a ``new`` that links out, a journal.tmp link."""
     out = tmp_path / "site"
     assert site(registry, out).exit_code == 0
-    work = publish.work_folder(out)
+    work = folder_swap.work_folder(out)
     plant(work, outside, ["clusters/alpha.html"])
     work.chmod(0o700)
     before, inside = snapshot(outside), snapshot(out)
@@ -284,9 +284,9 @@ def test_a_journal_deletes_only_files_the_marker_lists(registry, tmp_path) -> No
     out = tmp_path / "site"
     assert site(registry, out).exit_code == 0
     (out / "mine.txt").write_text("the user's own file")
-    work = publish.work_folder(out)
+    work = folder_swap.work_folder(out)
     work.mkdir(mode=0o700)
-    journal = {"write": sorted(publish.listed(out)), "delete": ["mine.txt"]}
+    journal = {"write": sorted(folder_swap.listed(out)), "delete": ["mine.txt"]}
     (work / "journal").write_text(json.dumps(journal))
     result = site(registry, out, "--json")
     assert (out / "mine.txt").read_text() == "the user's own file"
@@ -297,16 +297,16 @@ def test_a_journal_deletes_only_files_the_marker_lists(registry, tmp_path) -> No
 def test_a_fresh_work_folder_is_private_to_the_user(registry, tmp_path, monkeypatch) -> None:
     out = tmp_path / "site"
     modes = []
-    real = publish._write_all
+    real = folder_swap._write_all
 
     def spy(new, *args):
-        modes.append(stat.S_IMODE(os.stat(publish.work_folder(out)).st_mode))
+        modes.append(stat.S_IMODE(os.stat(folder_swap.work_folder(out)).st_mode))
         return real(new, *args)
 
-    monkeypatch.setattr(publish, "_write_all", spy)
+    monkeypatch.setattr(folder_swap, "_write_all", spy)
     assert site(registry, out).exit_code == 0
     assert modes == [0o700]
-    assert not publish.work_folder(out).exists()
+    assert not folder_swap.work_folder(out).exists()
     assert stat.S_IMODE(out.stat().st_mode) & 0o755 == 0o755 & ~current_umask()
 
 
@@ -350,7 +350,7 @@ def test_a_folder_swapped_for_a_link_during_the_moves_sends_nothing_out(
             swapped.append(target)
         return real(source, target, **folders)
 
-    monkeypatch.setattr(publish.os, "replace", replace)
+    monkeypatch.setattr(folder_swap.os, "replace", replace)
     site(registry, out, "--lang", "nl")
     assert swapped
     assert snapshot(tmp_path, out) == before  # nothing outside OUTDIR written
@@ -379,9 +379,9 @@ def test_a_folder_swapped_for_a_link_during_the_deletes_deletes_nothing_out(
             swapped.append(path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(publish.os, "unlink", unlink)
+    monkeypatch.setattr(folder_swap.os, "unlink", unlink)
     monkeypatch.setattr(
-        publish.os, "remove", lambda p, *a, **k: unlink(p, *a, real=real_remove, **k)
+        folder_swap.os, "remove", lambda p, *a, **k: unlink(p, *a, real=real_remove, **k)
     )
     assert site(registry, out).exit_code == 0
     assert swapped
@@ -473,14 +473,14 @@ def test_without_folder_descriptors_the_build_and_the_rebuild_are_the_same(
     data = events_registry()
     registry = write(tmp_path, data)
     assert site(registry, tmp_path / "with").exit_code == 0
-    monkeypatch.setattr(publish, "_DIR_FD", False)
+    monkeypatch.setattr(folder_swap, "_DIR_FD", False)
     assert site(registry, tmp_path / "without").exit_code == 0
     del data["clusters"]["beta"]
     for event in data["events"].values():
         event["clusters"] = [c for c in event["clusters"] if c != "beta"]
     write(tmp_path, data)
     assert site(registry, tmp_path / "without", "--lang", "nl").exit_code == 0
-    monkeypatch.setattr(publish, "_DIR_FD", True)
+    monkeypatch.setattr(folder_swap, "_DIR_FD", True)
     assert site(registry, tmp_path / "with", "--lang", "nl").exit_code == 0
     assert snapshot(tmp_path / "with") == snapshot(tmp_path / "without")
     assert not (tmp_path / "without" / "clusters" / "beta.html").exists()
@@ -490,10 +490,10 @@ def test_without_folder_descriptors_the_build_and_the_rebuild_are_the_same(
 def test_without_folder_descriptors_a_planted_work_folder_is_refused(
     registry, outside, tmp_path, monkeypatch, how
 ) -> None:
-    monkeypatch.setattr(publish, "_DIR_FD", False)
+    monkeypatch.setattr(folder_swap, "_DIR_FD", False)
     out = tmp_path / "site"
     assert site(registry, out).exit_code == 0
-    work = publish.work_folder(out)
+    work = folder_swap.work_folder(out)
     if how == "a link":
         plant(outside / "planted", outside, ["index.html"])
         work.symlink_to(outside / "planted")
@@ -510,7 +510,7 @@ def test_without_folder_descriptors_a_planted_work_folder_is_refused(
 def test_without_folder_descriptors_a_link_in_the_way_is_refused(
     registry, outside, tmp_path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(publish, "_DIR_FD", False)
+    monkeypatch.setattr(folder_swap, "_DIR_FD", False)
     out = tmp_path / "site"
     assert site(registry, out).exit_code == 0
     os.rename(out / "clusters", tmp_path / "old-clusters")

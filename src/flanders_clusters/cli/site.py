@@ -62,19 +62,21 @@ def site(
     with session(ctx, as_json) as s:
         import gc
 
-        from ..site import build, publish
+        from ..site import build, folder_swap, worker_pool
 
-        publish.refuse_registry_inside(outdir, s.source().path)
+        folder_swap.refuse_registry_inside(outdir, s.source().path)
         document = s.read()
         gc.freeze()  # the registry lives until the end: the collector need not walk it again
         options = build.Options(
             lang=lang, base_url=base_url, findings=not no_findings, notes=not no_notes
         )
         data = document.data
-        workers = publish.workers(len(data.get("clusters") or ()) + len(data.get("partners") or ()))
+        workers = worker_pool.workers(
+            len(data.get("clusters") or ()) + len(data.get("partners") or ())
+        )
         batch = build.BATCH if workers else 0
         files, queues = build.parts(data, s.today(on), options, document.text, batch)
-        written = publish.publish(outdir, files, queues, workers)
+        written = folder_swap.publish(outdir, files, queues, workers)
         outcome = written.as_json()
         size = (
             f"{written.bytes / 1e6:.1f} MB" if written.bytes >= 1e5 else f"{written.bytes:,} bytes"

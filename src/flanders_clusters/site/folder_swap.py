@@ -30,10 +30,10 @@ The protocol, so that an interrupted build never leaves a mix of two builds:
    by it.
 3. The folder is checked (above); the old marker says which files are the site's.
 4. Every file of the new build is written into ``new/`` (a large build's pages by
-   several processes at once, which stop when this process does). Until here OUTDIR is
-   untouched: a build killed now leaves the previous site exactly as it was. When
-   OUTDIR does not exist yet, ``new/`` (with its marker) becomes OUTDIR in one rename,
-   and that is all.
+   several processes at once, which stop when this process does: ``worker_pool``).
+   Until here OUTDIR is untouched: a build killed now leaves the previous site exactly
+   as it was. When OUTDIR does not exist yet, ``new/`` (with its marker) becomes OUTDIR
+   in one rename, and that is all.
 5. Otherwise the journal is written (to a temporary name, flushed to disk, renamed, the
    folder flushed: the commit point), listing the files to move in and the old files to
    delete. Then: the marker lists the old and the new files together, each new file is
@@ -53,21 +53,20 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import gc
+import functools
 import json
 import os
 import re
 import shutil
 import stat
-import sys
-import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import Locked, NotASite, PermissionDenied, WriteFailed
 from ..files import durable
+from . import worker_pool
+from .worker_pool import Batch, Files
 
 MARKER = ".clusters-site"
 HEADER = "# clusters site: the files this build wrote, one a line; do not edit"
@@ -93,12 +92,6 @@ _DIR_FD = bool(
 # The first bytes of what this program writes to its temporary names (a leftover is ours).
 _MARKER_HEAD = HEADER.encode("utf-8")
 _JOURNAL_HEAD = b'{\n"write": ['
-PARALLEL_PAGES = 1000  # pages below which forking processes is not worth its cost
-
-# A file's content: bytes, or the bytes in pieces (a large download, written as made).
-Content = bytes | Iterable[bytes]
-Files = Iterable[tuple[str, Content]]
-Batch = Callable[[], Files]  # some files, made when called
 
 
 @dataclass(frozen=True)
@@ -525,7 +518,7 @@ def publish(
 ) -> Written:
     """Write ``files`` (relative path → bytes) and the files of each batch of ``queues``
     as the site in ``outdir``, safely; with ``workers`` forked processes that take part
-    where the system forks (see ``workers`` and ``_write_all``)."""
+    where the system forks (see ``worker_pool``)."""
     outdir = Path(os.path.abspath(outdir))
     _refuse_link_or_file(outdir)
     with _errors(outdir), _place(outdir) as place, _locked(place):
@@ -555,86 +548,22 @@ def publish(
     return Written(str(outdir), pages, len(names) + 1, size + len(marker))
 
 
-def workers(pages: int) -> int:
-    """How many processes to fork for a build of ``pages`` pages: one for each core this
-    process may use but its own (which takes part once it has written its own files);
-    0, to build here one file after the other, on one core, for a small site, and where
-    the system does not fork or forking is not safe (Windows, macOS)."""
-    if pages < PARALLEL_PAGES or not _forks():
-        return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) - 1
-
-
-def _forks() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
-
-
 def _write_all(
     new: Folder, files: Files, queues: Sequence[Sequence[Batch]] = (), workers: int = 0
 ) -> tuple[list[str], int]:
-    """Step 4: every file of the build into ``new/``; the names (sorted) and the bytes.
-
-    ``queues`` hold batches of files (each made when called). With ``workers`` on a
-    system that forks, that many forked processes take batches from them while this
-    one writes ``files``, then takes batches too, until none is left: each process
-    starts with a queue of its own (a folder of its own: creating files in one folder
-    waits on the others that do) and helps with the others once its queue is empty.
-    The data is shared with the processes, not copied (``gc.freeze`` keeps the
-    collector from touching it in them), and so is ``new/``'s descriptor."""
-    if workers < 1 or not _forks():
-        return _write(new, [files, *(batch() for queue in queues for batch in queue)])
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    taken = [context.Value("i", 0) for _ in queues]  # the next batch of each queue
-    gc.freeze()
-    started: list[Worker] = []
-    try:
-        for number in range(workers):
-            started.append(Worker(new, queues, taken, number, context))
-        names, size = _write(new, [files, _batches(queues, taken, workers)])
-        for worker in started:
-            more, more_size = worker.result()
-            names += more
-            size += more_size
-    finally:
-        for worker in started:
-            worker.stop()
-        gc.unfreeze()
-    return sorted(names), size
+    """Step 4: every file of the build into ``new/``, by ``workers`` forked processes and
+    this one (``worker_pool``); the names (sorted) and the bytes."""
+    return worker_pool.run(functools.partial(_write, new), files, queues, workers)
 
 
-def _batches(queues: Sequence[Sequence[Batch]], taken: list[Any], number: int) -> Files:
-    """The files of the batches process ``number`` takes: from its own queue first, then
-    from the others, each batch taken by one process only."""
-    if not queues:
-        return
-    first = number % len(queues)
-    for index in (*range(first, len(queues)), *range(first)):
-        queue, counter = queues[index], taken[index]
-        while True:
-            with counter.get_lock():
-                batch = counter.value
-                counter.value = batch + 1
-            if batch >= len(queue):
-                break
-            yield from queue[batch]()
-
-
-def _write(new: Folder, parts: Iterable[Files], parent: int | None = None) -> tuple[list[str], int]:
+def _write(new: Folder, parts: Iterable[Files]) -> tuple[list[str], int]:
     """Write each file of ``parts`` under ``new``: one ``open`` and ``write`` a file, never
-    over an entry already there. In a forked process (``parent`` given), stop as soon as
-    the process that forked it is gone."""
+    over an entry already there."""
     made: set[str] = set()
     names: list[str] = []
     size = 0
     for files in parts:
         for path, content in files:
-            if parent is not None and os.getppid() != parent:
-                os._exit(1)  # the build was killed: write nothing more
             if not safe(path):
                 raise ValueError(f"not a site path: {path!r}")
             parent_folder, _, _ = path.rpartition("/")
@@ -658,82 +587,6 @@ def _put(handle: int, content: bytes) -> int:
     while view:
         view = view[os.write(handle, view) :]
     return size
-
-
-class Worker:
-    """A forked process that takes batches from the queues and writes their files into
-    ``new/``; it sends back the names it wrote and their bytes, or the error that
-    stopped it."""
-
-    def __init__(
-        self,
-        new: Folder,
-        queues: Sequence[Sequence[Batch]],
-        taken: list[Any],
-        number: int,
-        context: Any,
-    ) -> None:
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=_work, args=(send, new, queues, taken, number, os.getpid()), daemon=True
-        )
-        self.process.start()
-        send.close()  # this end is the child's: its end of file says the child is gone
-
-    def result(self) -> tuple[list[str], int]:
-        try:
-            kind, *found = self.receive.recv()
-        except EOFError:
-            kind, found = "gone", []
-        self.process.join()
-        if kind == "done":
-            return found[0], found[1]
-        if kind == "oserror":
-            raise OSError(*found)
-        if kind == "error":
-            raise RuntimeError(f"a process building the site failed:\n{found[0]}")
-        raise RuntimeError(f"a process building the site ended with code {self.process.exitcode}")
-
-    def stop(self) -> None:
-        """End the process if it still runs (this one failed or was interrupted)."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.receive.close()
-
-
-def _work(
-    send: Any,
-    new: Folder,
-    queues: Sequence[Sequence[Batch]],
-    taken: list[Any],
-    number: int,
-    parent: int,
-) -> None:
-    """In the forked process: write its batches, send what was written (or what failed)."""
-    _die_with(parent)
-    try:
-        names, size = _write(new, [_batches(queues, taken, number)], parent)
-        message: tuple[Any, ...] = ("done", names, size)
-    except OSError as exc:
-        message = ("oserror", exc.errno, exc.strerror, exc.filename)
-    except BaseException:  # a bug, or an interrupt: the parent reports it
-        message = ("error", traceback.format_exc())
-    send.send(message)
-    send.close()
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when its parent dies (Linux); elsewhere the
-    file loop notices the parent is gone before each file."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def work_folder(outdir: Path) -> Path:
