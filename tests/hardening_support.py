@@ -20,7 +20,7 @@ from typing import Any
 from conftest import Result
 from hypothesis import strategies as st
 
-from flanders_clusters.registry.words import (
+from flanders_clusters.registry.vocabulary import (
     AUDIENCES,
     CLUSTER_TYPES,
     COUNTRY_CODES,

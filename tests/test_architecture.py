@@ -1,10 +1,15 @@
 """The import contract: each layer of the package imports only the layers below it.
 
-    errors  <  files  <  registry  <  external  <  programme  <  views  <  formats  <  terminal
-            <  changes | site  <  cli
+    errors  <  files  <  registry  <  external  <  programme  <  views  <  formats
+            <  terminal  <  changes | site  <  cli
 
-(``changes`` and ``site`` are independent of each other.) Every import is checked,
-those inside functions too, since a lazy import is still a dependency.
+``files`` is the file system (regular files only, the one durable write); ``external``
+reads outside data (the KBO/BCE extract, the CSV tables users import, country names) in
+the registry's vocabulary, which is below it, and is given the programme's functions
+where it needs them (the name key of ``--match-names``), since the programme is above
+it. ``changes`` and ``site`` are independent of each other. Every import is checked,
+those inside functions too, since a lazy import is still a dependency. No two modules
+share a file name, so that a name says which module it is.
 """
 
 from __future__ import annotations
@@ -106,3 +111,11 @@ def test_the_contract_catches_an_upward_import(tmp_path: Path) -> None:
     found = imports_of("flanders_clusters.registry.bad", bad)
     assert [layer_of(target) for _, target in found] == ["cli", "views"]
     assert all(RANK[layer_of(target)] > RANK["registry"] for _, target in found)
+
+
+def test_no_two_modules_share_a_file_name() -> None:
+    by_name: dict[str, list[str]] = {}
+    for module, path in modules():
+        if path.name not in ("__init__.py", "__main__.py"):
+            by_name.setdefault(path.name, []).append(module)
+    assert {name: found for name, found in by_name.items() if len(found) > 1} == {}

@@ -50,7 +50,7 @@ except SystemExit:
 loaded = [m for m in ("rich", "flanders_clusters.registry.model",
                       "flanders_clusters.programme.rules",
                       "flanders_clusters.cli.edit", "flanders_clusters.cli.report",
-                      "flanders_clusters.changes.edits", "jinja2", "icalendar")
+                      "flanders_clusters.changes.record_edits", "jinja2", "icalendar")
           if m in sys.modules]
 print("LOADED=" + ",".join(loaded), file=sys.stderr)
 """

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from flanders_clusters.formats.ics import ics_bytes
-from flanders_clusters.views import events as views
+from flanders_clusters.views import event_rows
 
 ON = "2022-11-01"
 
@@ -913,7 +913,7 @@ def test_organisations_per_year_are_counted_once(found: dict) -> None:
         "partners": {p: {"name": p, "kind": "company"} for p in PARTNER_IDS},
         "events": found,
     }
-    result = {y["year"]: y for y in views.participation(data)["years"]}
+    result = {y["year"]: y for y in event_rows.participation_counts(data)["years"]}
     # An independent count: a set of (year, partner) pairs.
     pairs = set()
     for event in found.values():

@@ -13,8 +13,7 @@ import json
 import pytest
 from conftest import REPO, SHIPPED_DATA, run
 
-from flanders_clusters.registry import _core_schema, model, records
-from flanders_clusters.registry import words as vocabulary
+from flanders_clusters.registry import _core_schema, model, records, vocabulary
 from flanders_clusters.registry.fields import defaults, order
 
 PACKAGE_DATA = REPO / "src" / "flanders_clusters" / "data"

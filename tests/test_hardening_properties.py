@@ -41,7 +41,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_tomlindex import HandWriter
 
-from flanders_clusters.registry.words import CLUSTER_TYPES, PARTNER_KINDS, ROLES
+from flanders_clusters.registry.vocabulary import CLUSTER_TYPES, PARTNER_KINDS, ROLES
 
 BOM = b"\xef\xbb\xbf"
 REGISTRIES = registries()

@@ -26,8 +26,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flanders_clusters.external import country_names, enterprise_numbers, kbo_extract
-from flanders_clusters.programme import identity
-from flanders_clusters.registry.words import country_table
+from flanders_clusters.programme import enterprises
+from flanders_clusters.registry.vocabulary import country_table
 
 
 def _generator():
@@ -937,19 +937,19 @@ def test_country_names_in_dutch_french_and_english():
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
 def test_a_legal_form_after_a_name_does_not_change_its_key(name):
-    assert identity.name_key(name + " BV") == identity.name_key(name)
-    assert identity.name_key(name + " N.V.") == identity.name_key(name)
-    key = identity.name_key(name)
+    assert enterprises.name_key(name + " BV") == enterprises.name_key(name)
+    assert enterprises.name_key(name + " N.V.") == enterprises.name_key(name)
+    key = enterprises.name_key(name)
     assert key == key.strip() and "  " not in key
     assert all(c.isalnum() or c == " " for c in key)
 
 
 def test_names_compare_without_case_accents_punctuation_and_legal_forms():
     same = ["Société Générale SA", "SOCIETE GENERALE", "Societe-Generale N.V.", "société générale"]
-    assert len({identity.name_key(name) for name in same}) == 1
-    assert identity.name_key("Naamloze Vennootschap Acme") == "acme"
-    assert identity.name_key("NV") == ""
-    assert json.dumps(identity.name_key("L’Oréal")) == '"loreal"'
+    assert len({enterprises.name_key(name) for name in same}) == 1
+    assert enterprises.name_key("Naamloze Vennootschap Acme") == "acme"
+    assert enterprises.name_key("NV") == ""
+    assert json.dumps(enterprises.name_key("L’Oréal")) == '"loreal"'
 
 
 # Found by an adversarial review: a FIFO as the extract hung `enrich kbo` forever, and

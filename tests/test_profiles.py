@@ -17,7 +17,7 @@ from conftest import SHIPPED_DATA, digest, run, write_registry
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flanders_clusters.programme import labels as label_rules
+from flanders_clusters.programme import label_validity
 from flanders_clusters.programme.policy import policy
 
 ON = "2026-11-27"
@@ -506,7 +506,7 @@ POLICY = policy({})
 )
 def test_expiry_is_awarded_plus_the_months(awarded, expected):
     label = {"scheme": "esca", "level": "bronze", "awarded": dt.date.fromisoformat(awarded)}
-    assert label_rules.expiry(label, POLICY) == dt.date.fromisoformat(expected)
+    assert label_validity.expiry(label, POLICY) == dt.date.fromisoformat(expected)
 
 
 @given(
@@ -516,9 +516,9 @@ def test_expiry_is_awarded_plus_the_months(awarded, expected):
 )
 def test_state_follows_the_dates(awarded, on, level):
     label = {"scheme": "esca", "level": level, "awarded": awarded}
-    state = label_rules.state(label, on, POLICY)
-    end = label_rules.expiry(label, POLICY)
-    left = label_rules.days_left(label, on, POLICY)
+    state = label_validity.state(label, on, POLICY)
+    end = label_validity.expiry(label, POLICY)
+    left = label_validity.days_left(label, on, POLICY)
     assert awarded < end
     if on < awarded:
         assert state == "future" and left is None

@@ -18,9 +18,9 @@ from conftest import SMALL, digest, run, run_subprocess, write_registry
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flanders_clusters.programme import identity
-from flanders_clusters.registry import check
-from flanders_clusters.registry.words import (
+from flanders_clusters.programme import enterprises
+from flanders_clusters.registry import check, vocabulary
+from flanders_clusters.registry.vocabulary import (
     COUNTRY_CODES,
     COUNTRY_PATTERN,
     TEXT_PATTERN,
@@ -268,7 +268,7 @@ ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
 
 @given(text=ANY_TEXT)
 def test_one_line_text_is_what_the_schema_takes(text: str) -> None:
-    trimmed = identity.one_line(text)
+    trimmed = vocabulary.one_line(text)
     assert (trimmed is not None) == _schema_takes("legal_name", text.strip())
     if trimmed is not None:
         assert re.fullmatch(TEXT_PATTERN, trimmed)
@@ -282,12 +282,12 @@ def test_notes_are_what_the_schema_takes(text: str) -> None:
     takes = check.check(data) == []
     assert takes == (refused(text, prose=True) is None)
     if text.strip():
-        assert (identity.prose_problem(text) is None) == takes
+        assert (vocabulary.prose_problem(text) is None) == takes
 
 
 @given(text=ANY_TEXT.map(lambda text: "https://x.example/" + text))
 def test_a_url_is_what_the_schema_takes(text: str) -> None:
-    url_ok = identity.one_line(text) == text and re.fullmatch(URL_PATTERN, text) is not None
+    url_ok = vocabulary.one_line(text) == text and re.fullmatch(URL_PATTERN, text) is not None
     assert url_ok == _schema_takes("website", text)
 
 
@@ -313,8 +313,8 @@ def test_the_country_codes_are_those_of_the_country_table() -> None:
     assert len(COUNTRY_CODES) == len(set(COUNTRY_CODES)) == 249
     assert all(re.fullmatch(COUNTRY_PATTERN, code) for code in COUNTRY_CODES)
     assert not re.fullmatch(COUNTRY_PATTERN, "XX")
-    assert identity.normalise_country(" be ") == "BE"
-    assert identity.normalise_country("XX") is None
+    assert enterprises.normalise_country(" be ") == "BE"
+    assert enterprises.normalise_country("XX") is None
 
 
 # -- through the installed command (a new user's trial) --------------------------------------

@@ -701,7 +701,7 @@ TRICKY = (
     ],
 )
 def test_the_index_reads_layouts_its_fast_pass_leaves_to_the_tokeniser(path, line) -> None:
-    from flanders_clusters.registry.lines import LineIndex
+    from flanders_clusters.registry.key_lines import LineIndex
 
     tomllib.loads(TRICKY.removeprefix("\ufeff"))  # valid TOML, as the index is given
     assert LineIndex(TRICKY).line(path) == line
@@ -721,7 +721,7 @@ def test_the_index_reads_layouts_its_fast_pass_leaves_to_the_tokeniser(path, lin
 def test_a_long_string_costs_the_index_about_its_size(notes: str) -> None:
     import tracemalloc
 
-    from flanders_clusters.registry.lines import LineIndex
+    from flanders_clusters.registry.key_lines import LineIndex
 
     text = f'schema_version = 1\n[clusters.a]\nname = "A"\nnotes = {notes}\nrecognised = "x"\n'
     tracemalloc.start()

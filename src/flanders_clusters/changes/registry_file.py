@@ -7,8 +7,8 @@ from typing import Any
 
 from ..formats.textdiff import first_difference
 from ..registry import canonical, store
-from ..registry.lines import has_comments
-from ..registry.words import SCHEMA_HEADER, SCHEMA_VERSION
+from ..registry.key_lines import has_comments
+from ..registry.vocabulary import SCHEMA_HEADER, SCHEMA_VERSION
 from .transaction import COMMENTS_DROPPED
 
 SCHEMA_FILE = "clusters.schema.json"

@@ -16,8 +16,8 @@ from ..formats.textdiff import unified_diff
 from ..programme import rules
 from ..registry import canonical, store
 from ..registry.check import check_records
-from ..registry.lines import has_comments
-from ..registry.words import SEVERITIES
+from ..registry.key_lines import has_comments
+from ..registry.vocabulary import SEVERITIES
 
 MAX_WARNINGS = 5  # an import of 10,000 rows should not print 10,000 lines
 COMMENTS_DROPPED = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from ..changes import edits
+from ..changes import record_edits
 from ..registry.records import Cluster, Funding, Member, Partner
 from .editing import argument, edit_command, import_command, options_of, pick, said, unset_of
 
@@ -26,7 +26,7 @@ edit_command(
     "Add a cluster (name, type and domain are required).",
     [argument("cluster_id", "cluster", "New cluster id (lowercase letters, digits, '-').")],
     options_of(Cluster, _REQUIRED_CLUSTER),
-    lambda v: lambda data: edits.add_cluster(data, v["cluster_id"], pick(v, Cluster)),
+    lambda v: lambda data: record_edits.add_cluster(data, v["cluster_id"], pick(v, Cluster)),
     said("added cluster {cluster}", "cluster {cluster} exists with these values"),
     APPS,
 )
@@ -36,7 +36,9 @@ edit_command(
     [_CLUSTER],
     [*options_of(Cluster), unset_of(Cluster)],
     lambda v: (
-        lambda data: edits.update_cluster(data, v["cluster_id"], pick(v, Cluster), v["unset"] or ())
+        lambda data: record_edits.update_cluster(
+            data, v["cluster_id"], pick(v, Cluster), v["unset"] or ()
+        )
     ),
     said("updated cluster {cluster}", "cluster {cluster} already has these values"),
     APPS,
@@ -46,7 +48,7 @@ edit_command(
     "Remove a cluster with its funding periods and memberships.",
     [_CLUSTER],
     [],
-    lambda v: lambda data: edits.remove_cluster(data, v["cluster_id"]),
+    lambda v: lambda data: record_edits.remove_cluster(data, v["cluster_id"]),
     said("removed cluster {cluster}", ""),
     APPS,
 )
@@ -58,7 +60,7 @@ edit_command(
     "Add a partner (name and kind are required).",
     [argument("partner_id", "partner", "New partner id (lowercase letters, digits, '-').")],
     options_of(Partner, _REQUIRED_PARTNER),
-    lambda v: lambda data: edits.add_partner(data, v["partner_id"], pick(v, Partner)),
+    lambda v: lambda data: record_edits.add_partner(data, v["partner_id"], pick(v, Partner)),
     said("added partner {partner}", "partner {partner} exists with these values"),
     APPS,
 )
@@ -68,7 +70,9 @@ edit_command(
     [_PARTNER],
     [*options_of(Partner), unset_of(Partner)],
     lambda v: (
-        lambda data: edits.update_partner(data, v["partner_id"], pick(v, Partner), v["unset"] or ())
+        lambda data: record_edits.update_partner(
+            data, v["partner_id"], pick(v, Partner), v["unset"] or ()
+        )
     ),
     said("updated partner {partner}", "partner {partner} already has these values"),
     APPS,
@@ -78,7 +82,7 @@ edit_command(
     "Remove a partner (refused while it is a member of a cluster).",
     [_PARTNER],
     [],
-    lambda v: lambda data: edits.remove_partner(data, v["partner_id"]),
+    lambda v: lambda data: record_edits.remove_partner(data, v["partner_id"]),
     said("removed partner {partner}", ""),
     APPS,
 )
@@ -91,7 +95,7 @@ edit_command(
     [_CLUSTER, _PARTNER],
     [*options_of(Partner), *options_of(Member)],
     lambda v: (
-        lambda data: edits.add_member(
+        lambda data: record_edits.add_member(
             data, v["cluster_id"], v["partner_id"], pick(v, Member), pick(v, Partner)
         )
     ),
@@ -104,7 +108,7 @@ edit_command(
     [_CLUSTER, _PARTNER],
     [*options_of(Member), unset_of(Member)],
     lambda v: (
-        lambda data: edits.update_member(
+        lambda data: record_edits.update_member(
             data, v["cluster_id"], v["partner_id"], pick(v, Member), v["unset"] or ()
         )
     ),
@@ -116,7 +120,7 @@ edit_command(
     "Remove a membership.",
     [_CLUSTER, _PARTNER],
     [],
-    lambda v: lambda data: edits.remove_member(data, v["cluster_id"], v["partner_id"]),
+    lambda v: lambda data: record_edits.remove_member(data, v["cluster_id"], v["partner_id"]),
     said("removed {partner} from {cluster}", "{partner} is not a member of {cluster}"),
     APPS,
 )
@@ -128,7 +132,7 @@ edit_command(
     "Add a funding period (--start and --end are required).",
     [_CLUSTER],
     options_of(Funding, ("start", "end")),
-    lambda v: lambda data: edits.add_funding(data, v["cluster_id"], pick(v, Funding)),
+    lambda v: lambda data: record_edits.add_funding(data, v["cluster_id"], pick(v, Funding)),
     said(
         "added to {cluster} the funding period starting {start}",
         "{cluster} has the funding period starting {start}",
@@ -140,7 +144,7 @@ edit_command(
     "Remove the funding period that starts on --start.",
     [_CLUSTER],
     options_of(Funding, ("start",), only=("start",)),
-    lambda v: lambda data: edits.remove_funding(data, v["cluster_id"], v["start"]),
+    lambda v: lambda data: record_edits.remove_funding(data, v["cluster_id"], v["start"]),
     said(
         "removed from {cluster} the funding period starting {start}",
         "{cluster} has no funding period starting {start}",

@@ -154,24 +154,24 @@ def import_command(name: str, doc: str, noun: str, dialect_name: str, apps: dict
         dry_run: DryRunOpt = False,
         as_json: JsonOpt = False,
     ) -> None:
-        from ..changes import imports
+        from ..changes import csv_imports
         from ..terminal.console import progress
 
-        dialect = getattr(imports, dialect_name)
+        dialect = getattr(csv_imports, dialect_name)
         with session(ctx, as_json) as s:
-            rows = imports.read_rows(csv_file, dialect)
+            rows = csv_imports.read_rows(csv_file, dialect)
             scope = Scope(partners=frozenset(row.partner for row in rows if row.partner))
             scope = Scope(**{**scope.tables(), dialect.kind.table: frozenset([owner_id])})
             with progress(len(rows), f"importing into {owner_id}") as tick:
                 outcome = transaction.transact(
                     s.source(),
-                    lambda data: imports.apply(data, owner_id, rows, tick, csv_file, dialect),
+                    lambda data: csv_imports.apply(data, owner_id, rows, tick, csv_file, dialect),
                     scope=scope,
                     timeout=s.lock_timeout,
                     dry_run=dry_run,
                     on=on,
                 )
-            show(s, outcome, imports.summary(outcome), dry_run)
+            show(s, outcome, csv_imports.summary(outcome), dry_run)
 
     body.__doc__ = doc
     body.__name__ = name.replace("-", "_")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..registry import store
-from ..registry.words import KBO_DATA_FIELDS
+from ..registry.vocabulary import KBO_DATA_FIELDS
 from .options import DryRunOpt, JsonOpt, OnOpt, command, each, new_group, one_of
 from .session import session
 
@@ -67,7 +67,7 @@ def kbo(
     seat's postal code (or country, abroad) and the main NACE codes, where the registry
     has none. Values already in the registry are kept; differences are reported.
     """
-    from ..changes import enrich, transaction
+    from ..changes import kbo_enrichment, transaction
     from ..external import kbo_extract
     from ..programme.rules import Scope
     from ..terminal.console import progress
@@ -80,8 +80,8 @@ def kbo(
         data = s.read().data
         extract = kbo_extract.read(
             path,
-            enrich.numbers(data),
-            names=enrich.name_keys(data) if match_names else None,
+            kbo_enrichment.numbers(data),
+            names=kbo_enrichment.name_keys(data) if match_names else None,
             progress=lambda total: progress(
                 total, "reading the KBO/BCE extract", threshold=PROGRESS_FROM
             ),
@@ -93,15 +93,15 @@ def kbo(
         )
         outcome = transaction.transact(
             source,
-            lambda data: enrich.apply(data, extract, frozenset(refresh or ())),
+            lambda data: kbo_enrichment.apply(data, extract, frozenset(refresh or ())),
             scope=Scope(partners=checked),
             timeout=s.lock_timeout,
             dry_run=dry_run,
             on=on,
         )
         if match_names:
-            outcome["suggestions"] = enrich.suggestions(data, extract)
+            outcome["suggestions"] = kbo_enrichment.suggestions(data, extract)
         if not as_json:
-            for line in enrich.details(outcome):
+            for line in kbo_enrichment.details(outcome):
                 s.note(line)
-        show(s, outcome, enrich.headline(outcome), dry_run)
+        show(s, outcome, kbo_enrichment.headline(outcome), dry_run)

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..changes import events as changes
+from ..changes import event_edits
 from ..registry.records import Event, Participant, Partner
-from ..registry.words import EVENT_KINDS
+from ..registry.vocabulary import EVENT_KINDS
 from ..terminal import tables
 from .editing import argument, edit_command, import_command, options_of, pick, said, unset_of
 from .options import (
@@ -66,7 +66,7 @@ def events(
     as_json: JsonOpt = False,
 ) -> None:
     """The network's events, by start: a table, JSON, or an iCalendar file (--format ics)."""
-    from ..views import events as views
+    from ..views import event_rows
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "table")
@@ -76,13 +76,13 @@ def events(
             from ..errors import UsageError
 
             raise UsageError(f"--from {first} is after --to {last}", "swap them")
-        found = views.rows(
+        found = event_rows.rows(
             data, today, first=first, last=last, kind=kind, cluster=cluster, upcoming=upcoming
         )
         if chosen == "ics":
             from ..formats.ics import ics_bytes
 
-            write_bytes(ics_bytes(data, today, views.chosen(data, found)))
+            write_bytes(ics_bytes(data, today, event_rows.chosen(data, found)))
         else:
             s.output(found, tables.events_table if chosen == "table" else None)
 
@@ -94,10 +94,10 @@ def event_show(
     as_json: JsonOpt = False,
 ) -> None:
     """One event: all its fields and the organisations that took part."""
-    from ..views import events as views
+    from ..views import event_rows
 
     with session(ctx, as_json) as s:
-        s.output(views.detail(s.read().data, event), tables.event_tables)
+        s.output(event_rows.detail(s.read().data, event), tables.event_tables)
 
 
 # -- edits ---------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ edit_command(
     "Add an event (title, kind and start are required).",
     [argument("event_id", "event", "New event id (lowercase letters, digits, '-').")],
     options_of(Event, ("title", "kind", "start")),
-    lambda v: lambda data: changes.add_event(data, v["event_id"], pick(v, Event)),
+    lambda v: lambda data: event_edits.add_event(data, v["event_id"], pick(v, Event)),
     said("added event {event}", "event {event} exists with these values"),
     APPS,
 )
@@ -133,7 +133,7 @@ edit_command(
     [_EVENT],
     [*options_of(Event), _DROP, unset_of(Event)],
     lambda v: (
-        lambda data: changes.update_event(
+        lambda data: event_edits.update_event(
             data, v["event_id"], pick(v, Event), v["unset"] or (), v["drop_cluster"] or ()
         )
     ),
@@ -145,7 +145,7 @@ edit_command(
     "Remove an event with its participations.",
     [_EVENT],
     [],
-    lambda v: lambda data: changes.remove_event(data, v["event_id"]),
+    lambda v: lambda data: event_edits.remove_event(data, v["event_id"]),
     said("removed event {event}", ""),
     APPS,
 )
@@ -155,7 +155,7 @@ edit_command(
     [_EVENT, _PARTNER],
     [*options_of(Partner), *options_of(Participant)],
     lambda v: (
-        lambda data: changes.add_participant(
+        lambda data: event_edits.add_participant(
             data, v["event_id"], v["partner_id"], pick(v, Participant), pick(v, Partner)
         )
     ),
@@ -168,7 +168,7 @@ edit_command(
     [_EVENT, _PARTNER],
     [*options_of(Participant), unset_of(Participant)],
     lambda v: (
-        lambda data: changes.update_participant(
+        lambda data: event_edits.update_participant(
             data, v["event_id"], v["partner_id"], pick(v, Participant), v["unset"] or ()
         )
     ),
@@ -180,7 +180,7 @@ edit_command(
     "Remove an organisation from an event's participants.",
     [_EVENT, _PARTNER],
     [],
-    lambda v: lambda data: changes.remove_participant(data, v["event_id"], v["partner_id"]),
+    lambda v: lambda data: event_edits.remove_participant(data, v["event_id"], v["partner_id"]),
     said("removed {partner} from {event}", "{partner} does not take part in {event}"),
     APPS,
 )

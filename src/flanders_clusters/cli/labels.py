@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from ..changes import labels
+from ..changes import label_edits
 from ..registry.records import Label
 from .editing import argument, edit_command, options_of, pick, said, unset_of
 
@@ -29,7 +29,7 @@ edit_command(
     "Add a quality label (--scheme, --level and --awarded are required).",
     [_CLUSTER],
     options_of(Label, ("scheme", "level", "awarded")),
-    lambda v: lambda data: labels.add_label(data, v["cluster_id"], pick(v, Label)),
+    lambda v: lambda data: label_edits.add_label(data, v["cluster_id"], pick(v, Label)),
     said(
         "added the {scheme} label awarded {awarded} to {cluster}",
         "{cluster} has this {scheme} label awarded {awarded}",
@@ -42,7 +42,7 @@ edit_command(
     [_CLUSTER],
     [*options_of(Label, _IDENTITY), unset_of(Label)],
     lambda v: (
-        lambda data: labels.update_label(
+        lambda data: label_edits.update_label(
             data, v["cluster_id"], v["scheme"], v["awarded"], _changes(v), v["unset"] or ()
         )
     ),
@@ -57,7 +57,9 @@ edit_command(
     "Remove the label named by --scheme and --awarded.",
     [_CLUSTER],
     options_of(Label, _IDENTITY, only=_IDENTITY),
-    lambda v: lambda data: labels.remove_label(data, v["cluster_id"], v["scheme"], v["awarded"]),
+    lambda v: (
+        lambda data: label_edits.remove_label(data, v["cluster_id"], v["scheme"], v["awarded"])
+    ),
     said(
         "removed the {scheme} label awarded {awarded} of {cluster}",
         "{cluster} has no {scheme} label awarded {awarded}",

@@ -24,10 +24,11 @@ import typer
 import typer.core
 
 from ..external import enterprise_numbers
-from ..programme import identity
+from ..programme import enterprises
+from ..registry import vocabulary
 from ..registry.fields import Field
 from ..registry.store import DEFAULT_LOCK_TIMEOUT
-from ..registry.words import INT64_MAX, MAX_ID_LENGTH, NACE_PATTERN, SLUG_PATTERN, URL_PATTERN
+from ..registry.vocabulary import INT64_MAX, MAX_ID_LENGTH, NACE_PATTERN, SLUG_PATTERN, URL_PATTERN
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -74,7 +75,7 @@ def parse_text(value: str | None) -> str | None:
     if value is None:
         return None
     utf8(value)
-    problem = identity.text_problem(value)
+    problem = vocabulary.text_problem(value)
     if problem is not None:
         raise typer.BadParameter(problem)
     return value.strip()
@@ -85,7 +86,7 @@ def parse_prose(value: str | None) -> str | None:
     allowed, other control characters not."""
     if value is None:
         return None
-    problem = identity.prose_problem(utf8(value))
+    problem = vocabulary.prose_problem(utf8(value))
     if problem is not None:
         raise typer.BadParameter(problem)
     return value
@@ -130,7 +131,7 @@ def parse_enterprise_number(value: str | None) -> str | None:
 def parse_country(value: str | None) -> str | None:
     if value is None:
         return None
-    code = identity.normalise_country(value)
+    code = enterprises.normalise_country(value)
     if code is None:
         raise typer.BadParameter(f"{value!r} is not an ISO 3166-1 alpha-2 country code such as BE")
     return code

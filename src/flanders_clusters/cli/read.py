@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..registry.words import CLUSTER_TYPES, NETWORK_ROLES, PARTNER_KINDS, STATUSES
+from ..registry.vocabulary import CLUSTER_TYPES, NETWORK_ROLES, PARTNER_KINDS, STATUSES
 from ..terminal import tables
 from ..views import queries
 from .options import JsonOpt, OnOpt, choice, command, id_argument, new_group

@@ -14,7 +14,7 @@ import typer
 
 from ..errors import UsageError
 from ..formats.export_text import FORMATS as EXPORT_FORMATS
-from ..registry.words import CLUSTER_TYPES
+from ..registry.vocabulary import CLUSTER_TYPES
 from ..terminal import tables
 from ..views.exports import WHATS
 from .options import JsonOpt, OnOpt, choice, command, parse_date

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import EXIT_FINDINGS
-from ..registry.words import PROFILES
+from ..registry.vocabulary import PROFILES
 from .options import JsonOpt, OnOpt, choice, command
 from .session import output_format, session
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..registry.words import country_table
+from ..registry.vocabulary import country_table
 from .name_folding import fold
 
 

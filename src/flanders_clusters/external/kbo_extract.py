@@ -33,7 +33,7 @@ from typing import IO, Any
 
 from ..errors import KboExtractError
 from ..files import regular
-from ..registry.words import (
+from ..registry.vocabulary import (
     BELGIAN_POSTAL_CODE_PATTERN,
     NACE_PATTERN,
     NACE_VERSIONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..errors import dotted_path
 from ..programme.rules import Finding
-from ..registry.words import escaped
+from ..registry.vocabulary import escaped
 
 
 def _escape_data(text: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..programme import events as activities
+from ..programme import participation
 from ..registry.records import Event, Registry
 
 CALENDAR_NAME = "FI&E network events"
@@ -35,7 +35,7 @@ def ics_bytes(
     """The calendar of ``records`` (event id → event, in the order given), by default of
     every event of ``data`` by start."""
     if records is None:
-        found = activities.events(data)
+        found = participation.events(data)
         records = {key: found[key] for key in sorted(found, key=lambda k: (found[k]["start"], k))}
     from icalendar import Calendar
     from icalendar import Event as CalendarEvent
@@ -52,7 +52,7 @@ def ics_bytes(
         entry.add("uid", f"{event_id}@clusters")
         entry.add("dtstamp", stamp)
         entry.add("dtstart", event["start"])
-        entry.add("dtend", activities.end(event) + dt.timedelta(days=1))  # exclusive
+        entry.add("dtend", participation.end(event) + dt.timedelta(days=1))  # exclusive
         entry.add("summary", _text(event["title"]))
         if event.get("place"):
             entry.add("location", _text(event["place"]))

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from ..registry.words import JSON_ESCAPES
+from ..registry.vocabulary import JSON_ESCAPES
 
 
 def _default(value: Any) -> Any:

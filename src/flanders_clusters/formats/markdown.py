@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..registry.words import UNSAFE_CLASS, UNSAFE_CODE_POINTS
+from ..registry.vocabulary import UNSAFE_CLASS, UNSAFE_CODE_POINTS
 from ..views.comparison import change_rows, shown, summary, where
 from .csv_text import cell
 

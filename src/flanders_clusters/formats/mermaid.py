@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..registry.words import CLUSTER_TYPES, UNSAFE_CLASS
+from ..registry.vocabulary import CLUSTER_TYPES, UNSAFE_CLASS
 
 Row = dict[str, Any]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..registry.words import JSON_ESCAPES
+from ..registry.vocabulary import JSON_ESCAPES
 from ..views.comparison import entries, field_order, json_line, position
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ..registry.words import UNSAFE_CLASS
+from ..registry.vocabulary import UNSAFE_CLASS
 
 WORDS: dict[str, str] = {
     "title": "Funding timeline on {date}",

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import records
 from .fields import order
-from .words import SCHEMA_HEADER
+from .vocabulary import SCHEMA_HEADER
 
 _EARLIEST = dt.date.min
 

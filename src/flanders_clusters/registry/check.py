@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import Problem
 from . import records
 from .fields import by_key, defaults, fields, order, record_at
-from .words import (
+from .vocabulary import (
     BELGIAN_POSTAL_CODE_PATTERN,
     INT64_MAX,
     MAX_ID_LENGTH,

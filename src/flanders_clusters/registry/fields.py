@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from .words import (
+from .vocabulary import (
     COUNTRY_PATTERN,
     INT64_MAX,
     NACE_PATTERN,

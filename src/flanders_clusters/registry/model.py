@@ -22,7 +22,7 @@ from typing_extensions import TypedDict
 
 from . import records
 from .fields import Value, fields, is_record, split_annotation
-from .words import BELGIAN_POSTAL_CODE_PATTERN, SCHEMA_VERSION
+from .vocabulary import BELGIAN_POSTAL_CODE_PATTERN, SCHEMA_VERSION
 
 
 def _constraints(base: Any, value: Value | None) -> list[Any]:

@@ -29,7 +29,7 @@ from .fields import (
     Url,
     Value,
 )
-from .words import (
+from .vocabulary import (
     AUDIENCES,
     CLUSTER_TYPES,
     END_BASES,

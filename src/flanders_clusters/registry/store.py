@@ -100,7 +100,7 @@ class Document:
 
     @cached_property
     def _index(self):
-        from .lines import LineIndex
+        from .key_lines import LineIndex
 
         with _in_memory(self.source.path):
             return LineIndex(self.text)
@@ -169,7 +169,7 @@ def decode(raw: bytes, path: Path) -> str:
 def parse(text: str, path: Path) -> dict[str, Any]:
     import tomllib
 
-    from .lines import MAX_KEY_PARTS, too_deep
+    from .key_lines import MAX_KEY_PARTS, too_deep
 
     # tomllib's memory grows with the square of a dotted key's depth: refuse hostile ones.
     if too_deep(text):

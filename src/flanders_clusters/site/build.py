@@ -35,15 +35,12 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..formats import csv_text, ics, timeline_svg
 from ..formats.json_text import compact
-from ..programme import events as activities
-from ..programme import members as memberships
-from ..programme import money, periods, rules
+from ..programme import members, money, participation, periods, rules
 from ..programme.policy import policy
 from ..registry import canonical
 from ..registry.store import SHIPPED
-from ..registry.words import NETWORK_ROLES, PARTNER_KINDS, UNSAFE_CLASS
-from ..views import events, exports, network, stats
-from ..views import timeline as timelines
+from ..registry.vocabulary import NETWORK_ROLES, PARTNER_KINDS, UNSAFE_CLASS
+from ..views import event_rows, exports, network, stats, timeline
 from . import messages
 
 Row = dict[str, Any]
@@ -385,7 +382,7 @@ class Site:
     @cached_property
     def joined(self) -> dict[str, list[str]]:
         """Partner id → the sorted ids of the clusters that list it."""
-        return memberships.memberships(self.data)
+        return members.memberships(self.data)
 
     def member_of(self, partner_id: str) -> Iterator[tuple[str, Row]]:
         """(cluster id, membership) for each membership of a partner, by cluster id."""
@@ -397,23 +394,23 @@ class Site:
     @cached_property
     def event_rows(self) -> dict[str, Row]:
         """Every event with every field and its participants named, by start, then id."""
-        by_start = activities.by_start(activities.events(self.data))
-        return {event_id: events.detail(self.data, event_id) for event_id, _ in by_start}
+        by_start = participation.by_start(participation.events(self.data))
+        return {event_id: event_rows.detail(self.data, event_id) for event_id, _ in by_start}
 
     def events_of_cluster(self, cluster_id: str) -> list[Row]:
         return [self.event_rows[e] for e in self.taking_part["clusters"].get(cluster_id, ())]
 
     def events_of_partner(self, partner_id: str) -> list[Row]:
         ids = self.taking_part["partners"].get(partner_id, ())
-        roles = events.brief(self.data, list(ids), partner_id) if ids else []
+        roles = event_rows.brief(self.data, list(ids), partner_id) if ids else []
         return [{**self.event_rows[row["event"]], "role": row["role"]} for row in roles]
 
     @cached_property
     def taking_part(self) -> dict[str, dict[str, list[str]]]:
         """The events each cluster and each organisation took part in, by start."""
         return {
-            "clusters": activities.of_clusters(self.data),
-            "partners": activities.of_partners(self.data),
+            "clusters": participation.of_clusters(self.data),
+            "partners": participation.of_partners(self.data),
         }
 
     # -- rendering --------------------------------------------------------------------------
@@ -561,7 +558,7 @@ class Site:
     def member_row(self, member: Row, current: bool, link: str) -> str:
         """A row of a cluster's members table: the member's link, then its role, dates
         and whether it is current (made once for each such tail)."""
-        key = (memberships.role(member), member.get("since"), member.get("until"), current)
+        key = (members.role(member), member.get("since"), member.get("until"), current)
         tail = self._tails.get(key)
         if tail is None:
             role, since, until, _ = key
@@ -685,13 +682,13 @@ class Site:
             partner_id = member["partner"]
             known = self.partners.get(partner_id)
             kind = known["kind"] if known else "unknown"
-            current = memberships.is_current(member, self.on)
+            current = members.is_current(member, self.on)
             link = self.partner_a[partner_id]
             groups.setdefault(kind, []).append(
                 (partners_rank[partner_id], self.member_row(member, current, link))
             )
             if current:
-                side = "government" if memberships.role(member) == "clusterpact" else kind
+                side = "government" if members.role(member) == "clusterpact" else kind
                 if side in helix:
                     helix[side] += 1
         shared = []
@@ -723,7 +720,7 @@ class Site:
                 if kind in groups
             ],
             listed=self.number(len(listed)),
-            complete=memberships.members_complete(record),
+            complete=members.members_complete(record),
             helix=[(side, self.number(count) if count else None) for side, count in helix.items()],
             findings=self.part("findings_table", findings, "h-findings") if findings else None,
             show_findings=self.options.findings,
@@ -788,7 +785,7 @@ class Site:
             out["url"] = record["website"]
         roles = []
         for member in sorted(record.get("members") or (), key=_PARTNER):
-            role: Row = {"@type": "OrganizationRole", "roleName": memberships.role(member)}
+            role: Row = {"@type": "OrganizationRole", "roleName": members.role(member)}
             if member.get("since"):
                 role["startDate"] = member["since"].isoformat()
             if member.get("until"):
@@ -842,7 +839,7 @@ class Site:
                     self.rank["clusters"][cluster_id],
                     f'<tr><th scope="row">{self.cluster_a[cluster_id]}</th>'
                     f"<td>{self.t['type.' + self.clusters[cluster_id]['type']]}</td>"
-                    f"<td>{self.t['role.' + memberships.role(member)]}</td>"
+                    f"<td>{self.t['role.' + members.role(member)]}</td>"
                     f"<td>{self.date(member.get('since'))}</td>"
                     f"<td>{self.date(member.get('until'))}</td></tr>\n",
                 )
@@ -865,7 +862,7 @@ class Site:
     # -- the timeline, the network, the events -----------------------------------------------
 
     def timeline_page(self) -> Iterator[tuple[str, bytes]]:
-        found = timelines.build(self.data, self.on)
+        found = timeline.build(self.data, self.on)
         chart = timeline_svg.svg(
             found,
             self.soon,

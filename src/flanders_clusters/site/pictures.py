@@ -37,7 +37,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..registry.words import CLUSTER_TYPES, PARTNER_KINDS, UNSAFE_CLASS
+from ..registry.vocabulary import CLUSTER_TYPES, PARTNER_KINDS, UNSAFE_CLASS
 
 SVG_NS = "http://www.w3.org/2000/svg"
 KINDS = (*PARTNER_KINDS, "unknown")  # a member whose partner the registry does not list

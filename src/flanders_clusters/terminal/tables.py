@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..registry.words import KBO_FIELDS
+from ..registry.vocabulary import KBO_FIELDS
 from .console import STATUS_STYLE, cell, clean, new_table
 from .gantt import TYPE_LABEL, summary
 

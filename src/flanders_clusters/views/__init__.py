@@ -1,2 +1,4 @@
-"""Views of a registry, pure: parsed data and a date in, plain data (the JSON shapes of
-docs/json.md) or text formats (CSV, Markdown, Mermaid, DOT, iCalendar, SQL) out."""
+"""Views of a registry, pure: parsed data and a date in, plain data out — the JSON shapes
+of docs/json.md (``queries``: list, show, partners; ``timeline``, ``network``,
+``stats``, ``event_rows``, ``exports``, and ``comparison``, the diff of two registries).
+Writing them in a file format is ``formats``; drawing them for people, ``terminal``."""

@@ -38,12 +38,12 @@ from typing import Any
 
 from .. import errors
 from ..external import enterprise_numbers
-from ..programme import rules as catalogue
+from ..programme import rules
 from ..registry import records
 from ..registry.canonical import canonical_record
 from ..registry.fields import order
 from ..registry.store import Document
-from ..registry.words import JSON_ESCAPES
+from ..registry.vocabulary import JSON_ESCAPES
 
 Fields = dict[str, Any]
 Entries = dict[tuple[str, str], Fields]  # (record, id) → fields
@@ -323,7 +323,7 @@ def position(change: dict) -> tuple:
 # -- findings ------------------------------------------------------------------------------
 
 
-def scope_of(found: list[dict]) -> catalogue.Scope | None:
+def scope_of(found: list[dict]) -> rules.Scope | None:
     """The records a set of changes can affect (None: the whole registry, when the
     policy or the registry's own keys changed)."""
     clusters: set[str] = set()
@@ -346,12 +346,12 @@ def scope_of(found: list[dict]) -> catalogue.Scope | None:
             for side in (named.get("old"), named.get("new")):
                 if isinstance(side, list):
                     clusters.update(c for c in side if isinstance(c, str))
-    return catalogue.Scope(frozenset(clusters), frozenset(partners), frozenset(events))
+    return rules.Scope(frozenset(clusters), frozenset(partners), frozenset(events))
 
 
 def _reach(
-    scope: catalogue.Scope | None, old: dict[str, Any], new: dict[str, Any]
-) -> catalogue.Scope | None:
+    scope: rules.Scope | None, old: dict[str, Any], new: dict[str, Any]
+) -> rules.Scope | None:
     """The scope widened to what its records reach beyond themselves: an event reaches
     the clusters it names on either side; the first event recorded (or the last one
     removed) reaches every cluster, whose activity is judged only when there are events."""
@@ -372,8 +372,8 @@ def _event_clusters(data: dict[str, Any], events: frozenset[str]) -> set[str]:
 
 
 def findings(
-    old: Document, new: Document, on: dt.date, scope: catalogue.Scope | None
-) -> tuple[list[catalogue.Finding], list[catalogue.Finding], list[str]]:
+    old: Document, new: Document, on: dt.date, scope: rules.Scope | None
+) -> tuple[list[rules.Finding], list[rules.Finding], list[str]]:
     """The findings that appear (``added``) and disappear (``removed``), profile decree.
 
     Only the records the changes can affect are judged (and the registry-wide rules).
@@ -388,7 +388,7 @@ def findings(
         # With schema problems a side gets FC001 only, and a side without any has no FC001
         # to compare: when either side is broken, a clean one need not be judged.
         found = (
-            catalogue.run(doc.data, on, problems=doc.problems, scope=scope, profile="decree")
+            rules.run(doc.data, on, problems=doc.problems, scope=scope, profile="decree")
             if doc.problems or not broken
             else []
         )
@@ -405,7 +405,7 @@ def findings(
     return added, removed, notes
 
 
-def _located(finding: catalogue.Finding, doc: Document) -> catalogue.Finding:
+def _located(finding: rules.Finding, doc: Document) -> rules.Finding:
     return dataclasses.replace(finding, line=doc.line(finding.path))
 
 
@@ -416,8 +416,8 @@ def compare(old: Document, new: Document, on: dt.date) -> dict[str, Any]:
     """``diff --json``: the changes from ``old`` to ``new`` and the findings on ``on``."""
     if old.text == new.text:
         found: list[dict] = []
-        added: list[catalogue.Finding] = []
-        removed: list[catalogue.Finding] = []
+        added: list[rules.Finding] = []
+        removed: list[rules.Finding] = []
         notes: list[str] = []
     else:
         found = changes(old.data, new.data)

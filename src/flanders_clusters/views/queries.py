@@ -1,7 +1,7 @@
 """Read-only views of a registry: the rows behind ``list``, ``show`` and ``partners``.
 
 Pure: a registry and a date in, plain dicts out (the JSON shapes of docs/json.md). The
-output layer draws the same dicts as tables.
+terminal layer draws the same dicts as tables.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..programme import events, identity, labels, members, periods
+from ..programme import enterprises, label_validity, members, participation, periods
 from ..programme.policy import policy
 from ..registry import lookup
 from ..registry.fields import order
 from ..registry.records import Cluster, Partner, Registry
-from .events import brief
+from .event_rows import brief
 
 Row = dict[str, Any]  # a row of a view: the JSON object it is printed as
 _LISTS = ("labels", "funding", "members")
@@ -102,9 +102,9 @@ def label_rows(data: Registry, record: Cluster, on: dt.date) -> list[Row]:
             "awarded": label["awarded"],
             "expires": label.get("expires"),
             "reference": label.get("reference"),
-            "expiry": labels.expiry(label, effective),
-            "state": labels.state(label, on, effective),
-            "days_left": labels.days_left(label, on, effective),
+            "expiry": label_validity.expiry(label, effective),
+            "state": label_validity.state(label, on, effective),
+            "days_left": label_validity.days_left(label, on, effective),
         }
         for label in found
     ]
@@ -127,7 +127,7 @@ def show(data: Registry, cluster_id: str, on: dt.date) -> Row:
     out["labels"] = label_rows(data, record, on)
     out["funding"] = funding_rows(record)
     out["members"] = member_rows(data, record)
-    out["events"] = brief(data, events.of_clusters(data).get(cluster_id, []))
+    out["events"] = brief(data, participation.of_clusters(data).get(cluster_id, []))
     return out
 
 
@@ -136,7 +136,7 @@ def partner_row(partner_id: str, record: Partner) -> Row:
     out: Row = {"id": partner_id}
     for key in order(Partner):
         out[key] = given.get(key)
-    out["country"] = identity.country(record)
+    out["country"] = enterprises.country(record)
     return out
 
 
@@ -175,5 +175,5 @@ def partner_detail(data: Registry, partner_id: str) -> Row:
             members.clusters_of(data, partner_id), key=lambda item: item[0]
         )
     ]
-    out["events"] = brief(data, events.of_partners(data).get(partner_id, []), partner_id)
+    out["events"] = brief(data, participation.of_partners(data).get(partner_id, []), partner_id)
     return out

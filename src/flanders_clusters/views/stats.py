@@ -12,8 +12,8 @@ from typing import Any
 from ..programme import periods
 from ..programme.members import current_members
 from ..registry.records import Registry
-from ..registry.words import CLUSTER_TYPES, PARTNER_KINDS, STATUSES
-from .events import participation
+from ..registry.vocabulary import CLUSTER_TYPES, PARTNER_KINDS, STATUSES
+from .event_rows import participation_counts
 from .timeline import window, year_summaries
 
 Row = dict[str, Any]
@@ -28,7 +28,7 @@ def build(data: Registry, on: dt.date) -> Row:
     return {
         **counts(data, on),
         "support": year_summaries(funded, *years) if years else [],
-        "participation": participation(data),
+        "participation": participation_counts(data),
     }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..programme import money, periods
 from ..registry.records import Cluster, Registry
-from ..registry.words import CLUSTER_TYPES
+from ..registry.vocabulary import CLUSTER_TYPES
 
 Row = dict[str, Any]
 

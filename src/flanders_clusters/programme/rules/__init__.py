@@ -3,7 +3,7 @@
 Importing this package registers every rule; ``run`` judges a registry with them.
 """
 
-from . import consistency, decree, eccp, events, kbo, labels  # noqa: F401  (each module registers its rules)
+from . import consistency, decree, eccp, event_rules, kbo_rules, label_rules  # noqa: F401  (each module registers its rules)
 from .engine import (
     CATALOGUE,
     Finding,

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from ...errors import plural
-from .. import identity, money, periods
+from .. import enterprises, money, periods
 from .engine import Context, Hit, indexed, rule
 from .sources import (
     DECREE,
@@ -273,14 +273,14 @@ def flemish_seat(ctx: Context) -> Iterator[Hit]:
     for partner_id, partner in ctx.partners_of_interest():
         if partner["kind"] != "company":
             continue
-        country = identity.country(partner)
+        country = enterprises.country(partner)
         code = partner.get("postal_code")
         if country != "BE":
             outside[partner_id] = (
                 f"{partner_id!r} is seated in {country}, not in Flanders",
                 ("partners", partner_id, "country"),
             )
-        elif code and (place := identity.region(code)) in ("brussels", "wallonia"):
+        elif code and (place := enterprises.region(code)) in ("brussels", "wallonia"):
             outside[partner_id] = (
                 f"{partner_id!r} has postal code {code} ({place.capitalize()}), not in Flanders",
                 ("partners", partner_id, "postal_code"),

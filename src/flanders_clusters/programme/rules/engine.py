@@ -28,7 +28,7 @@ from operator import itemgetter
 from typing import Any
 
 from ...errors import Problem, UnknownRule, dotted_path
-from ...registry.words import SEVERITIES
+from ...registry.vocabulary import SEVERITIES
 from .. import periods
 from ..policy import policy as effective_policy
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .. import events
+from .. import participation
 from .engine import Context, Hit, rule
 from .sources import FORMAT, VLAIO_NETWORK
 
@@ -116,7 +116,7 @@ def cluster_activity(ctx: Context) -> Iterator[Hit]:
         first = dt.date.min
     recent: set[str] = set()
     for event in ctx.events.values():
-        if events.overlaps(event, first, ctx.on):
+        if participation.overlaps(event, first, ctx.on):
             recent.update(event.get("clusters") or ())
     for cluster_id, cluster in ctx.each_cluster():
         if cluster_id in recent or not ctx.active(cluster):

@@ -1,5 +1,6 @@
-"""Who and where: names compared, countries, regions, one-line text (an enterprise
-number's forms and check digits are ``external.enterprise_numbers``)."""
+"""Enterprises: their names compared (``name_key``), where they are seated (country,
+region). An enterprise number's forms and check digits are ``external.enterprise_numbers``;
+what text the registry takes is ``registry.vocabulary``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from ..external.name_folding import fold
 from ..registry.fields import defaults
 from ..registry.records import Partner
-from ..registry.words import COUNTRY_CODES, character_name, refused
+from ..registry.vocabulary import COUNTRY_CODES
 
 _COUNTRY = defaults(Partner)["country"]
 _COUNTRY_CODES = frozenset(COUNTRY_CODES)
@@ -57,44 +58,6 @@ def name_key(name: str) -> str:
 
 def country(partner: Partner) -> str:
     return partner.get("country", _COUNTRY)
-
-
-def one_line(text: str) -> str | None:
-    """Text without spaces at either end, or None when it is not one-line text (see
-    ``text_problem``)."""
-    return None if text_problem(text) else text.strip()
-
-
-def text_problem(text: str) -> str | None:
-    """Why ``text``, trimmed, cannot be stored as one-line text (names, titles, URLs, …):
-    empty, spanning lines, or holding a character the registry refuses (a control or
-    bidirectional character); None when it can."""
-    trimmed = text.strip()
-    if not trimmed:
-        return "must not be empty"
-    if "\n" in trimmed or "\r" in trimmed:
-        return "must be one line"
-    char = refused(trimmed)
-    if char is not None:
-        return (
-            f"holds {character_name(char)}; one-line text takes no control, line-breaking "
-            "or bidirectional character"
-        )
-    return None
-
-
-def prose_problem(text: str) -> str | None:
-    """Why ``text`` cannot be stored as notes or an action plan (line breaks and tabs
-    are fine), or None when it can."""
-    if not text.strip():
-        return "must not be empty"
-    char = refused(text, prose=True)
-    if char is not None:
-        return (
-            f"holds {character_name(char)}; notes take line breaks and tabs, but no other "
-            "control or bidirectional character"
-        )
-    return None
 
 
 def region(postal_code: str) -> str | None:

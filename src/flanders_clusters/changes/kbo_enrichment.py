@@ -16,8 +16,8 @@ from typing import Any
 
 from ..errors import plural, shown
 from ..external.kbo_extract import Enterprise, Extract, Names
-from ..programme import identity
-from ..registry.words import KBO_DATA_FIELDS
+from ..programme import enterprises
+from ..registry.vocabulary import KBO_DATA_FIELDS
 
 FIELDS = KBO_DATA_FIELDS  # legal_name, postal_code, country, nace, nace_version
 
@@ -36,10 +36,10 @@ def name_keys(data: dict[str, Any]) -> Names:
         if partner.get("enterprise_number"):
             continue
         for name in (partner.get("name"), partner.get("legal_name")):
-            key = identity.name_key(name) if name else ""
+            key = enterprises.name_key(name) if name else ""
             if key and partner_id not in out.setdefault(key, []):
                 out[key].append(partner_id)
-    return Names(out, identity.name_key)
+    return Names(out, enterprises.name_key)
 
 
 def _values(partner: dict[str, Any], found: Enterprise) -> list[tuple[str, Any]]:

@@ -1,8 +1,8 @@
 """Edits of the network's events and of who took part in them.
 
-Pure functions over the data, like ``edits.py``: each returns the edit's JSON or raises
+Pure functions over the data, like ``record_edits``: each returns the edit's JSON or raises
 a typed error; ``transaction.transact`` runs them under the lock and judges the result.
-Participants are a roster like a cluster's members (``edits.PARTICIPANTS``).
+Participants are a roster like a cluster's members (``record_edits.PARTICIPANTS``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from ..registry import lookup
 from ..registry.records import Event
-from .edits import (
+from .record_edits import (
     PARTICIPANTS,
     Outcome,
     Record,

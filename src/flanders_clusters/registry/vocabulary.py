@@ -81,6 +81,44 @@ def character_name(char: str) -> str:
     return f"the {what} U+{code:04X}"
 
 
+def one_line(text: str) -> str | None:
+    """Text without spaces at either end, or None when it is not one-line text (see
+    ``text_problem``)."""
+    return None if text_problem(text) else text.strip()
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text``, trimmed, cannot be stored as one-line text (names, titles, URLs, …):
+    empty, spanning lines, or holding a character the registry refuses (a control or
+    bidirectional character); None when it can."""
+    trimmed = text.strip()
+    if not trimmed:
+        return "must not be empty"
+    if "\n" in trimmed or "\r" in trimmed:
+        return "must be one line"
+    char = refused(trimmed)
+    if char is not None:
+        return (
+            f"holds {character_name(char)}; one-line text takes no control, line-breaking "
+            "or bidirectional character"
+        )
+    return None
+
+
+def prose_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored as notes or an action plan (line breaks and tabs
+    are fine), or None when it can."""
+    if not text.strip():
+        return "must not be empty"
+    char = refused(text, prose=True)
+    if char is not None:
+        return (
+            f"holds {character_name(char)}; notes take line breaks and tabs, but no other "
+            "control or bidirectional character"
+        )
+    return None
+
+
 # The country table, ``data/countries.csv`` (package data): each ISO 3166-1 alpha-2 code
 # with its names, apart by ``|`` — the names of ISO 3166-1 in English with their Dutch
 # and French translations (from Debian's iso-codes 4.15), the official names too, and a

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from .. import labels
-from ..labels import named
+from .. import label_validity
+from ..label_validity import named
 from .engine import Context, Hit, rule
 from .sources import ESCA, ESCA_BRONZE, ESCA_GOLD_EXAMPLE, ESCA_NEEDS_ECCP, ESCA_SILVER
 
@@ -30,7 +30,7 @@ def _latest(ctx: Context) -> Iterator[tuple[str, int, dict]]:
     for cluster_id, cluster in ctx.each_cluster():
         if not cluster.get("labels") or not ctx.active(cluster):
             continue
-        for index, label in labels.latest(cluster, ctx.on).values():
+        for index, label in label_validity.latest(cluster, ctx.on).values():
             yield cluster_id, index, label
 
 
@@ -38,7 +38,7 @@ def _in_state(ctx: Context, state: str, say: Callable[[dict], str]) -> Iterator[
     """A finding, said by ``say``, for each latest label in ``state`` on the date; it
     points at the label's expiry when recorded, else at its award date."""
     for cluster_id, index, label in _latest(ctx):
-        if labels.state(label, ctx.on, ctx.policy) != state:
+        if label_validity.state(label, ctx.on, ctx.policy) != state:
             continue
         key = "expires" if "expires" in label else "awarded"
         yield Hit(
@@ -58,7 +58,7 @@ def _months(policy: dict) -> str:
 
 def _expires(label: dict, policy: dict) -> str:
     """``2024-01-10`` or ``2024-01-10 (awarded + 24 months)``: the expiry and its basis."""
-    end = labels.expiry(label, policy)
+    end = label_validity.expiry(label, policy)
     if "expires" in label:
         return str(end)
     return f"{end} (awarded + {policy['label_validity_months'][label['level']]} months)"
@@ -79,7 +79,7 @@ def label_expiring(ctx: Context) -> Iterator[Hit]:
         "expiring",
         lambda label: (
             f"{named(label)} expires on {_expires(label, ctx.policy)}, in "
-            f"{labels.days_left(label, ctx.on, ctx.policy)} days"
+            f"{label_validity.days_left(label, ctx.on, ctx.policy)} days"
         ),
     )
 

@@ -1,4 +1,4 @@
-"""Edits of a cluster's quality labels: pure functions on the data, as in ``edits.py``.
+"""Edits of a cluster's quality labels: pure functions on the data, as in ``record_edits``.
 
 A label is identified by its cluster, scheme and award date: adding the same label again
 changes nothing, adding it with other values is a conflict (``update-label`` changes it),
@@ -15,7 +15,7 @@ from ..errors import UnknownLabel
 from ..registry import lookup
 from ..registry.fields import defaults
 from ..registry.records import Label
-from .edits import Outcome, Record, _same, set_list, update_record
+from .record_edits import Outcome, Record, _same, set_list, update_record
 
 
 def _outcome(cluster_id: str, scheme: str, awarded: dt.date, changed: bool) -> Outcome:

@@ -14,23 +14,24 @@ membership's (or the participation's ``role``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import BadCsv, ClustersError
 from ..external import csv_tables, enterprise_numbers
 from ..formats.csv_text import restore
-from ..programme import identity
-from ..registry.fields import defaults, fields
-from ..registry.fields import field as declared
+from ..programme import enterprises
+from ..registry import vocabulary
+from ..registry.fields import defaults, field, fields
 from ..registry.records import Partner
-from ..registry.words import MAX_ID_LENGTH, SLUG_PATTERN, URL_PATTERN
+from ..registry.vocabulary import MAX_ID_LENGTH, SLUG_PATTERN, URL_PATTERN
 from ..views.exports import CSV_PARTNER_COLUMNS
-from .edits import MEMBERS, PARTICIPANTS, Roster, RosterKind
+from .record_edits import MEMBERS, PARTICIPANTS, Roster, RosterKind
 
 MAX_REPORTED = 20
 _SLUG = re.compile(SLUG_PATTERN)
@@ -67,10 +68,10 @@ class Row:
     line: int
     partner: str | None  # None: the cell is empty or not an id
     group: str | None
-    entry: dict[str, Any] = field(default_factory=dict)
-    fields: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    unread: set[str] = field(default_factory=set)  # columns whose cell is wrong
+    entry: dict[str, Any] = dataclasses.field(default_factory=dict)
+    fields: dict[str, Any] = dataclasses.field(default_factory=dict)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    unread: set[str] = dataclasses.field(default_factory=set)  # columns whose cell is wrong
 
 
 def _cell(dialect: Dialect, column: str, text: str) -> Any:
@@ -82,9 +83,9 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
             raise ValueError(
                 f"{column} {text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
             ) from None
-    found = declared(dialect.kind.record, column) if column in dialect.entry_columns else None
+    found = field(dialect.kind.record, column) if column in dialect.entry_columns else None
     if found is None and column in CSV_PARTNER_COLUMNS:
-        found = declared(Partner, column)
+        found = field(Partner, column)
     choices = found.choices if found is not None else None
     if choices and text not in choices:
         raise ValueError(f"{column} {text!r} is not one of: {', '.join(choices)}")
@@ -96,7 +97,7 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
             raise ValueError(f"enterprise_number {text!r} has wrong check digits")
         return normal
     if column == "country":
-        code = identity.normalise_country(text)
+        code = enterprises.normalise_country(text)
         if code is None:
             raise ValueError(
                 f"country {text!r} is not an ISO 3166-1 alpha-2 country code such as BE"
@@ -111,7 +112,7 @@ def _cell(dialect: Dialect, column: str, text: str) -> Any:
         raise ValueError(f"partner id {text!r} is not a slug (lowercase letters, digits, '-')")
     if "\n" in text or "\r" in text:
         raise ValueError(f"{column} {text!r} spans lines; write it on one line")
-    problem = identity.text_problem(text)
+    problem = vocabulary.text_problem(text)
     if problem is not None:
         raise ValueError(f"{column} {text!r} {problem}")
     if found is not None and found.kind == "url" and not _URL.fullmatch(text):

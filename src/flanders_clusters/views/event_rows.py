@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..programme import events as activities
+from ..programme import participation
 from ..registry import lookup
 from ..registry.fields import order
 from ..registry.records import Event, Registry
-from ..registry.words import EVENT_KINDS, PARTNER_KINDS
+from ..registry.vocabulary import EVENT_KINDS, PARTNER_KINDS
 
 Row = dict[str, Any]
 UNKNOWN_KIND = "unknown"  # a participant that is not in [partners]
@@ -25,9 +25,9 @@ def _row(event_id: str, event: Event) -> Row:
         "title": event["title"],
         "kind": event["kind"],
         "start": event["start"],
-        "end": activities.end(event),
+        "end": participation.end(event),
         "place": event.get("place"),
-        "audience": activities.audience(event),
+        "audience": participation.audience(event),
         "clusters": list(event.get("clusters") or ()),
         "participants": len(event.get("participants") or ()),
         "reported_participants": event.get("reported_participants"),
@@ -50,14 +50,14 @@ def rows(
     if cluster is not None:
         lookup.cluster(data, cluster)  # an unknown id is an error, not an empty list
     chosen = []
-    for event_id, event in activities.events(data).items():
+    for event_id, event in participation.events(data).items():
         if kind and event["kind"] != kind:
             continue
         if cluster and cluster not in (event.get("clusters") or ()):
             continue
-        if not activities.overlaps(event, first, last):
+        if not participation.overlaps(event, first, last):
             continue
-        if upcoming and activities.end(event) < on:
+        if upcoming and participation.end(event) < on:
             continue
         chosen.append((event["start"], event_id, event))
     return [_row(event_id, event) for _, event_id, event in sorted(chosen)]
@@ -65,7 +65,7 @@ def rows(
 
 def chosen(data: Registry, found: list[Row]) -> dict[str, Event]:
     """The records of the rows (for the calendar), in the rows' order."""
-    records = activities.events(data)
+    records = participation.events(data)
     return {row["id"]: records[row["id"]] for row in found}
 
 
@@ -77,8 +77,8 @@ def detail(data: Registry, event_id: str) -> Row:
     out: Row = {"id": event_id}
     for key in order(Event):
         out[key] = given.get(key)
-    out["end"] = activities.end(event)
-    out["audience"] = activities.audience(event)
+    out["end"] = participation.end(event)
+    out["audience"] = participation.audience(event)
     out["clusters"] = list(event.get("clusters") or ())
     out["sources"] = list(event.get("sources") or ())
     out["participants"] = [
@@ -86,7 +86,7 @@ def detail(data: Registry, event_id: str) -> Row:
             "partner": p["partner"],
             "name": (people.get(p["partner"]) or {}).get("name"),
             "kind": (people.get(p["partner"]) or {}).get("kind"),
-            "role": activities.role(p),
+            "role": participation.role(p),
         }
         for p in event.get("participants") or ()
     ]
@@ -96,7 +96,7 @@ def detail(data: Registry, event_id: str) -> Row:
 def brief(data: Registry, event_ids: list[str], partner_id: str | None = None) -> list[Row]:
     """Short rows of some events (for ``show`` and ``partner show``): id, title, kind,
     dates and, for a partner, its role (``organiser`` for the organiser)."""
-    records = activities.events(data)
+    records = participation.events(data)
     out = []
     for event_id in event_ids:
         event = records[event_id]
@@ -105,11 +105,11 @@ def brief(data: Registry, event_ids: list[str], partner_id: str | None = None) -
             "title": event["title"],
             "kind": event["kind"],
             "start": event["start"],
-            "end": activities.end(event),
+            "end": participation.end(event),
         }
         if partner_id is not None:
             roles = [
-                activities.role(p)
+                participation.role(p)
                 for p in event.get("participants") or ()
                 if p["partner"] == partner_id
             ]
@@ -120,7 +120,7 @@ def brief(data: Registry, event_ids: list[str], partner_id: str | None = None) -
     return out
 
 
-def participation(data: Registry) -> Row:
+def participation_counts(data: Registry) -> Row:
     """Events per year and kind; organisations taking part per year, each counted once a
     year however many events it attends, also by partner kind; events per cluster.
 
@@ -129,14 +129,14 @@ def participation(data: Registry) -> Row:
     people = lookup.partners(data)
     years: dict[int, Row] = {}
     orgs: dict[int, set[str]] = {}
-    for event in activities.events(data).values():
+    for event in participation.events(data).values():
         year = event["start"].year
         entry = years.setdefault(
             year, {"year": year, "events": 0, "by_kind": dict.fromkeys(EVENT_KINDS, 0)}
         )
         entry["events"] += 1
         entry["by_kind"][event["kind"]] += 1
-        orgs.setdefault(year, set()).update(activities.organisations(event))
+        orgs.setdefault(year, set()).update(participation.organisations(event))
     out_years = []
     for year in sorted(years):
         kinds = dict.fromkeys((*PARTNER_KINDS, UNKNOWN_KIND), 0)
@@ -145,9 +145,9 @@ def participation(data: Registry) -> Row:
         out_years.append(
             {**years[year], "organisations": len(orgs[year]), "organisations_by_kind": kinds}
         )
-    taken = activities.of_clusters(data)
+    taken = participation.of_clusters(data)
     return {
-        "events": len(activities.events(data)),
+        "events": len(participation.events(data)),
         "years": out_years,
         "clusters": [
             {"cluster": cluster_id, "events": len(taken.get(cluster_id, ()))}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Conflict, UnknownPartner, shown
-from ..programme import events, members
+from ..programme import members, participation
 from ..registry import lookup
 from ..registry.fields import defaults
 from ..registry.records import Cluster, Funding, Member, Participant, Partner
@@ -103,7 +103,7 @@ def update_cluster(data: Any, cluster_id: str, fields: Record, unset: Iterable[s
 
 def remove_cluster(data: Any, cluster_id: str) -> Outcome:
     lookup.cluster(data, cluster_id)
-    naming = events.naming(data, "clusters", cluster_id)
+    naming = participation.naming(data, "clusters", cluster_id)
     if naming:
         raise Conflict(
             f"cluster {cluster_id!r} is named by the events {', '.join(naming)}",
@@ -133,7 +133,7 @@ def remove_partner(data: Any, partner_id: str) -> Outcome:
             f"partner {partner_id!r} is still a member of {', '.join(holding)}",
             f"`clusters remove-member CLUSTER {partner_id}` first",
         )
-    naming = events.naming(data, "partners", partner_id)
+    naming = participation.naming(data, "partners", partner_id)
     if naming:
         raise Conflict(
             f"partner {partner_id!r} takes part in the events {', '.join(naming)}",
