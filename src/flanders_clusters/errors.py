@@ -8,10 +8,7 @@ This module is the lowest layer: it imports nothing of the package.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Any
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -208,20 +205,3 @@ def format_problem(file: str, problem: Problem) -> str:
 def plural(count: int, noun: str) -> str:
     """``1 error``, ``2 errors``; ``info`` is uncountable (``3 info``)."""
     return f"{count} {noun}{'' if count == 1 or noun == 'info' else 's'}"
-
-
-def shown(value: Any) -> str:
-    """A value as a user writes it in the registry: ``2026-12-31``, ``false``, ``"VIL"``."""
-    if value is None:
-        return "absent"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(shown(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + " }"
-    return str(value)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import plural, shown
+from ..errors import plural
 from ..external.kbo_extract import Enterprise, Extract, Names
 from ..programme import enterprises
+from ..registry.value_text import shown
 from ..registry.vocabulary import KBO_DATA_FIELDS
 
 FIELDS = KBO_DATA_FIELDS  # legal_name, postal_code, country, nace, nace_version

@@ -11,17 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from ..errors import Conflict, UnknownPartner, shown
+from ..errors import Conflict, UnknownPartner
 from ..programme import members, participation
 from ..registry import lookup
-from ..registry.fields import defaults
-from ..registry.records import Cluster, Funding, Member, Participant, Partner
+from ..registry.fields import defaults, fields, is_record
+from ..registry.records import Cluster, Event, Funding, Label, Member, Participant, Partner
+from ..registry.value_text import shown
 
 Record = dict[str, Any]  # a record being edited: any of the records' TypedDicts
 Outcome = dict[str, Any]  # an edit's JSON
-LIST_FIELDS = ("sources", "clusters", "nace")  # lists of values: an option adds to them
+
+
+@cache
+def list_fields() -> frozenset[str]:
+    """The fields that hold a list of values, not of records (``sources``, ``nace``, an
+    event's ``clusters``): an option adds to them. Derived from the records' declarations."""
+    edited = (Cluster, Partner, Member, Funding, Label, Event, Participant)
+    return frozenset(
+        f.key for record in edited for f in fields(record) if f.is_list and not is_record(f.item)
+    )
 
 
 def _differences(existing: Mapping[str, Any], given: Mapping[str, Any]) -> list[str]:
@@ -29,7 +40,7 @@ def _differences(existing: Mapping[str, Any], given: Mapping[str, Any]) -> list[
     out = []
     for key, value in given.items():
         current = existing.get(key)
-        if key in LIST_FIELDS:
+        if key in list_fields():
             if any(item not in (current or ()) for item in value):
                 out.append(key)
         elif current != value:
@@ -88,7 +99,7 @@ def update_record(record: Record, fields: Record, unset: Iterable[str]) -> bool:
     for key in unset:
         record.pop(key, None)
     for key, value in fields.items():
-        if key in LIST_FIELDS:
+        if key in list_fields():
             merged = list(record.get(key) or ())
             merged.extend(item for item in value if item not in merged)
             value = merged

@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
+from ..site.messages import LANGS
 from .options import JsonOpt, OnOpt, choice, command
 from .session import session
 
 APPS: dict[str, typer.Typer] = {}
-LANGS = ("en", "nl")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$", re.IGNORECASE)
 
 

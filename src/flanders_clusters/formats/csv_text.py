@@ -9,10 +9,11 @@ imports remove that one ``'`` again (``restore``).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from ..registry.value_text import value_text
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _STARTS = frozenset(("'", *_FORMULA_STARTS))
@@ -37,16 +38,9 @@ def restore(cell: str) -> str:
 
 
 def cell(value: Any) -> str:
-    """A value as cell text: ISO dates, ``true``/``false``, lists space-separated."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return " ".join(cell(item) for item in value)
-    return str(value)
+    """A value as cell text: ISO dates, ``true``/``false``, lists space-separated (the
+    registry's ``value_text``)."""
+    return value_text(value)
 
 
 def to_csv(found: Iterable[list[Any]]) -> str:

@@ -60,9 +60,20 @@ def euros(amount: Fraction | float | int) -> int | float:
     return int(value) if value.denominator == 1 else float(value)
 
 
-def euro_text(amount: Fraction | float | int) -> str:
-    """``EUR 150,000``, with cents only when there are some (``EUR 150,000.33``)."""
-    value = round(Fraction(amount), 2)
-    if value.denominator == 1:
-        return f"EUR {int(value):,}"
-    return f"EUR {float(value):,.2f}"
+def amount_text(amount: Fraction | float | int, *, thousands: str = ",", decimal: str = ".") -> str:
+    """``150,000``, with cents only when there are some (``150,000.33``); other
+    separators for another language (``150.000,33``)."""
+    if isinstance(amount, int):
+        text = f"{amount:,}"
+    else:
+        value = round(Fraction(amount), 2)
+        text = f"{int(value):,}" if value.denominator == 1 else f"{float(value):,.2f}"
+    if (thousands, decimal) != (",", "."):
+        text = text.translate(str.maketrans({",": thousands, ".": decimal}))
+    return text
+
+
+def euro_text(amount: Fraction | float | int, *, thousands: str = ",", decimal: str = ".") -> str:
+    """``EUR 150,000``, with cents only when there are some (``EUR 150,000.33``); the
+    site's Dutch pages write ``EUR 150.000,33``."""
+    return f"EUR {amount_text(amount, thousands=thousands, decimal=decimal)}"

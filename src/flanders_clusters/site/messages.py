@@ -13,7 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-LANGS = ("en", "nl")
+from ..programme import money
+
+LANGS = ("en", "nl")  # the site's languages: its pages, words and numbers in each
+# How numbers are written in each language: thousands and the decimal mark.
+SEPARATORS = {"en": {"thousands": ",", "decimal": "."}, "nl": {"thousands": ".", "decimal": ","}}
 
 _MONTHS = {
     "en": [
@@ -584,22 +588,16 @@ def date_text(day: dt.date, lang: str) -> str:
 
 def number_text(value: int | float | Fraction, lang: str) -> str:
     """``500,000`` or ``500.000``; cents only when there are some (``1,234.50``)."""
-    if isinstance(value, int):
-        text = f"{value:,}"
-    else:
-        amount = round(Fraction(value), 2)
-        text = f"{int(amount):,}" if amount.denominator == 1 else f"{float(amount):,.2f}"
-    if lang == "nl":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
-    return text
+    return money.amount_text(value, **SEPARATORS[lang])
 
 
 def euro_text(value: int | float | Fraction, lang: str) -> str:
-    return f"EUR {number_text(value, lang)}"
+    """``EUR 500,000`` or ``EUR 500.000``: the programme's one way to write euros."""
+    return money.euro_text(value, **SEPARATORS[lang])
 
 
 def share_text(value: float, lang: str) -> str:
     """A share as a percentage: ``50 %`` (``12,5 %`` in Dutch)."""
     percent = round(Fraction(value) * 100, 2)
     text = f"{float(percent):g}"
-    return (text.replace(".", ",") if lang == "nl" else text) + " %"
+    return text.replace(".", SEPARATORS[lang]["decimal"]) + " %"

@@ -9,7 +9,6 @@ and tables are as wide as their data, so a pipe never cuts a cell.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import os
 import sys
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from ..registry.value_text import value_text
 from ..registry.vocabulary import UNSAFE_CODE_POINTS, escaped
 
 STATUS_STYLE = {"active": "green", "planned": "cyan", "ended": "dim", "unknown": "yellow"}
@@ -25,17 +25,7 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def clean(value: Any) -> str:
     """Text of a value for a terminal, with control and bidi characters escaped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    return escaped(str(value))
+    return escaped(value_text(value, yes="yes", no="no", grouped=True))
 
 
 _UNSAFE_IN_TEXT = {

@@ -36,10 +36,9 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .. import errors
 from ..external import enterprise_numbers
 from ..programme import rules
-from ..registry import records
+from ..registry import records, value_text
 from ..registry.canonical import canonical_record
 from ..registry.fields import order
 from ..registry.store import Document
@@ -475,7 +474,7 @@ def json_line(value: Any) -> str:
 def shown(value: Any) -> str:
     """A value as the registry writes it (``"VIL"``, ``2026-12-31``, ``[…]``); empty for
     an absent one. Strings are quoted with their line breaks escaped: one line each."""
-    return "" if value is None else errors.shown(value).translate(JSON_ESCAPES)
+    return "" if value is None else value_text.shown(value).translate(JSON_ESCAPES)
 
 
 def change_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, Any, Any]]:
