@@ -272,13 +272,3 @@ def _against_the_file(row: Row, earlier: Row, known: set[str], dialect: Dialect)
         f"partner {partner!r} is not in the registry, so the row must give its {cells}, but "
         f"the {cells} {'cell is' if len(missing) == 1 else 'cells are'} empty"
     ]
-
-
-def summary(outcome: dict[str, Any]) -> str:
-    owner = outcome.get("cluster") or outcome.get("event")
-    parts = [f"{outcome['added']} added", f"{outcome['unchanged']} already there"]
-    if outcome["created_partners"]:
-        parts.append(f"{outcome['created_partners']} new partners")
-    if outcome["skipped"]:
-        parts.append(f"{outcome['skipped']} rows of other clusters skipped")
-    return f"{owner}: " + ", ".join(parts)

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import plural
 from ..external.kbo_extract import Enterprise, Extract, Names
 from ..programme import enterprises
-from ..registry.value_text import shown
 from ..registry.vocabulary import KBO_DATA_FIELDS
 
 FIELDS = KBO_DATA_FIELDS  # legal_name, postal_code, country, nace, nace_version
@@ -179,66 +177,3 @@ def suggestions(data: dict[str, Any], extract: Extract) -> list[dict[str, Any]]:
         for partner_id in sorted(extract.suggestions)
         for number, kbo_name in extract.suggestions[partner_id]
     ]
-
-
-# -- the summary for people ---------------------------------------------------------------------
-
-
-def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{field} {n}" for field, n in counts.items() if n) or "nothing"
-
-
-def details(outcome: dict[str, Any]) -> list[str]:
-    """The lines of the summary before the last (``headline``)."""
-    number = f", extract no. {outcome['extract_number']}" if outcome["extract_number"] else ""
-    lines = [
-        f"KBO/BCE extract {outcome['extract']}{number}, snapshot of "
-        f"{outcome['snapshot'].isoformat()}",
-        f"checked {outcome['checked']} partners with an enterprise number: "
-        f"{outcome['found']} found, {len(outcome['not_found'])} not found"
-        + (f", {len(outcome['unknown'])} unknown" if outcome["unknown"] else ""),
-        f"filled: {_counts(outcome['filled'])}",
-    ]
-    if any(outcome["refreshed"].values()):
-        lines.append(f"refreshed: {_counts(outcome['refreshed'])}")
-    if outcome["not_found"]:
-        lines.append("not among the active enterprises (FC113): " + ", ".join(outcome["not_found"]))
-    if outcome["unknown"]:
-        lines.append(
-            "status unknown this run, kbo_status and kbo_checked kept (a malformed row of "
-            "enterprise.csv may be theirs): " + ", ".join(outcome["unknown"])
-        )
-    for row in outcome["unreadable_rows"]:
-        count = plural(row["count"], "malformed row")
-        anyone = "not found" if row["file"] == "enterprise.csv" else "looked up"
-        lines.append(
-            f"{count} of {row['file']} without a number that can be read (from line "
-            f"{row['line']}) may concern any partner {anyone}"
-        )
-    for item in outcome["affected"]:
-        lines.append(
-            f"a malformed row may concern {item['partner']}: {item['file']}:{item['line']} "
-            "names its number, and was skipped"
-        )
-    for item in outcome["differing"]:
-        lines.append(
-            f"kept {item['partner']} {item['field']} {shown(item['registry'])}; "
-            f"the KBO/BCE has {shown(item['kbo'])} (--refresh {item['field']} takes it)"
-        )
-    for row in outcome["malformed_rows"]:
-        lines.append(f"malformed row skipped: {row['file']}:{row['line']}: {row['reason']}")
-    for row in outcome["suggestions"] or ():
-        lines.append(
-            f"suggestion (not applied): {row['partner']} ({row['name']}) may be "
-            f"{row['enterprise_number']}, {row['kbo_name']!r} in the KBO/BCE"
-        )
-    if outcome["suggestions"] == []:
-        lines.append("suggestions: no partner without a number has a name found in the extract")
-    return lines
-
-
-def headline(outcome: dict[str, Any]) -> str:
-    if not outcome["changed"]:
-        return "unchanged: the registry already holds what the extract says"
-    recorded = outcome["checked"] - len(outcome["unknown"])
-    return f"recorded the check of {recorded} partners against the KBO/BCE extract"

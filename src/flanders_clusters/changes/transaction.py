@@ -19,11 +19,6 @@ from ..registry.check import check_records
 from ..registry.key_lines import has_comments
 from ..registry.vocabulary import SEVERITIES
 
-MAX_WARNINGS = 5  # an import of 10,000 rows should not print 10,000 lines
-COMMENTS_DROPPED = (
-    "{path} held comments, which the canonical form does not keep; put remarks in a cluster's notes"
-)
-
 
 def transact(
     source: store.Source,
@@ -40,7 +35,9 @@ def transact(
     error-level finding the file did not have, write canonically. ``change`` returning
     ``"changed": False`` writes nothing; neither does ``dry_run``, which adds the diff.
     ``scope`` (a ``rules.Scope``) names the records the change touches: only those, and
-    what they reach, are judged — the file was judged whole when it was read.
+    what they reach, are judged — the file was judged whole when it was read. A change
+    that was written has ``warnings``: the warning-level findings it adds (``Finding``),
+    ``CommentsDropped``, and what the write could not keep (text).
     """
     if dry_run:
         return _apply(source, change, on or dt.date.today(), scope, write=False)
@@ -55,11 +52,11 @@ def _apply(source, change, on: dt.date, scope, *, write: bool) -> dict[str, Any]
     baseline = _findings(document.data, on, scope=scope)
     outcome = change(document.data)
     if outcome.get("changed"):
-        warnings = _judge(document, baseline, on, scope)
+        warnings: list[Any] = _judge(document, baseline, on, scope)
         after = canonical.dumps(document.data)
         if write:
             if has_comments(before):
-                warnings.append(COMMENTS_DROPPED.format(path=source.path))
+                warnings.append(canonical.CommentsDropped(source.path))
             warnings += store.write_text(source, after)
         else:
             outcome["diff"] = unified_diff(before, after, str(source.path))
@@ -75,8 +72,8 @@ def _findings(data: dict[str, Any], on: dt.date, problems=None, scope=None) -> d
     return {finding.identity: finding for finding in found}
 
 
-def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, scope) -> list[str]:
-    """Refuse the change if it adds an error-level finding; name the warnings it adds."""
+def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, scope) -> list[Any]:
+    """Refuse the change if it adds an error-level finding; the warnings it adds."""
     data = document.data
     problems = check_records(data, scope.tables())
     found = _findings(data, on, problems=problems, scope=scope)
@@ -93,21 +90,12 @@ def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, sc
         fixes = list(dict.fromkeys(f.fix for f in errors))
         raise RuleViolation(
             f"{document.source.display}: refused, the edit would add {count}: "
-            + "; ".join(_said(f) for f in errors)
+            + "; ".join(f.brief for f in errors)
             + "; nothing was written",
             " ".join(fixes),
         )
-    warned = [f"the edit adds {_said(f)}" for f in new if f.severity == "warning"]
-    if len(warned) > MAX_WARNINGS:
-        more = len(warned) - MAX_WARNINGS + 1
-        warned[MAX_WARNINGS - 1 :] = [f"… and {more} more new warnings: see `clusters validate`"]
-    return warned
+    return [finding for finding in new if finding.severity == "warning"]
 
 
 def _graver(severity: str, than: str) -> bool:
     return SEVERITIES.index(severity) < SEVERITIES.index(than)
-
-
-def _said(finding: Any) -> str:
-    where = finding.cluster or finding.partner or finding.event or "registry"
-    return f"{finding.code} {finding.rule}: {where}: {finding.message}"

@@ -155,6 +155,7 @@ def import_command(name: str, doc: str, noun: str, dialect_name: str, apps: dict
         as_json: JsonOpt = False,
     ) -> None:
         from ..changes import csv_imports
+        from ..terminal import edit_summaries
         from ..terminal.console import progress
 
         dialect = getattr(csv_imports, dialect_name)
@@ -171,7 +172,7 @@ def import_command(name: str, doc: str, noun: str, dialect_name: str, apps: dict
                     dry_run=dry_run,
                     on=on,
                 )
-            show(s, outcome, csv_imports.summary(outcome), dry_run)
+            show(s, outcome, edit_summaries.import_summary(outcome), dry_run)
 
     body.__doc__ = doc
     body.__name__ = name.replace("-", "_")

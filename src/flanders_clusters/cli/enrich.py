@@ -70,6 +70,7 @@ def kbo(
     from ..changes import kbo_enrichment, transaction
     from ..external import kbo_extract
     from ..programme.rules import Scope
+    from ..terminal import edit_summaries
     from ..terminal.console import progress
     from .editing import show
 
@@ -102,6 +103,6 @@ def kbo(
         if match_names:
             outcome["suggestions"] = kbo_enrichment.suggestions(data, extract)
         if not as_json:
-            for line in kbo_enrichment.details(outcome):
+            for line in edit_summaries.kbo_details(outcome):
                 s.note(line)
-        show(s, outcome, kbo_enrichment.headline(outcome), dry_run)
+        show(s, outcome, edit_summaries.kbo_headline(outcome), dry_run)

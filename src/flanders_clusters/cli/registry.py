@@ -23,10 +23,16 @@ def fmt(
 ) -> None:
     """Rewrite the registry in its canonical form (sorted, fixed field order)."""
     from ..changes import registry_file
+    from ..terminal import edit_summaries
 
     with session(ctx, as_json) as s:
-        result = registry_file.format_registry(s.source(), check=check, timeout=s.lock_timeout)
-        s.result(result)
+        if check:
+            result, difference = registry_file.check_format(s.source())
+            message = edit_summaries.check_message(result, difference)
+        else:
+            result = registry_file.format_registry(s.source(), timeout=s.lock_timeout)
+            message = edit_summaries.fmt_message(result)
+        s.result({**result, "message": message})
         if check and not result["canonical"]:
             raise typer.Exit(1)
 
@@ -51,6 +57,8 @@ def init(
 ) -> None:
     """Create a new registry (empty, or a copy of the shipped one) and its schema beside it."""
     from ..changes import registry_file
+    from ..terminal import edit_summaries
 
     with session(ctx, as_json) as s:
-        s.result(registry_file.init(path, from_shipped=from_shipped))
+        result = registry_file.init(path, from_shipped=from_shipped)
+        s.result({**result, "message": edit_summaries.init_message(result)})

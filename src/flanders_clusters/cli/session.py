@@ -102,8 +102,12 @@ class Session:
         """
         outcome = dict(outcome)
         message = outcome.pop("message", None)
-        for warning in outcome.pop("warnings", ()):
-            self.note(f"warning: {warning}", "yellow")
+        warnings = outcome.pop("warnings", [])
+        if warnings:
+            from ..terminal.edit_summaries import warning_lines
+
+            for warning in warning_lines(warnings):
+                self.note(f"warning: {warning}", "yellow")
         if self.as_json:
             from ..formats.json_text import dumps
 

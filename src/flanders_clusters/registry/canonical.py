@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import records
@@ -18,6 +20,14 @@ from .fields import order
 from .vocabulary import SCHEMA_HEADER
 
 _EARLIEST = dt.date.min
+
+
+@dataclass(frozen=True)
+class CommentsDropped:
+    """A registry rewritten in canonical form held comments, which that form does not
+    keep (an edit's or ``fmt``'s warning)."""
+
+    path: Path
 
 
 _IN_ORDER: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}

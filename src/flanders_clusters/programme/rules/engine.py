@@ -66,6 +66,12 @@ class Finding:
     profile: str = "decree"
 
     @property
+    def brief(self) -> str:
+        """``FC106 company-driven: beta: 1 of 2 current members is a company``."""
+        where = self.cluster or self.partner or self.event or "registry"
+        return f"{self.code} {self.rule}: {where}: {self.message}"
+
+    @property
     def identity(self) -> tuple:
         """Code and named records (plus the field), independent of list positions."""
         tail = next((p for p in reversed(self.path) if isinstance(p, str)), "")
