@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import subprocess
 import sys
 
 import click
 import pytest
-from conftest import run
+from conftest import REPO, run
 
 from flanders_clusters.cli.app import COMMANDS
 
@@ -29,6 +30,22 @@ def test_each_module_defines_exactly_its_commands_in_the_table(module: str) -> N
     for name, command in commands.items():
         assert command.name == name
         assert isinstance(command, click.Group) or command.callback is not None
+
+
+def test_no_code_forges_a_signature() -> None:
+    # Once the global options and the edit options were added by rewriting functions'
+    # __signature__ and __annotations__ for Typer, which no framework documents.
+    forged = []
+    for path in sorted((REPO / "src").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+            targets = [t.value if isinstance(t, ast.Subscript) else t for t in targets]
+            names = [t.attr for t in targets if isinstance(t, ast.Attribute)]
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setattr":
+                names += [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)]
+            if {"__signature__", "__annotations__"} & set(names):
+                forged.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert forged == []
 
 
 def test_help_lists_the_commands_in_table_order() -> None:
@@ -131,8 +148,9 @@ def test_validate_says_the_default_profile_once() -> None:
             ("--regsitry", "x", "list"),
             "Error: No such option: --regsitry (Possible options: --registry)\n",
         ),
+        (("list", "--\x1b[2J"), "Error: No such option: --\\x1b[2J\n"),
     ],
-    ids=["nothing-close", "json", "two-close", "root"],
+    ids=["nothing-close", "json", "two-close", "root", "escape-sequence"],
 )
 def test_a_mistyped_option_suggests_only_close_ones(args: tuple[str, ...], said: str) -> None:
     # Once `list --frob` suggested "--on": click compares the names with their dashes.
