@@ -88,11 +88,7 @@ def _usage_errors_as_json(args: list[str]) -> Iterator[None]:
             raise
         from ..output import json
 
-        write_stdout(
-            json.error(  # type: ignore[attr-defined]
-                "usage", exc.format_message(), "see --help"
-            )
-        )
+        write_stdout(json.error("usage", exc.format_message(), "see --help"))
         raise click.exceptions.Exit(EXIT_USAGE) from None
 
 

@@ -24,10 +24,11 @@ class Argument(click.Argument):
 
     def __init__(self, param_decls: Sequence[str], *, help: str = "", **attrs: Any) -> None:
         super().__init__(param_decls, **attrs)
-        self.help = help
+        self.help_text = help
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str]:
-        return self.shown_name(), f"{self.help}  [required]" if self.required else self.help
+        text = self.help_text
+        return self.shown_name(), f"{text}  [required]" if self.required else text
 
     def shown_name(self) -> str:
         name = self.metavar or (self.name or "").upper()
@@ -51,7 +52,8 @@ class HelpSections:
         self.format_epilog(ctx, formatter)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        arguments, options = [], []
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
         for param in self.get_params(ctx):  # type: ignore[attr-defined]
             record = param.get_help_record(ctx)
             if record is None:
@@ -77,7 +79,7 @@ class HelpSections:
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         with close_suggestions(self, ctx):
-            return super().parse_args(ctx, args)  # type: ignore[misc]
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
 
 
 class Command(HelpSections, click.Command):
