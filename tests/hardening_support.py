@@ -233,7 +233,7 @@ def _only_where_allowed(record: dict) -> dict:
 def run_bytes(*args: str) -> tuple[int, bytes]:
     """``run`` for output that must be compared byte for byte: the test runner's text
     turns CRLF into LF, a file written by ``clusters … > FILE`` keeps it."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from flanders_clusters.cli import app
 

@@ -67,7 +67,10 @@ def test_the_check_falls_back_to_the_model_when_the_stored_schema_is_refused(
     """A pydantic-core that cannot read the stored schema: the model builds the validator."""
     import pydantic_core
 
-    from flanders_clusters.registry import _core_schema
+    from flanders_clusters.registry import (
+        _core_schema,
+        model,  # noqa: F401 (pydantic loaded before the patch)
+    )
 
     real = pydantic_core.SchemaValidator
 

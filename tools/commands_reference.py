@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 from click.testing import CliRunner
 
 from flanders_clusters.cli import app
@@ -37,31 +38,26 @@ def command_paths() -> Iterator[tuple[str, ...]]:
 
     def walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
         yield path
-        # A group lists its commands (Typer may bring its own copy of click, so the
-        # group is known by what it does, not by click's class).
-        if hasattr(command, "list_commands"):
+        if isinstance(command, click.Group):
             context = command.context_class(command, info_name=path[-1] if path else "clusters")
             for name in command.list_commands(context):
                 sub = command.get_command(context, name)
                 if sub is not None and not sub.hidden:
                     yield from walk(sub, (*path, name))
 
-    yield from walk(root(), ())
-
-
-def root() -> Any:
-    """The root command as Click sees it (a Typer app is first turned into one)."""
-    if hasattr(app, "list_commands"):
-        return app
-    import typer.main
-
-    return typer.main.get_command(app)
+    yield from walk(app, ())
 
 
 def help_text(path: tuple[str, ...]) -> str:
     """``clusters PATH --help``, as printed."""
+    # Click's test runner wraps at 80 columns; a terminal 80 columns wide, at 78.
     result = CliRunner().invoke(
-        root(), [*path, "--help"], prog_name="clusters", env=ENVIRONMENT, catch_exceptions=False
+        app,
+        [*path, "--help"],
+        prog_name="clusters",
+        env=ENVIRONMENT,
+        catch_exceptions=False,
+        terminal_width=78,
     )
     if result.exit_code != 0:
         raise RuntimeError(f"clusters {' '.join(path)} --help exited {result.exit_code}")

@@ -1,5 +1,5 @@
-"""The command-line interface: wiring only. Each command parses its options, calls the
-layers below and hands the result to its session (``session.py``)."""
+"""The command-line interface, in Click: wiring only. Each command parses its options,
+calls the layers below and hands the result to its session (``session.py``)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """The root command: global options, and the commands loaded only when they run.
 
-Each command lives in a module of this package (``COMMANDS`` says which) as a Typer app
-of its own; the root group imports the module and builds the command when the command
-is called (click's "lazily loading subcommands" pattern), so a script that calls
-``clusters list`` does not pay for the other commands' modules.
+Each command lives in a module of this package (``COMMANDS`` says which), whose
+``BY_NAME`` holds its Click commands; the root group imports the module when the command
+is called (Click's "lazily loading subcommands" pattern), so a script that calls
+``clusters list`` does not pay for the other commands' modules. The group gives every
+command it loads the global options ``--registry`` and ``--lock-timeout``.
 """
 
 from __future__ import annotations
@@ -11,71 +12,70 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-import typer.core
-import typer.main
+import click
 
 from .. import __version__
 from ..errors import EXIT_USAGE
-from .options import CONTEXT, _lock_option, _registry_option, close_suggestions, remember
+from .click_classes import Group
 from .session import closed_pipe_ends_quietly, wants_json, write_stdout
+from .shared_options import global_options
 
 # Which module defines each command, in the order of `clusters --help`.
 COMMANDS = {
-    "list": "read",
-    "show": "read",
-    "partners": "read",
-    "partner": "read",
-    "validate": "rules",
-    "rules": "rules",
-    "timeline": "report",
-    "network": "report",
-    "stats": "report",
-    "export": "report",
-    "diff": "review",
-    "events": "events",
-    "event": "events",
-    "add-cluster": "edit",
-    "update-cluster": "edit",
-    "remove-cluster": "edit",
-    "add-partner": "edit",
-    "update-partner": "edit",
-    "remove-partner": "edit",
-    "add-member": "edit",
-    "update-member": "edit",
-    "remove-member": "edit",
-    "import-members": "edit",
-    "add-funding": "edit",
-    "remove-funding": "edit",
-    "add-label": "labels",
-    "update-label": "labels",
-    "remove-label": "labels",
-    "add-event": "events",
-    "update-event": "events",
-    "remove-event": "events",
-    "add-participant": "events",
-    "update-participant": "events",
-    "remove-participant": "events",
-    "import-participants": "events",
-    "enrich": "enrich",
-    "fmt": "registry",
-    "schema": "registry",
-    "init": "registry",
-    "site": "site",
+    "list": "read_commands",
+    "show": "read_commands",
+    "partners": "read_commands",
+    "partner": "read_commands",
+    "validate": "rule_commands",
+    "rules": "rule_commands",
+    "timeline": "report_commands",
+    "network": "report_commands",
+    "stats": "report_commands",
+    "export": "report_commands",
+    "diff": "diff_commands",
+    "events": "event_commands",
+    "event": "event_commands",
+    "add-cluster": "edit_commands",
+    "update-cluster": "edit_commands",
+    "remove-cluster": "edit_commands",
+    "add-partner": "edit_commands",
+    "update-partner": "edit_commands",
+    "remove-partner": "edit_commands",
+    "add-member": "edit_commands",
+    "update-member": "edit_commands",
+    "remove-member": "edit_commands",
+    "import-members": "import_commands",
+    "add-funding": "edit_commands",
+    "remove-funding": "edit_commands",
+    "add-label": "edit_commands",
+    "update-label": "edit_commands",
+    "remove-label": "edit_commands",
+    "add-event": "edit_commands",
+    "update-event": "edit_commands",
+    "remove-event": "edit_commands",
+    "add-participant": "edit_commands",
+    "update-participant": "edit_commands",
+    "remove-participant": "edit_commands",
+    "import-participants": "import_commands",
+    "enrich": "enrich_commands",
+    "fmt": "registry_commands",
+    "schema": "registry_commands",
+    "init": "registry_commands",
+    "site": "site_commands",
 }
 
 
-def _is_usage_error(exc: BaseException) -> bool:
-    """A click usage error (exit 2): an unknown option, a bad value, a missing argument.
-
-    Typer may bring its own copy of click, so the class is not imported: every click
-    exception carries ``exit_code`` and ``format_message()``, usage errors with code 2.
-    """
-    return getattr(exc, "exit_code", None) == EXIT_USAGE and callable(
-        getattr(exc, "format_message", None)
-    )
+def with_global_options(command: click.Command) -> click.Command:
+    """``command`` (and each command of a group) given ``--registry`` and
+    ``--lock-timeout``, after its own options, as its help lists them."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_global_options(sub)
+    else:
+        command.params.extend(global_options())
+    return command
 
 
 @contextmanager
@@ -83,73 +83,66 @@ def _usage_errors_as_json(args: list[str]) -> Iterator[None]:
     """With ``--json``, a usage error is a JSON error object on stdout too (exit 2)."""
     try:
         yield
-    except Exception as exc:
-        if not (_is_usage_error(exc) and wants_json(args)):
+    except click.UsageError as exc:
+        if not wants_json(args):
             raise
         from ..formats import json_text
 
-        write_stdout(json_text.error("usage", exc.format_message(), "see --help"))  # type: ignore[attr-defined]
-        raise typer.Exit(EXIT_USAGE) from None
+        write_stdout(json_text.error("usage", exc.format_message(), "see --help"))
+        raise click.exceptions.Exit(EXIT_USAGE) from None
 
 
-class LazyGroup(typer.core.TyperGroup):
+class LazyGroup(Group):
     """The root group: its commands are imported and built on first use."""
 
-    def list_commands(self, ctx: Any) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: Any, name: str) -> Any:
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
         built = self.commands.get(name)
         if built is None:
             module = importlib.import_module(f"{__package__}.{COMMANDS[name]}")
-            built = typer.main.get_command(module.APPS[name])
-            built.name = name
-            self.commands[name] = built
+            built = self.commands[name] = with_global_options(module.BY_NAME[name])
         return built
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["clusters.args"] = list(args)
         # Help and --version are written here, outside any command's session.
-        with (
-            closed_pipe_ends_quietly(),
-            _usage_errors_as_json(args),
-            close_suggestions(self, ctx),
-        ):
+        with closed_pipe_ends_quietly(), _usage_errors_as_json(args):
             return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         with closed_pipe_ends_quietly(), _usage_errors_as_json(ctx.meta.get("clusters.args", [])):
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
+                raise click.exceptions.Exit(130) from None
 
 
-def _version(value: bool) -> None:
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
         write_stdout(f"clusters {__version__}")
-        raise typer.Exit()
+        ctx.exit()
 
 
-app = typer.Typer(
-    cls=LazyGroup,
-    name="clusters",
+app = LazyGroup(
+    "clusters",
     help="The registry of the Flemish innovation cluster programme (FI&E / VLAIO).",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings=CONTEXT,
+    params=[
+        *global_options(),
+        click.Option(
+            ["--version"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_version,
+            help="Print the version.",
+        ),
+    ],
+    examples=[
+        "clusters list --type spearhead",
+        'clusters add-member vil acme --name "Acme NV" --kind company --role member',
+    ],
 )
-
-
-@app.callback()
-def _global(
-    ctx: typer.Context,
-    registry: Annotated[str | None, _registry_option()] = None,
-    lock_timeout: Annotated[float | None, _lock_option()] = None,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
-    ] = False,
-) -> None:
-    remember(ctx, registry, lock_timeout)

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import typer
+import click
 
 from ..errors import EXIT_PIPE, ClustersError, UsageError
 from ..registry import store
-from .options import global_settings
+from .shared_options import global_settings
 
 
 def write_stdout(text: str) -> None:
@@ -63,7 +63,7 @@ def output_format(chosen: str | None, as_json: bool, default: str) -> str:
 class Session:
     """What a command needs from the world: its registry, its date, its streams."""
 
-    def __init__(self, ctx: typer.Context, as_json: bool) -> None:
+    def __init__(self, ctx: click.Context, as_json: bool) -> None:
         self.registry, self.lock_timeout = global_settings(ctx)
         self.as_json = as_json
 
@@ -115,6 +115,24 @@ class Session:
         elif message:
             self.note(message)
 
+    def edit_result(self, outcome: dict[str, Any], text: str, dry_run: bool) -> None:
+        """An edit's result: JSON, or the diff of a dry run on stdout and a line on stderr.
+
+        The diff is the diff of the bytes the edit would write: to a terminal its control
+        characters are shown escaped; to a pipe or a file it is written as it is, so that
+        ``patch`` and ``git apply`` take it.
+        """
+        if dry_run and not self.as_json:
+            if outcome["diff"]:
+                if sys.stdout.isatty():
+                    from ..terminal.console import terminal_safe
+
+                    write_bytes(terminal_safe(outcome["diff"]))
+                else:
+                    write_bytes(outcome["diff"])
+            text = f"dry run, nothing written: {text}"
+        self.result({**outcome, "message": text})
+
     @staticmethod
     def note(message: str, style: str = "") -> None:
         from ..terminal.console import message as say
@@ -163,15 +181,15 @@ def closed_pipe_ends_quietly() -> Iterator[None]:
         if not _pipe_closed(exc):
             raise
         silence_stdout()
-        raise typer.Exit(EXIT_PIPE) from None
+        raise click.exceptions.Exit(EXIT_PIPE) from None
 
 
 @contextmanager
-def session(ctx: typer.Context, as_json: bool = False) -> Iterator[Session]:
+def session(ctx: click.Context, as_json: bool = False) -> Iterator[Session]:
     """Run a command body; a typed failure becomes its message and exit code. (A closed
     pipe is ended quietly around every command, by the group that invokes it.)"""
     try:
         yield Session(ctx, as_json)
     except ClustersError as error:
         report(error, as_json)
-        raise typer.Exit(error.exit_code) from None
+        raise click.exceptions.Exit(error.exit_code) from None

@@ -2,61 +2,62 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
 from ..errors import EXIT_FINDINGS, TomlSyntaxError, UsageError
 from ..registry import revisions, store
-from .options import JsonOpt, OnOpt, choice, command
+from .click_classes import Argument, Command
 from .session import Session, output_format, session
+from .shared_options import JSON, ON, choice
 
-APPS: dict[str, typer.Typer] = {}
 FORMATS = ("table", "json", "markdown")
 
 
-@command(APPS, "diff")
+@click.command(
+    "diff",
+    cls=Command,
+    examples=[
+        "clusters diff old.toml data/clusters.toml",
+        "clusters diff --rev HEAD~1 --format markdown",
+    ],
+)
+@click.argument(
+    "paths",
+    cls=Argument,
+    nargs=-1,
+    metavar="OLD NEW | PATH",
+    help="Two registry files; with --rev, the registry in git (default: the one clusters uses).",
+)
+@click.option(
+    "--rev",
+    metavar="REV",
+    help="Compare the registry at git revision REV with the working file; A..B: two "
+    "revisions; A...B: the merge base of A and B with B (a pull request).",
+)
+@click.option(
+    "--textconv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Print FILE one fact a line, sorted (for git config diff.clusters.textconv).",
+)
+@choice("--format", "fmt", values=FORMATS, help="Output: table (default), json or markdown.")
+@JSON
+@ON
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there is a difference.")
+@click.pass_context
 def diff(
-    ctx: typer.Context,
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="OLD NEW | PATH",
-            help="Two registry files; with --rev, the registry in git (default: the one "
-            "clusters uses).",
-            show_default=False,
-        ),
-    ] = None,
-    rev: Annotated[
-        str | None,
-        typer.Option(
-            "--rev",
-            metavar="REV",
-            help="Compare the registry at git revision REV with the working file; A..B: "
-            "two revisions; A...B: the merge base of A and B with B (a pull request).",
-            show_default=False,
-        ),
-    ] = None,
-    textconv: Annotated[
-        Path | None,
-        typer.Option(
-            "--textconv",
-            metavar="FILE",
-            dir_okay=False,
-            help="Print FILE one fact a line, sorted (for git config diff.clusters.textconv).",
-            show_default=False,
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None, choice("--format", FORMATS, "Output: table (default), json or markdown.")
-    ] = None,
-    as_json: JsonOpt = False,
-    on: OnOpt = None,
-    exit_code: Annotated[
-        bool, typer.Option("--exit-code", help="Exit 1 when there is a difference.")
-    ] = False,
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    rev: str | None,
+    textconv: Path | None,
+    fmt: str | None,
+    as_json: bool,
+    on: dt.date | None,
+    exit_code: bool,
 ) -> None:
     """Changes between two registries, record by record, and the findings that appeared
     or disappeared."""
@@ -69,7 +70,7 @@ def diff(
                 raise UsageError("--textconv takes a FILE and no other argument or format")
             s.output(textconv, _facts)
             return
-        first, second = _sides(s, paths or [], rev)
+        first, second = _sides(s, list(paths), rev)
         result = comparison.compare(
             revisions.read_side("old", first), revisions.read_side("new", second), s.today(on)
         )
@@ -86,7 +87,7 @@ def diff(
         else:
             s.output(result)
         if exit_code and comparison.differs(result):
-            raise typer.Exit(EXIT_FINDINGS)
+            raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
 def _sides(s: Session, paths: list[str], rev: str | None) -> tuple[revisions.Side, revisions.Side]:
@@ -134,3 +135,6 @@ def _unnamed(message: str, path: Path) -> str:
         return rest.removeprefix(": ")
     column = f", column {where[2]}" if where[2] else ""
     return f"line {where[1]}{column}: {rest[where.end() :]}"
+
+
+BY_NAME: dict[str, click.Command] = {"diff": diff}

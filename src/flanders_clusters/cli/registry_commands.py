@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
-from .options import JsonOpt, command
+from .click_classes import Argument, Command
 from .session import session, write_stdout
+from .shared_options import JSON
 
-APPS: dict[str, typer.Typer] = {}
 
-
-@command(APPS, "fmt")
-def fmt(
-    ctx: typer.Context,
-    check: Annotated[
-        bool, typer.Option("--check", help="Exit 1 when the file is not canonical; write nothing.")
-    ] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@click.command("fmt", cls=Command, examples=["clusters fmt --check", "clusters fmt"])
+@click.option("--check", is_flag=True, help="Exit 1 when the file is not canonical; write nothing.")
+@JSON
+@click.pass_context
+def fmt(ctx: click.Context, check: bool, as_json: bool) -> None:
     """Rewrite the registry in its canonical form (sorted, fixed field order)."""
     from ..changes import registry_file
     from ..terminal import edit_summaries
@@ -34,11 +29,12 @@ def fmt(
             message = edit_summaries.fmt_message(result)
         s.result({**result, "message": message})
         if check and not result["canonical"]:
-            raise typer.Exit(1)
+            raise click.exceptions.Exit(1)
 
 
-@command(APPS, "schema")
-def schema(ctx: typer.Context) -> None:
+@click.command("schema", cls=Command, examples=["clusters schema > clusters.schema.json"])
+@click.pass_context
+def schema(ctx: click.Context) -> None:
     """Print the JSON Schema of the registry file."""
     from ..changes import registry_file
 
@@ -46,15 +42,25 @@ def schema(ctx: typer.Context) -> None:
         write_stdout(registry_file.schema_text())
 
 
-@command(APPS, "init")
-def init(
-    ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Where to create the registry.", metavar="PATH")],
-    from_shipped: Annotated[
-        bool, typer.Option("--from-shipped", help="Start from the shipped registry.")
-    ] = False,
-    as_json: JsonOpt = False,
-) -> None:
+@click.command(
+    "init",
+    cls=Command,
+    examples=[
+        "clusters init registry/clusters.toml",
+        "clusters init copy/clusters.toml --from-shipped",
+    ],
+)
+@click.argument(
+    "path",
+    cls=Argument,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Where to create the registry.",
+)
+@click.option("--from-shipped", is_flag=True, help="Start from the shipped registry.")
+@JSON
+@click.pass_context
+def init(ctx: click.Context, path: Path, from_shipped: bool, as_json: bool) -> None:
     """Create a new registry (empty, or a copy of the shipped one) and its schema beside it."""
     from ..changes import registry_file
     from ..terminal import edit_summaries
@@ -62,3 +68,6 @@ def init(
     with session(ctx, as_json) as s:
         result = registry_file.init(path, from_shipped=from_shipped)
         s.result({**result, "message": edit_summaries.init_message(result)})
+
+
+BY_NAME: dict[str, click.Command] = {"fmt": fmt, "schema": schema, "init": init}

@@ -1,58 +1,70 @@
 """Commands that report on the registry: timeline, network, stats, export.
 
 JSON, Mermaid, SVG, DOT, CSV and Markdown are plain text from the views; only the tables
-and the terminal chart load rich (in the output layer, when drawn).
+and the terminal chart load rich (in the terminal layer, when drawn).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
-import typer
+import click
 
 from ..errors import UsageError
 from ..formats.export_text import FORMATS as EXPORT_FORMATS
 from ..registry.vocabulary import CLUSTER_TYPES
 from ..terminal import tables
 from ..views.exports import WHATS
-from .options import JsonOpt, OnOpt, choice, command, parse_date
-from .session import output_format, session, write_stdout
-
-APPS: dict[str, typer.Typer] = {}
-
-TypeOpt = Annotated[str | None, choice("--type", CLUSTER_TYPES, "Only clusters of this type.")]
-FromOpt = Annotated[
-    int | None,
-    typer.Option("--from", metavar="YEAR", min=1, max=9999, help="First year (default: data's)."),
-]
-ToOpt = Annotated[
-    int | None,
-    typer.Option("--to", metavar="YEAR", min=1, max=9999, help="Last year (default: data's)."),
-]
-SvgOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--svg", metavar="FILE", dir_okay=False, help="Also save the chart as SVG ('-': stdout)."
-    ),
-]
+from .click_classes import Command
+from .session import Session, output_format, session, write_stdout
+from .shared_options import JSON, ON, SharedOption, choice
+from .value_parsers import DATE, WholeNumber
 
 
-def _format(values: tuple[str, ...], default: str):
-    return choice("--format", values, f"Output format (default: {default}).")
+def _format(values: tuple[str, ...], default: str) -> SharedOption:
+    return choice("--format", "fmt", values=values, help=f"Output format (default: {default}).")
 
 
-@command(APPS, "timeline")
+@click.command(
+    "timeline",
+    cls=Command,
+    examples=[
+        "clusters timeline --type spearhead --from 2015",
+        "clusters timeline --svg timeline.svg",
+    ],
+)
+@choice("--type", "type_", values=CLUSTER_TYPES, help="Only clusters of this type.")
+@click.option(
+    "--from",
+    "from_",
+    type=WholeNumber(1, 9999),
+    metavar="YEAR",
+    help="First year (default: data's).",
+)
+@click.option(
+    "--to", type=WholeNumber(1, 9999), metavar="YEAR", help="Last year (default: data's)."
+)
+@ON
+@click.option(
+    "--svg",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also save the chart as SVG ('-': stdout).",
+)
+@_format(("table", "json", "mermaid"), "table")
+@JSON
+@click.pass_context
 def timeline(
-    ctx: typer.Context,
-    type_: TypeOpt = None,
-    from_: FromOpt = None,
-    to: ToOpt = None,
-    on: OnOpt = None,
-    svg: SvgOpt = None,
-    fmt: Annotated[str | None, _format(("table", "json", "mermaid"), "table")] = None,
-    as_json: JsonOpt = False,
+    ctx: click.Context,
+    type_: str | None,
+    from_: int | None,
+    to: int | None,
+    on: dt.date | None,
+    svg: Path | None,
+    fmt: str | None,
+    as_json: bool,
 ) -> None:
     """Funding timeline: a Gantt chart of the clusters, and active clusters per year."""
     from ..programme.policy import policy
@@ -81,7 +93,7 @@ def timeline(
             s.output(found)
 
 
-def _save_svg(s, path: Path, found: dict, soon: int) -> None:
+def _save_svg(s: Session, path: Path, found: dict[str, Any], soon: int) -> None:
     from ..files import durable
     from ..formats.timeline_svg import svg
 
@@ -94,28 +106,28 @@ def _save_svg(s, path: Path, found: dict, soon: int) -> None:
     s.note(f"wrote {path}")
 
 
-@command(APPS, "network")
-def network(
-    ctx: typer.Context,
-    fmt: Annotated[str | None, _format(("table", "json", "dot"), "table")] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            min=0,
-            metavar="N",
-            help="List the N pairs that share the most partners (default 100; 0: all).",
-            show_default=False,
-        ),
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
+@click.command(
+    "network",
+    cls=Command,
+    examples=[
+        "clusters network --limit 10",
+        "clusters network --format dot > network.dot",
+    ],
+)
+@_format(("table", "json", "dot"), "table")
+@click.option(
+    "--limit",
+    type=WholeNumber(min=0),
+    metavar="N",
+    help="List the N pairs that share the most partners (default 100; 0: all).",
+)
+@JSON
+@click.pass_context
+def network(ctx: click.Context, fmt: str | None, limit: int | None, as_json: bool) -> None:
     """Pairs of clusters that share partners, and the partners in the most clusters.
 
     The pairs grow with the square of the clusters: the 100 that share the most partners
     are listed, and the JSON's pairs_total says how many there are.
-
-    Example: clusters network --limit 10 --format dot > network.dot
     """
     from ..views import network as networks
 
@@ -130,33 +142,37 @@ def network(
             s.output(found, tables.network_tables if chosen == "table" else None)
 
 
-@command(APPS, "export")
+@click.command(
+    "export",
+    cls=Command,
+    examples=[
+        "clusters export --format csv --what members > members.csv",
+        "clusters export --format sqlite --output clusters.db",
+    ],
+)
+@_format(EXPORT_FORMATS, "json")
+@choice("--what", values=WHATS, help="What to export (default: clusters; not sqlite).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The database file to write (sqlite only; replaced if it is one).",
+)
+@click.option(
+    "--on",
+    type=DATE,
+    metavar="DATE",
+    help="Judge the findings table on this date (sqlite; default: today).",
+)
+@JSON
+@click.pass_context
 def export(
-    ctx: typer.Context,
-    fmt: Annotated[str | None, _format(EXPORT_FORMATS, "json")] = None,
-    what: Annotated[
-        str | None, choice("--what", WHATS, "What to export (default: clusters; not sqlite).")
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            metavar="FILE",
-            dir_okay=False,
-            help="The database file to write (sqlite only; replaced if it is one).",
-            show_default=False,
-        ),
-    ] = None,
-    on: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--on",
-            parser=parse_date,
-            metavar="DATE",
-            help="Judge the findings table on this date (sqlite; default: today).",
-        ),
-    ] = None,
-    as_json: JsonOpt = False,
+    ctx: click.Context,
+    fmt: str | None,
+    what: str | None,
+    output: Path | None,
+    on: dt.date | None,
+    as_json: bool,
 ) -> None:
     """The registry for other tools: JSON, CSV (spreadsheets), a Markdown table, or an
     SQLite database of every table (--output FILE.db)."""
@@ -189,7 +205,7 @@ def export(
             write_stdout(str(found))
 
 
-def _database(s, document, on: dt.date, path: Path) -> str:
+def _database(s: Session, document: Any, on: dt.date, path: Path) -> str:
     """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
     from ..formats import sqlite_export
 
@@ -201,11 +217,24 @@ def _database(s, document, on: dt.date, path: Path) -> str:
     return f"wrote {path}: " + ", ".join(f"{n} {name}" for name, n in counted.items())
 
 
-@command(APPS, "stats")
-def stats(ctx: typer.Context, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+@click.command(
+    "stats", cls=Command, examples=["clusters stats", "clusters stats --on 2024-12-31 --json"]
+)
+@ON
+@JSON
+@click.pass_context
+def stats(ctx: click.Context, on: dt.date | None, as_json: bool) -> None:
     """Counts by type and status, current members by kind, support per year."""
     from ..views import stats as statistics
 
     with session(ctx, as_json) as s:
         found = statistics.build(s.read().data, s.today(on))
         s.output(found, tables.stats_tables)
+
+
+BY_NAME: dict[str, click.Command] = {
+    "timeline": timeline,
+    "network": network,
+    "stats": stats,
+    "export": export,
+}

@@ -3,60 +3,66 @@ imported here, when the command runs, and nowhere else."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
 from ..site.messages import LANGS
-from .options import JsonOpt, OnOpt, choice, command
+from .click_classes import Argument, Command
 from .session import session
+from .shared_options import JSON, ON, choice
+from .value_parsers import Parsed
 
-APPS: dict[str, typer.Typer] = {}
 _URL = re.compile(r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$", re.IGNORECASE)
 
 
-def parse_base_url(value: str | None) -> str | None:
+def parse_base_url(value: str) -> str:
     """An http(s) address without query or fragment; it always ends with ``/``."""
-    if value is None:
-        return None
     if not _URL.match(value):
-        raise typer.BadParameter(
+        raise click.BadParameter(
             f"{value!r} is not an http or https address such as https://example.org/clusters/"
         )
     return value if value.endswith("/") else value + "/"
 
 
-@command(APPS, "site")
-def site(
-    ctx: typer.Context,
-    outdir: Annotated[
-        Path,
-        typer.Argument(
-            metavar="OUTDIR",
-            help="Folder for the site: absent, empty, a previous build, or a gh-pages checkout.",
-            show_default=False,
-        ),
+@click.command(
+    "site",
+    cls=Command,
+    examples=[
+        "clusters site public",
+        "clusters site public --lang nl --base-url https://example.org/clusters/",
     ],
-    on: OnOpt = None,
-    lang: Annotated[str, choice("--lang", LANGS, "Language of the pages (default: en).")] = "en",
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            "--base-url",
-            metavar="URL",
-            callback=parse_base_url,
-            help="Public address of the site: adds canonical links and sitemap.xml.",
-        ),
-    ] = None,
-    no_findings: Annotated[
-        bool, typer.Option("--no-findings", help="Leave the rules' findings out.")
-    ] = False,
-    no_notes: Annotated[
-        bool, typer.Option("--no-notes", help="Leave notes out (pages and downloads).")
-    ] = False,
-    as_json: JsonOpt = False,
+)
+@click.argument(
+    "outdir",
+    cls=Argument,
+    type=click.Path(path_type=Path),
+    metavar="OUTDIR",
+    help="Folder for the site: absent, empty, a previous build, or a gh-pages checkout.",
+)
+@ON
+@choice("--lang", values=LANGS, help="Language of the pages (default: en).", default="en")
+@click.option(
+    "--base-url",
+    type=Parsed(parse_base_url, "url"),
+    metavar="URL",
+    help="Public address of the site: adds canonical links and sitemap.xml.",
+)
+@click.option("--no-findings", is_flag=True, help="Leave the rules' findings out.")
+@click.option("--no-notes", is_flag=True, help="Leave notes out (pages and downloads).")
+@JSON
+@click.pass_context
+def site(
+    ctx: click.Context,
+    outdir: Path,
+    on: dt.date | None,
+    lang: str,
+    base_url: str | None,
+    no_findings: bool,
+    no_notes: bool,
+    as_json: bool,
 ) -> None:
     """Build the registry's website: static pages, the timeline, the data files."""
     with session(ctx, as_json) as s:
@@ -85,3 +91,6 @@ def site(
             f"wrote {written.files} files ({written.pages} pages, {size}) to {written.outdir}"
         )
         s.result(outcome)
+
+
+BY_NAME: dict[str, click.Command] = {"site": site}

@@ -2,55 +2,63 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
 
-import typer
+import click
 
 from ..errors import EXIT_FINDINGS
 from ..registry.vocabulary import PROFILES
-from .options import JsonOpt, OnOpt, choice, command
+from .click_classes import Argument, Command
 from .session import output_format, session
+from .shared_options import JSON, ON, choice
 
-APPS: dict[str, typer.Typer] = {}
 FORMATS = ("text", "json", "github")
 
 
-def _known_codes(values: list[str] | None) -> list[str]:
+def _known_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
     from ..programme.rules import unknown_codes
 
-    codes = [value.upper() for value in values or ()]
+    codes = [value.upper() for value in values]
     unknown = unknown_codes(codes)
     if unknown:
-        raise typer.BadParameter(f"no rule {', '.join(unknown)}; see `clusters rules`")
+        raise click.BadParameter(f"no rule {', '.join(unknown)}; see `clusters rules`")
     return codes
 
 
-@command(APPS, "validate")
+@click.command(
+    "validate",
+    cls=Command,
+    examples=[
+        "clusters validate",
+        "clusters validate --rule FC1 --profile all --on 2025-01-01 --format github",
+    ],
+)
+@click.option(
+    "--rule",
+    metavar="CODE",
+    multiple=True,
+    callback=_known_codes,
+    help="Run only this rule, or those starting so (FC1: FC101-FC1xx); repeatable.",
+)
+@choice(
+    "--profile",
+    values=(*PROFILES, "all"),
+    help="The rules of this profile (default: decree).",
+    default="decree",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@ON
+@choice("--format", "format_", values=FORMATS, help="Output: text, json or github annotations.")
+@JSON
+@click.pass_context
 def validate(
-    ctx: typer.Context,
-    rule: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--rule",
-            metavar="CODE",
-            callback=_known_codes,
-            help="Run only this rule, or those starting so (FC1: FC101-FC1xx); repeatable.",
-        ),
-    ] = None,
-    profile: Annotated[
-        str,
-        choice(
-            "--profile",
-            (*PROFILES, "all"),
-            "The rules of this profile (default: decree).",
-        ),
-    ] = "decree",
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
-    on: OnOpt = None,
-    format_: Annotated[
-        str | None, choice("--format", FORMATS, "Output: text, json or github annotations.")
-    ] = None,
-    as_json: JsonOpt = False,
+    ctx: click.Context,
+    rule: list[str],
+    profile: str,
+    strict: bool,
+    on: dt.date | None,
+    format_: str | None,
+    as_json: bool,
 ) -> None:
     """Check the registry against the rules; exit 1 on errors."""
     from ..programme import rules
@@ -77,22 +85,20 @@ def validate(
         else:
             s.output(result, lambda r: drawn.findings_text(r["registry"], found, r["counts"]))
         if not result["valid"]:
-            raise typer.Exit(EXIT_FINDINGS)
+            raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
-@command(APPS, "rules")
-def rules_(
-    ctx: typer.Context,
-    code: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="CODE",
-            help="Explain this rule (a code such as FC105, or a name such as triple-helix).",
-            show_default=False,
-        ),
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
+@click.command("rules", cls=Command, examples=["clusters rules", "clusters rules FC105"])
+@click.argument(
+    "code",
+    cls=Argument,
+    required=False,
+    metavar="CODE",
+    help="Explain this rule (a code such as FC105, or a name such as triple-helix).",
+)
+@JSON
+@click.pass_context
+def rules_(ctx: click.Context, code: str | None, as_json: bool) -> None:
     """The rule catalogue with the thresholds in effect for the registry's policy; with a
     CODE, that rule explained: reason and source, threshold, fix."""
     from ..programme import rules
@@ -106,3 +112,6 @@ def rules_(
             s.output(rules.catalogue(effective), drawn.catalogue_table)
         else:
             s.output(rules.describe(entry, effective), drawn.rule_text)
+
+
+BY_NAME: dict[str, click.Command] = {"validate": validate, "rules": rules_}

@@ -2,63 +2,78 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
 from ..registry import store
 from ..registry.vocabulary import KBO_DATA_FIELDS
-from .options import DryRunOpt, JsonOpt, OnOpt, command, each, new_group, one_of
+from .click_classes import Argument, Group
 from .session import session
+from .shared_options import DRY_RUN, JSON, ON
+from .value_parsers import Parsed, one_of
 
-APPS: dict[str, typer.Typer] = {}
-enrich_group = APPS["enrich"] = new_group("Fill partner data from public registers.")
 # Bytes of the extract's large files from which a progress bar is worth drawing.
 PROGRESS_FROM = 32 << 20
+EXTRACT = "KboOpenData_0140_2026_11_Full.zip"  # the name of the examples' extract
 
 
 def _refresh_field(value: str) -> str:
-    return one_of(KBO_DATA_FIELDS)(value.removeprefix("--").replace("-", "_")) or value
+    return one_of(KBO_DATA_FIELDS)(value.removeprefix("--").replace("-", "_"))
 
 
-RefreshOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--refresh",
-        metavar="FIELD",
-        callback=each(_refresh_field),
-        help="Take the extract's value for FIELD where the registry holds another "
-        f"(repeatable): {', '.join(KBO_DATA_FIELDS)}.",
-        show_default=False,
-    ),
-]
+@click.group(
+    "enrich",
+    cls=Group,
+    help="Fill partner data from public registers.",
+    examples=[f"clusters enrich kbo {EXTRACT} --dry-run"],
+)
+def enrich_group() -> None:
+    pass
 
 
-@command(APPS, "kbo", group=enrich_group)
-def kbo(
-    ctx: typer.Context,
-    path: Annotated[
-        Path,
-        typer.Argument(
-            metavar="PATH",
-            help="The KBO Open Data full extract: KboOpenData_<n>_<yyyy>_<mm>_Full.zip, "
-            "or its unpacked folder.",
-            show_default=False,
-        ),
+@enrich_group.command(
+    "kbo",
+    examples=[
+        f"clusters enrich kbo {EXTRACT} --dry-run",
+        f"clusters enrich kbo {EXTRACT} --refresh legal-name --match-names",
     ],
-    refresh: RefreshOpt = None,
-    match_names: Annotated[
-        bool,
-        typer.Option(
-            "--match-names",
-            help="Also suggest enterprise numbers for partners without one, by name "
-            "(printed only, never written).",
-        ),
-    ] = False,
-    on: OnOpt = None,
-    dry_run: DryRunOpt = False,
-    as_json: JsonOpt = False,
+)
+@click.argument(
+    "path",
+    cls=Argument,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="The KBO Open Data full extract: KboOpenData_<n>_<yyyy>_<mm>_Full.zip, "
+    "or its unpacked folder.",
+)
+@click.option(
+    "--refresh",
+    metavar="FIELD",
+    multiple=True,
+    type=Parsed(_refresh_field, "field"),
+    help="Take the extract's value for FIELD where the registry holds another "
+    f"(repeatable): {', '.join(KBO_DATA_FIELDS)}.",
+)
+@click.option(
+    "--match-names",
+    is_flag=True,
+    help="Also suggest enterprise numbers for partners without one, by name "
+    "(printed only, never written).",
+)
+@ON
+@DRY_RUN
+@JSON
+@click.pass_context
+def kbo(
+    ctx: click.Context,
+    path: Path,
+    refresh: tuple[str, ...],
+    match_names: bool,
+    on: dt.date | None,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Check partners against the KBO/BCE open-data extract and fill what is missing.
 
@@ -72,7 +87,6 @@ def kbo(
     from ..programme.rules import Scope
     from ..terminal import edit_summaries
     from ..terminal.console import progress
-    from .editing import show
 
     with session(ctx, as_json) as s:
         source = s.source()
@@ -105,4 +119,7 @@ def kbo(
         if not as_json:
             for line in edit_summaries.kbo_details(outcome):
                 s.note(line)
-        show(s, outcome, edit_summaries.kbo_headline(outcome), dry_run)
+        s.edit_result(outcome, edit_summaries.kbo_headline(outcome), dry_run)
+
+
+BY_NAME: dict[str, click.Command] = {"enrich": enrich_group}
