@@ -28,7 +28,7 @@ from ..formats.csv_text import restore
 from ..programme import enterprises
 from ..registry import vocabulary
 from ..registry.fields import defaults, field, fields
-from ..registry.records import Partner
+from ..registry.records import Partner, Registry
 from ..registry.vocabulary import MAX_ID_LENGTH, SLUG_PATTERN, URL_PATTERN
 from ..views.exports import CSV_PARTNER_COLUMNS
 from .record_edits import MEMBERS, PARTICIPANTS, Roster, RosterKind
@@ -203,7 +203,7 @@ def _disagreeing(earlier: dict[str, Any], later: dict[str, Any], record: type) -
 
 
 def apply(
-    data: dict[str, Any],
+    data: Registry,
     owner_id: str,
     rows: list[Row],
     progress: Callable[[int], None] | None = None,

@@ -12,22 +12,24 @@ extract's value is taken instead. A partner not found whose row may be a malform
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..external.kbo_extract import Enterprise, Extract, Names
 from ..programme import enterprises
+from ..registry import lookup
+from ..registry.records import Registry
 from ..registry.vocabulary import KBO_DATA_FIELDS
 
 FIELDS = KBO_DATA_FIELDS  # legal_name, postal_code, country, nace, nace_version
 
 
-def numbers(data: dict[str, Any]) -> set[str]:
+def numbers(data: Registry) -> set[str]:
     """The enterprise numbers of the registry's partners."""
     partners = data.get("partners") or {}
     return {p["enterprise_number"] for p in partners.values() if p.get("enterprise_number")}
 
 
-def name_keys(data: dict[str, Any]) -> Names:
+def name_keys(data: Registry) -> Names:
     """The names ``--match-names`` looks for: name key → ids of the partners without an
     enterprise number that bear it (their name and legal name), and the name key."""
     out: dict[str, list[str]] = {}
@@ -68,13 +70,14 @@ def _same(field: str, ours: Any, theirs: Any) -> bool:
 
 
 def apply(
-    data: dict[str, Any], extract: Extract, refresh: frozenset[str] = frozenset()
+    data: Registry, extract: Extract, refresh: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """Record the check on every partner whose number was looked up, fill what is
     missing, take the extract's value for the ``refresh`` fields; return the summary."""
     if "nace" in refresh:
         refresh = refresh | {"nace_version"}  # codes and their version go together
-    partners = data.get("partners") or {}
+    # Written field by field, the fields named at run time: as plain tables.
+    partners = cast(dict[str, dict[str, Any]], lookup.partners(data))
     filled = dict.fromkeys(FIELDS, 0)
     refreshed = dict.fromkeys(FIELDS, 0)
     differing: list[dict[str, Any]] = []
@@ -164,13 +167,13 @@ def affected(partners: dict[str, Any], extract: Extract) -> list[dict[str, Any]]
     return sorted(out, key=lambda item: (item["partner"], item["line"]))
 
 
-def suggestions(data: dict[str, Any], extract: Extract) -> list[dict[str, Any]]:
+def suggestions(data: Registry, extract: Extract) -> list[dict[str, Any]]:
     """The numbers ``--match-names`` suggests: one row per partner and enterprise."""
     partners = data.get("partners") or {}
     return [
         {
             "partner": partner_id,
-            "name": partners.get(partner_id, {}).get("name"),
+            "name": lookup.partner_name(partners, partner_id),
             "enterprise_number": number,
             "kbo_name": kbo_name,
         }

@@ -11,20 +11,24 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import RuleViolation, plural
+from ..errors import Problem, RuleViolation, plural
 from ..formats.textdiff import unified_diff
 from ..programme import rules
 from ..registry import canonical, store
 from ..registry.check import check_records
 from ..registry.key_lines import has_comments
+from ..registry.records import Registry
 from ..registry.vocabulary import SEVERITIES
+
+# A pure edit of the registry's data, in place, returning its JSON (``"changed"`` …).
+Change = Callable[[Registry], dict[str, Any]]
 
 
 def transact(
     source: store.Source,
-    change: Callable[[dict[str, Any]], dict[str, Any]],
+    change: Change,
     *,
-    scope: Any,
+    scope: rules.Scope,
     timeout: float,
     dry_run: bool = False,
     on: dt.date | None = None,
@@ -46,7 +50,9 @@ def transact(
         return _apply(source, change, on or dt.date.today(), scope, write=True)
 
 
-def _apply(source, change, on: dt.date, scope, *, write: bool) -> dict[str, Any]:
+def _apply(
+    source: store.Source, change: Change, on: dt.date, scope: rules.Scope, *, write: bool
+) -> dict[str, Any]:
     document = store.read(source)
     before = document.text
     baseline = _findings(document.data, on, scope=scope)
@@ -67,12 +73,22 @@ def _apply(source, change, on: dt.date, scope, *, write: bool) -> dict[str, Any]
     return outcome
 
 
-def _findings(data: dict[str, Any], on: dt.date, problems=None, scope=None) -> dict[tuple, Any]:
+def _findings(
+    data: Registry,
+    on: dt.date,
+    problems: list[Problem] | None = None,
+    scope: rules.Scope | None = None,
+) -> dict[tuple, rules.Finding]:
     found = rules.run(data, on, problems=problems, scope=scope)
     return {finding.identity: finding for finding in found}
 
 
-def _judge(document: store.Document, baseline: dict[tuple, Any], on: dt.date, scope) -> list[Any]:
+def _judge(
+    document: store.Document,
+    baseline: dict[tuple, rules.Finding],
+    on: dt.date,
+    scope: rules.Scope,
+) -> list[Any]:
     """Refuse the change if it adds an error-level finding; the warnings it adds."""
     data = document.data
     problems = check_records(data, scope.tables())

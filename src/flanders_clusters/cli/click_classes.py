@@ -79,7 +79,7 @@ class HelpSections:
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         with close_suggestions(self, ctx):
-            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+            return super().parse_args(ctx, args)  # type: ignore[misc]
 
 
 class Command(HelpSections, click.Command):

@@ -10,7 +10,7 @@ runs in the transaction: locked, re-read, judged by the rules, written atomicall
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 import click
 
@@ -77,8 +77,8 @@ def run(edit: Edit, values: dict[str, Any]) -> None:
         events=frozenset(filter(None, [asked.event])),
     )
 
-    def change(data: dict[str, Any]) -> dict[str, Any]:
-        return edit.change(cast(Registry, data), asked)
+    def change(data: Registry) -> dict[str, Any]:
+        return edit.change(data, asked)
 
     with session(ctx, as_json) as s:
         outcome = transaction.transact(

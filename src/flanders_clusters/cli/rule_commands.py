@@ -81,7 +81,7 @@ def validate(
         if chosen == "github":
             from ..formats import github_annotations
 
-            s.output(result, lambda r: github_annotations.annotations(r["registry"], found))
+            s.output(result, lambda r: github_annotations.workflow_commands(r["registry"], found))
         else:
             s.output(result, lambda r: drawn.findings_text(r["registry"], found, r["counts"]))
         if not result["valid"]:

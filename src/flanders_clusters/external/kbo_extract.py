@@ -427,7 +427,7 @@ class _Reader:
     def scan(
         self,
         name: str,
-        keep: Callable[[list[str], Callable[[], int]], None],
+        keep: Callable[[list[str], Callable[[], int]], object],
         every_row: bool = False,
     ) -> None:
         """Call ``keep(cells, line)`` for each row of a wanted number (every row with

@@ -19,7 +19,7 @@ def _escape_property(text: str) -> str:
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def annotations(file: str, findings: list[Finding]) -> str:
+def workflow_commands(file: str, findings: list[Finding]) -> str:
     """One workflow command per finding: ``::error file=…,line=…,title=…::message``."""
     lines = []
     for finding in findings:

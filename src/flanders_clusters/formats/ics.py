@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from ..programme import participation
 from ..registry.records import Event, Registry
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
 CALENDAR_NAME = "FI&E network events"
 PRODUCT = "-//clusters//FI&E cluster registry//EN"
@@ -72,7 +76,7 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _brussels():
+def _brussels() -> Timezone:
     """The VTIMEZONE of Europe/Brussels, from fixed values (same bytes everywhere)."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 

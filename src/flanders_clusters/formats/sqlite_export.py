@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -38,6 +38,7 @@ from ..files import durable, regular
 from ..programme.rules import Finding
 from ..registry import records
 from ..registry.fields import Field, defaults, fields, is_record
+from ..registry.records import Registry
 
 # Rules whose error findings mean rows that break a key: the export refuses them.
 KEY_RULES = ("FC002", "FC003", "FC006", "FC009")
@@ -164,29 +165,33 @@ def _cell(value: Any) -> Any:
 # -- rows ----------------------------------------------------------------------------------
 
 
-def _rows_of(table: Table) -> Any:
+def _rows_of(table: Table) -> Callable[[str, Mapping[str, Any]], tuple]:
     """A function that makes a record into a row of ``table`` (the key first, then a
     value per field, a fixed default where the field is absent)."""
     keys = [f.key for f in table.fields()]
     filled = defaults(table.record) if table.record is not None else {}
 
-    def row(lead: str, record: dict[str, Any]) -> tuple:
+    def row(lead: str, record: Mapping[str, Any]) -> tuple:
         get = record.get
         return (lead, *[_cell(get(key, filled.get(key))) for key in keys])
 
     return row
 
 
-def rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
+def rows(data: Registry) -> dict[str, list[tuple]]:
     """The rows of each table but findings, in key order."""
     make = {table.name: _rows_of(table) for table in TABLES if table.record is not None}
     out: dict[str, list[tuple]] = {table.name: [] for table in TABLES}
-    lists = (("members", "memberships"), ("funding", "funding"), ("labels", "labels"))
     for cid, cluster in sorted((data.get("clusters") or {}).items()):
         out["clusters"].append(make["clusters"](cid, cluster))
-        for key, name in lists:
+        lists = (
+            ("memberships", cluster.get("members")),
+            ("funding", cluster.get("funding")),
+            ("labels", cluster.get("labels")),
+        )
+        for name, items in lists:
             row = make[name]
-            out[name].extend(row(cid, item) for item in cluster.get(key) or ())
+            out[name].extend(row(cid, item) for item in items or ())
     for pid, partner in sorted((data.get("partners") or {}).items()):
         out["partners"].append(make["partners"](pid, partner))
     for eid, event in sorted((data.get("events") or {}).items()):
@@ -335,7 +340,7 @@ def counts(tables: dict[str, list[tuple]], found_rows: list[tuple]) -> dict[str,
 
 
 def export(
-    data: dict[str, Any], on: dt.date, line: Any = None, display: str = "registry"
+    data: Registry, on: dt.date, line: Any = None, display: str = "registry"
 ) -> tuple[Iterator[tuple[str, list[tuple] | None]], dict[str, int]]:
     """The statements that make the database of ``data`` (with its findings on ``on``,
     at the lines ``line`` gives) and the rows of each table; ``BrokenKeys`` (exit 1) when

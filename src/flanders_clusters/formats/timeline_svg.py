@@ -105,6 +105,16 @@ def _text(x: float, y: float, content: str, **attributes: Any) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}"{extra}>{content}</text>'
 
 
+def _swatch(colour: str, height: float) -> Callable[[float, float], str]:
+    """The legend's sample of a bar, drawn at (x, y)."""
+    return lambda x, y: _rect(x, y - height / 2, 18, height, colour)
+
+
+def _end_mark(mark: str) -> Callable[[float, float], str]:
+    """The legend's sample of a period's end mark, drawn at (x, y)."""
+    return lambda x, y: _text(x + 5, y + 4.5, mark, fill=INK, font_weight="bold")
+
+
 def _rect(x: float, y: float, width: float, height: float, fill: str, **attributes: Any) -> str:
     extra = "".join(f" {key.replace('_', '-')}={_attr(v)}" for key, v in attributes.items())
     return (
@@ -235,21 +245,10 @@ class _Picture:
         items: list[tuple[str, Callable[[float, float], str]]] = []
         for kind, colour in COLOUR.items():
             if kind in self.seen:
-                height = BAR_HEIGHT[kind]
-                items.append(
-                    (
-                        self.say(kind),
-                        lambda x, y, c=colour, h=height: _rect(x, y - h / 2, 18, h, c),
-                    )
-                )
+                items.append((self.say(kind), _swatch(colour, BAR_HEIGHT[kind])))
         for basis, mark in END_MARK.items():
             if basis in self.seen:
-                items.append(
-                    (
-                        self.say(basis),
-                        lambda x, y, m=mark: _text(x + 5, y + 4.5, m, fill=INK, font_weight="bold"),
-                    )
-                )
+                items.append((self.say(basis), _end_mark(mark)))
         if "clipped" in self.seen:
             items.append(
                 (
@@ -344,7 +343,7 @@ def svg(
     top = MARGIN + TITLE_SIZE + 34  # the title, then the year labels
     if not picture.rows:
         body.append(_text(MARGIN, top, _safe(picture.say("empty")), fill=INK))
-        height = top + MARGIN
+        height: float = top + MARGIN
     else:
         bottom = top + ROW * len(picture.rows)
         rows: list[str] = []

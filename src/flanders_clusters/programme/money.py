@@ -69,7 +69,8 @@ def amount_text(amount: Fraction | float | int, *, thousands: str = ",", decimal
         value = round(Fraction(amount), 2)
         text = f"{int(value):,}" if value.denominator == 1 else f"{float(value):,.2f}"
     if (thousands, decimal) != (",", "."):
-        text = text.translate(str.maketrans({",": thousands, ".": decimal}))
+        separators: dict[str, str | int | None] = {",": thousands, ".": decimal}
+        text = text.translate(str.maketrans(separators))
     return text
 
 

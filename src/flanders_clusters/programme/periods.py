@@ -122,13 +122,14 @@ def days_in_month(year: int, month: int) -> int:
     return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 
-def funded_time_exceeds(cluster: Cluster, years: int) -> bool:
-    """Funded time exceeds N years: last end on or after first start + N years."""
+def last_allowed_end(cluster: Cluster, years: int) -> dt.date | None:
+    """The last end N years of funded time allow, when the funded time exceeds them (the
+    last end on or after the first start + N years); None when it does not."""
     first, last = span(cluster)
     if first is None or last is None:
-        return False
+        return None
     limit = add_years(first, years)
-    return limit is not None and last >= limit
+    return limit - ONE_DAY if limit is not None and last >= limit else None
 
 
 def end_basis(period: Funding) -> str:

@@ -10,7 +10,7 @@ award date, an event's clusters by id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,9 +112,9 @@ def canonical_record(record: dict[str, Any], kind: type) -> dict[str, Any]:
     return out
 
 
-def canonical(data: dict[str, Any]) -> dict[str, Any]:
+def canonical(data: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``data`` in canonical order (the input is not changed)."""
-    out = dict(_ordered(data, order(records.Registry)))  # copies: tables replaced below
+    out = _ordered(dict(data), order(records.Registry))  # a copy: tables replaced below
     for table in ("policy", *records.TABLES):
         if out.get(table) == {}:
             del out[table]  # an empty table says nothing: one text per registry
@@ -136,7 +136,7 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def dumps(data: dict[str, Any]) -> str:
+def dumps(data: Mapping[str, Any]) -> str:
     """The canonical text of a registry: the ``#:schema`` header, then tomli-w's TOML."""
     import tomli_w
 

@@ -13,9 +13,9 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
 from . import records
@@ -29,11 +29,14 @@ from .vocabulary import (
     refused,
 )
 
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails, SchemaValidator
+
 Path = tuple[str | int, ...]
 
 
 @cache
-def _chosen() -> tuple[dict[str, Any], Any]:
+def _chosen() -> tuple[Mapping[str, Any], SchemaValidator]:
     """The core schema to build validators from, and the registry's validator built from
     it (once): the stored schema, else the model's."""
     from pydantic_core import SchemaValidator
@@ -49,16 +52,16 @@ def _chosen() -> tuple[dict[str, Any], Any]:
         return core, SchemaValidator(core)
 
 
-def _core() -> dict[str, Any]:
+def _core() -> Mapping[str, Any]:
     return _chosen()[0]
 
 
-def _validator() -> Any:
+def _validator() -> SchemaValidator:
     return _chosen()[1]
 
 
 @cache
-def _table_validator(table: str) -> Any:
+def _table_validator(table: str) -> SchemaValidator:
     """A validator of one top-level table (``clusters``, ``partners``, ``events``) alone."""
     from pydantic_core import SchemaValidator
 
@@ -72,7 +75,7 @@ def _table_validator(table: str) -> Any:
     return SchemaValidator({"type": "definitions", "schema": field, "definitions": definitions})
 
 
-def check_records(data: Any, chosen: dict[str, Iterable[str]]) -> list[Problem]:
+def check_records(data: Any, chosen: Mapping[str, Iterable[str]]) -> list[Problem]:
     """Schema problems of some records only (those an edit touched), as ``check`` says them.
 
     ``chosen`` maps a table (``clusters``, ``partners``, ``events``) to the ids to check.
@@ -155,7 +158,7 @@ def _shown(value: Any) -> str:
     return "absent" if value is None else repr(value)
 
 
-def _not_finite(path: Path, value: float) -> Problem:
+def _not_finite(path: Path, value: object) -> Problem:
     return Problem(path, f"{value} is not a finite number", "write a finite number")
 
 
@@ -196,7 +199,7 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _problem(error: dict[str, Any]) -> Problem:
+def _problem(error: ErrorDetails) -> Problem:
     loc: Path = tuple(error["loc"])
     kind: str = error["type"]
     value = error.get("input")
@@ -324,7 +327,9 @@ def _kind_at(path: Path) -> str | None:
     """The declared value kind (``text``, ``url``, ``id``, …) of the field at ``path``."""
     parent = path[:-2] if isinstance(path[-1], int) else path[:-1]
     key = path[-2] if isinstance(path[-1], int) else path[-1]
-    record = record_at(records.Registry, parent) if key != "[key]" else None
+    if not isinstance(key, str) or key == "[key]":
+        return None
+    record = record_at(records.Registry, parent)
     if record is None:
         return None
     found = by_key(record).get(key)

@@ -164,7 +164,8 @@ def fields(record: type) -> tuple[Field, ...]:
         out.append(
             Field(
                 key=key,
-                required=key in record.__required_keys__,
+                # A record is a TypedDict class, which mypy cannot name as a type.
+                required=key in record.__required_keys__,  # type: ignore[attr-defined]
                 base=base,
                 value=value,
                 meta=meta or F(""),
@@ -212,7 +213,7 @@ def record_at(root: type, path: tuple[str | int, ...]) -> type | None:
             continue
         if not is_record(current):
             return None
-        found = by_key(current).get(part)
+        found = by_key(current).get(part) if isinstance(part, str) else None
         if found is None:
             return None
         if found.base in (list, dict):

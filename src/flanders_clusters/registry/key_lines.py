@@ -194,9 +194,11 @@ class LineIndex:
         text = self._text
         size = len(text)
         pos = 1 if text.startswith("\ufeff") else 0
-        line, table, start, start_line = 1, (), pos, 1
+        table: tuple[str | int, ...] = ()
+        line, start, start_line = 1, pos, 1
         while pos < size:
-            skipped = _BODY.match(text, pos).end()
+            body = _BODY.match(text, pos)  # `(?:…)*+` matches, if only the empty string
+            skipped = body.end() if body else pos
             if skipped > pos:
                 line += text.count("\n", pos, skipped)
                 pos = skipped

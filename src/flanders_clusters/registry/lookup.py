@@ -25,6 +25,18 @@ def events(data: Registry) -> dict[str, Event]:
     return data.get("events") or {}
 
 
+def partner_name(known: dict[str, Partner], partner_id: str) -> str | None:
+    """The name of a partner, None for an id not in ``known`` (a dangling reference)."""
+    found = known.get(partner_id)
+    return found["name"] if found is not None else None
+
+
+def partner_kind(known: dict[str, Partner], partner_id: str) -> str | None:
+    """The kind of a partner, None for an id not in ``known`` (a dangling reference)."""
+    found = known.get(partner_id)
+    return found["kind"] if found is not None else None
+
+
 def suggest(wanted: str, known: Iterable[str]) -> str:
     """`` (did you mean 'vil'?)`` when an id is close to a known one, else ``""``."""
     close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)

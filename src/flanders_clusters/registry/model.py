@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import typing
 from functools import cache
+from types import GenericAlias
 from typing import Annotated, Any, NotRequired
 
-from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
+import annotated_types
+from pydantic import AllowInfNan, ConfigDict, Field, StringConstraints, TypeAdapter
 from typing_extensions import TypedDict
 
 from . import records
@@ -33,10 +35,14 @@ def _constraints(base: Any, value: Value | None) -> list[Any]:
         if value.pattern is None and value.min_length is None:
             return []
         return [StringConstraints(pattern=value.pattern, min_length=value.min_length)]
-    bounds = {"ge": value.ge, "le": value.le}
+    bounds: list[Any] = []
+    if value.ge is not None:
+        bounds.append(annotated_types.Ge(value.ge))
+    if value.le is not None:
+        bounds.append(annotated_types.Le(value.le))
     if value.finite:
-        bounds["allow_inf_nan"] = False
-    return [Field(**{k: v for k, v in bounds.items() if v is not None})]
+        bounds.append(AllowInfNan(False))
+    return bounds
 
 
 def _convert(annotation: Any) -> Any:
@@ -47,16 +53,16 @@ def _convert(annotation: Any) -> Any:
     if is_record(base):
         converted: Any = model(base)
     elif origin is list:
-        converted = list[_convert(typing.get_args(base)[0])]
+        converted = GenericAlias(list, (_convert(typing.get_args(base)[0]),))
     elif origin is dict:
         key, item = typing.get_args(base)
-        converted = dict[_convert(key), _convert(item)]
+        converted = GenericAlias(dict, (_convert(key), _convert(item)))
     else:
         converted = base
     extras = _constraints(base, value)
     if help_text:
         extras.append(Field(description=help_text))
-    return Annotated[(converted, *extras)] if extras else converted
+    return Annotated[converted, *extras] if extras else converted
 
 
 @cache

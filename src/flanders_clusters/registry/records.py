@@ -8,7 +8,7 @@ To add a field: declare it here, in its place, with its type and ``F(...)``; reg
 the schema files (docs/development.md, "Generated files"); then give it its tests.
 """
 
-from typing import Annotated, Literal, NotRequired, TypedDict
+from typing import Annotated, NotRequired, TypedDict
 
 from .fields import (
     Count,
@@ -30,20 +30,20 @@ from .fields import (
     Value,
 )
 from .vocabulary import (
-    AUDIENCES,
-    CLUSTER_TYPES,
-    END_BASES,
-    EVENT_KINDS,
-    KBO_STATUSES,
-    LABEL_LEVELS,
-    LABEL_SCHEMES,
-    NACE_VERSIONS,
-    NETWORK_ROLES,
-    PARTICIPANT_ROLES,
-    PARTNER_KINDS,
-    PARTNER_SIZES,
-    ROLES,
     SCHEMA_VERSION,
+    Audience,
+    ClusterType,
+    EndBasis,
+    EventKind,
+    KboStatus,
+    LabelLevel,
+    LabelScheme,
+    NaceVersion,
+    NetworkRole,
+    ParticipantRole,
+    PartnerKind,
+    PartnerSize,
+    Role,
 )
 
 _ALL = dict(option=None)  # lists of records and sub-tables: edited by their own commands
@@ -122,7 +122,7 @@ class Funding(TypedDict):
     end: Annotated[Date, F("Last day of the period (inclusive).")]
     end_basis: NotRequired[
         Annotated[
-            Literal[END_BASES],
+            EndBasis,
             F("Where the end comes from: published, policy-max or estimate.", default="published"),
         ]
     ]
@@ -140,7 +140,7 @@ class Member(TypedDict):
     partner: Annotated[Slug, F("Id of a partner in [partners].", option=None, csv=True)]
     role: NotRequired[
         Annotated[
-            Literal[ROLES],
+            Role,
             F("member, founder, board, clusterpact or coordinator.", default="member", csv=True),
         ]
     ]
@@ -151,8 +151,8 @@ class Member(TypedDict):
 class Label(TypedDict):
     """A quality label of cluster management (identified by scheme and awarded)."""
 
-    scheme: Annotated[Literal[LABEL_SCHEMES], F("The label's scheme: esca.")]
-    level: Annotated[Literal[LABEL_LEVELS], F("bronze, silver or gold.")]
+    scheme: Annotated[LabelScheme, F("The label's scheme: esca.")]
+    level: Annotated[LabelLevel, F("bronze, silver or gold.")]
     awarded: Annotated[Date, F("Date the label was awarded.")]
     expires: NotRequired[
         Annotated[Date, F("Last day it is valid; default: awarded + the policy's months.")]
@@ -164,7 +164,7 @@ class Cluster(TypedDict):
     """A spearhead cluster or an innovative company network (ICN)."""
 
     name: Annotated[Text, F("Display name.")]
-    type: Annotated[Literal[CLUSTER_TYPES], F("spearhead or icn.")]
+    type: Annotated[ClusterType, F("spearhead or icn.")]
     domain: Annotated[Text, F("Domain, e.g. 'Logistics'.")]
     website: NotRequired[Annotated[Url, F("Website URL (http or https).")]]
     recognised: NotRequired[Annotated[Date, F("Date of the recognition decision, when published.")]]
@@ -202,10 +202,10 @@ class Partner(TypedDict):
     """An organisation: a cluster member or a partner of the FI&E network."""
 
     name: Annotated[Text, F("Organisation name.", csv=True)]
-    kind: Annotated[Literal[PARTNER_KINDS], F("company, knowledge, government or other.", csv=True)]
+    kind: Annotated[PartnerKind, F("company, knowledge, government or other.", csv=True)]
     size: NotRequired[
         Annotated[
-            Literal[PARTNER_SIZES],
+            PartnerSize,
             F("sme or large (companies only).", csv=True, only=("kind", "company")),
         ]
     ]
@@ -218,18 +218,18 @@ class Partner(TypedDict):
             Country, F("ISO 3166-1 alpha-2 country code (default BE).", default="BE", csv=True)
         ]
     ]
-    network_role: NotRequired[Annotated[Literal[NETWORK_ROLES], F("FI&E network category.")]]
+    network_role: NotRequired[Annotated[NetworkRole, F("FI&E network category.")]]
     website: NotRequired[Annotated[Url, F("Website URL (http or https).", csv=True)]]
     legal_name: NotRequired[Annotated[Text, F("Legal name in the KBO/BCE.")]]
     nace: NotRequired[
         Annotated[list[Nace], F("Main NACE activity codes in the KBO/BCE (repeatable).")]
     ]
     nace_version: NotRequired[
-        Annotated[Literal[NACE_VERSIONS], F("NACE version of the codes: 2003, 2008 or 2025.")]
+        Annotated[NaceVersion, F("NACE version of the codes: 2003, 2008 or 2025.")]
     ]
     kbo_status: NotRequired[
         Annotated[
-            Literal[KBO_STATUSES],
+            KboStatus,
             F("active or not-found in the last KBO/BCE extract checked."),
         ]
     ]
@@ -244,7 +244,7 @@ class Participant(TypedDict):
     partner: Annotated[Slug, F("Id of a partner in [partners].", option=None, csv=True)]
     role: NotRequired[
         Annotated[
-            Literal[PARTICIPANT_ROLES],
+            ParticipantRole,
             F("organiser, speaker, exhibitor or attendee.", default="attendee", csv=True),
         ]
     ]
@@ -255,7 +255,7 @@ class Event(TypedDict):
 
     title: Annotated[Text, F("Title of the event.")]
     kind: Annotated[
-        Literal[EVENT_KINDS],
+        EventKind,
         F("learning, networking, workshop, info-session, conference or other."),
     ]
     start: Annotated[Date, F("First day of the event.")]
@@ -263,7 +263,7 @@ class Event(TypedDict):
     place: NotRequired[Annotated[Text, F("Venue and town.")]]
     audience: NotRequired[
         Annotated[
-            Literal[AUDIENCES],
+            Audience,
             F("network, clusters or invited (default network).", default="network"),
         ]
     ]

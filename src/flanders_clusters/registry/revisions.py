@@ -60,13 +60,7 @@ class Side:
         """The registry of this side, schema problems kept (they are findings)."""
         if self.commit is None:
             return store.read(store.Source(self.path, how="diff"), strict=False)
-        raw = git(
-            self.path,
-            "show",
-            f"{self.commit}:./{self.path.name}",
-            about=self.label,
-            raw=True,
-        )
+        raw = git(self.path, "show", f"{self.commit}:./{self.path.name}", about=self.label)
         source = store.Source(Path(self.label), how="git")
         return store.load(source, store.decode(raw, source.path), strict=False)
 
@@ -92,7 +86,7 @@ def sides(path: Path, rev: str) -> tuple[Side, Side]:
         first, _, second = rev.partition("...")
         first, second = first or "HEAD", second or "HEAD"
         new = resolve(path, second)
-        base = git(
+        base = git_text(
             path, "merge-base", resolve(path, first), new, about=f"the merge base of {rev}"
         ).strip()
         if not base:  # pragma: no cover - git exits non-zero when there is none
@@ -116,7 +110,7 @@ def resolve(path: Path, rev: str) -> str:
     ``path``."""
     if not rev.strip():
         raise GitError("an empty revision", "name a revision, e.g. HEAD~1 or main...HEAD")
-    found = git(
+    found = git_text(
         path,
         "rev-parse",
         "--verify",
@@ -127,7 +121,12 @@ def resolve(path: Path, rev: str) -> str:
     return found.strip()
 
 
-def git(path: Path, *args: str, about: str, raw: bool = False):
+def git_text(path: Path, *args: str, about: str) -> str:
+    """``git``'s output as text (a hash, a name)."""
+    return git(path, *args, about=about).decode("utf-8", errors="replace")
+
+
+def git(path: Path, *args: str, about: str) -> bytes:
     """Run ``git -C FOLDER ARGS`` in the folder of the registry ``path``: its output, or
     ``GitError`` naming ``about`` (what was asked for) with git's own message."""
     command = ["git", "-C", str(path.parent), *args]
@@ -153,4 +152,4 @@ def git(path: Path, *args: str, about: str, raw: bool = False):
                 "files (clusters diff OLD NEW)",
             )
         raise GitError(f"{about}: git {args[0]}: {said}", GIT_FIX)
-    return done.stdout if raw else done.stdout.decode("utf-8", errors="replace")
+    return done.stdout

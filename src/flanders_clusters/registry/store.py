@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import (
     AlreadyExists,
@@ -42,6 +42,10 @@ from ..errors import (
 )
 from ..files import durable, regular
 from ..files.owners import owner_text
+
+if TYPE_CHECKING:
+    from .key_lines import LineIndex
+    from .records import Registry
 
 ENV_VAR = "CLUSTERS_REGISTRY"
 DEFAULT_RELATIVE = Path("data") / "clusters.toml"
@@ -91,15 +95,20 @@ def _named(path: Path, how: str) -> Source:
 
 @dataclass
 class Document:
-    """A registry as read: its source, text and parsed data, and schema problems."""
+    """A registry as read: its source, text and parsed data, and schema problems.
+
+    ``data`` is the parsed file, checked against the records (``check.py``): a strict
+    read has no problems, so it holds what ``Registry`` says; a lenient one (``validate``
+    reports every problem) may differ from it where ``problems`` say.
+    """
 
     source: Source
     text: str
-    data: dict[str, Any]
+    data: Registry
     problems: list[Problem] = field(default_factory=list)
 
     @cached_property
-    def _index(self):
+    def _index(self) -> LineIndex:
         from .key_lines import LineIndex
 
         with _in_memory(self.source.path):
@@ -212,7 +221,7 @@ def load(source: Source, text: str, *, strict: bool = True) -> Document:
     from .check import check
 
     with _in_memory(source.path):
-        document = Document(source, text, parse(text, source.path))
+        document = Document(source, text, cast("Registry", parse(text, source.path)))
         problems = check(document.data)
     if problems:
         document.problems = sorted(
@@ -270,10 +279,10 @@ def locked(source: Source, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
         registry = None
     # The lock file gets the registry's read and write bits (not the umask of whoever
     # writes first), so that everyone who may write the registry may take its lock.
-    shared = (
-        {} if registry is None or sys.platform == "win32" else {"mode": registry.st_mode & 0o666}
-    )
-    lock = FileLock(lock_path, timeout=timeout, **shared)
+    if registry is None or sys.platform == "win32":
+        lock = FileLock(lock_path, timeout=timeout)
+    else:
+        lock = FileLock(lock_path, timeout=timeout, mode=registry.st_mode & 0o666)
     try:
         lock.acquire()
     except Timeout:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:
     import re
@@ -152,13 +152,14 @@ SCHEMA_VERSION = 1
 SCHEMA_HEADER = "#:schema ./clusters.schema.json"
 INT64_MAX = 2**63 - 1  # TOML integers are 64-bit: other readers refuse larger ones
 
-CLUSTER_TYPES = ("spearhead", "icn")
-STATUSES = ("active", "ended", "planned", "unknown")
-END_BASES = ("published", "policy-max", "estimate")
-ROLES = ("member", "founder", "board", "clusterpact", "coordinator")
-PARTNER_KINDS = ("company", "knowledge", "government", "other")
-PARTNER_SIZES = ("sme", "large")
-NETWORK_ROLES = (
+# The values an enumerated field may take: each a Literal for the records' types
+# (``records.py``) and, from it, a tuple for the code that lists them.
+ClusterType = Literal["spearhead", "icn"]
+EndBasis = Literal["published", "policy-max", "estimate"]
+Role = Literal["member", "founder", "board", "clusterpact", "coordinator"]
+PartnerKind = Literal["company", "knowledge", "government", "other"]
+PartnerSize = Literal["sme", "large"]
+NetworkRole = Literal[
     "interest-group",
     "federation",
     "knowledge-centre",
@@ -166,14 +167,29 @@ NETWORK_ROLES = (
     "local-authority",
     "government-institution",
     "service-provider",
-)
-EVENT_KINDS = ("learning", "networking", "workshop", "info-session", "conference", "other")
-AUDIENCES = ("network", "clusters", "invited")
-PARTICIPANT_ROLES = ("organiser", "speaker", "exhibitor", "attendee")
-LABEL_SCHEMES = ("esca",)
-LABEL_LEVELS = ("bronze", "silver", "gold")
-KBO_STATUSES = ("active", "not-found")
-NACE_VERSIONS = ("2003", "2008", "2025")
+]
+EventKind = Literal["learning", "networking", "workshop", "info-session", "conference", "other"]
+Audience = Literal["network", "clusters", "invited"]
+ParticipantRole = Literal["organiser", "speaker", "exhibitor", "attendee"]
+LabelScheme = Literal["esca"]
+LabelLevel = Literal["bronze", "silver", "gold"]
+KboStatus = Literal["active", "not-found"]
+NaceVersion = Literal["2003", "2008", "2025"]
+
+CLUSTER_TYPES: tuple[ClusterType, ...] = get_args(ClusterType)
+STATUSES = ("active", "ended", "planned", "unknown")
+END_BASES: tuple[EndBasis, ...] = get_args(EndBasis)
+ROLES: tuple[Role, ...] = get_args(Role)
+PARTNER_KINDS: tuple[PartnerKind, ...] = get_args(PartnerKind)
+PARTNER_SIZES: tuple[PartnerSize, ...] = get_args(PartnerSize)
+NETWORK_ROLES: tuple[NetworkRole, ...] = get_args(NetworkRole)
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+AUDIENCES: tuple[Audience, ...] = get_args(Audience)
+PARTICIPANT_ROLES: tuple[ParticipantRole, ...] = get_args(ParticipantRole)
+LABEL_SCHEMES: tuple[LabelScheme, ...] = get_args(LabelScheme)
+LABEL_LEVELS: tuple[LabelLevel, ...] = get_args(LabelLevel)
+KBO_STATUSES: tuple[KboStatus, ...] = get_args(KboStatus)
+NACE_VERSIONS: tuple[NaceVersion, ...] = get_args(NaceVersion)
 # The partner fields that record the KBO/BCE extract (``enrich kbo``), and those of them
 # and of the seat that the extract fills.
 KBO_FIELDS = ("legal_name", "nace", "nace_version", "kbo_status", "kbo_checked")

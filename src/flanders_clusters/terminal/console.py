@@ -14,10 +14,16 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any
 
 from ..registry.value_text import value_text
 from ..registry.vocabulary import UNSAFE_CODE_POINTS, escaped
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 STATUS_STYLE = {"active": "green", "planned": "cyan", "ended": "dim", "unknown": "yellow"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -40,17 +46,15 @@ def terminal_safe(text: str) -> str:
     return text.translate(_UNSAFE_IN_TEXT)
 
 
-_CONSOLES: dict[int, Any] = {}
+_CONSOLES: dict[int, Console] = {}
 
 
-def console(stream: IO[str] | None = None):
+def console(stream: IO[str] | None = None) -> Console:
     """The Console of a stream (stdout by default): made once per stream and reused."""
     stream = stream or sys.stdout
     found = _CONSOLES.get(id(stream))
     if found is None or found.file is not stream:
-        from rich.console import Console
-
-        found = _CONSOLES[id(stream)] = Console(
+        found = _CONSOLES[id(stream)] = _console_class()(
             file=stream,
             markup=False,
             highlight=False,
@@ -58,16 +62,22 @@ def console(stream: IO[str] | None = None):
             no_color=bool(os.environ.get("NO_COLOR")) or None,
             soft_wrap=False,
         )
-        # rich would exit 1 on a closed pipe; the command's session makes it exit 141.
-        found.on_broken_pipe = _pipe_closed
     return found
 
 
-def _pipe_closed() -> None:
-    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+@cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 on a closed pipe; the command's session makes it exit 141.
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return PipeConsole
 
 
-def new_table(*columns: str, title: str | None = None):
+def new_table(*columns: str, title: str | None = None) -> Table:
     """A table in the house style: every column folds (never cuts) a long value."""
     from rich import box
     from rich.table import Table
@@ -87,7 +97,7 @@ def new_table(*columns: str, title: str | None = None):
     return table
 
 
-def cell(value: Any, style: str = ""):
+def cell(value: Any, style: str = "") -> Text:
     """A cell or a line of user data: escaped, never read as markup."""
     from rich.text import Text
 

@@ -4,19 +4,23 @@ for GitHub)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import dotted_path, plural
 from ..programme.rules import Finding
 from ..programme.rules.engine import group_of
 from .console import SEVERITY_STYLE, cell, clean, new_table
 
+if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.table import Table
+
 
 def summary(counts: dict[str, int]) -> str:
     return ", ".join(plural(counts[s], s) for s in ("error", "warning", "info"))
 
 
-def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
+def findings_text(file: str, findings: list[Finding], counts: dict[str, int]) -> Group:
     """Findings grouped by cluster (then partners, then the registry), and a summary."""
     from rich.console import Group
     from rich.text import Text
@@ -48,7 +52,7 @@ def findings_text(file: str, findings: list[Finding], counts: dict[str, int]):
     return Group(*parts)
 
 
-def catalogue_table(rows: list[dict[str, Any]]):
+def catalogue_table(rows: list[dict[str, Any]]) -> Table:
     table = new_table("code", "name", "severity", "profile", "threshold", "summary")
     for row in rows:
         style = SEVERITY_STYLE[row["severity"]] if row["enabled"] else "dim"

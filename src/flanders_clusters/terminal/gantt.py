@@ -11,9 +11,15 @@ up). rich is imported only inside functions; user text goes through ``console.cl
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .console import STATUS_STYLE, clean
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
 
 Record = dict[str, Any]  # a row of the timeline view
 
@@ -30,7 +36,7 @@ LABEL_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000)
 GAP = 1
 
 
-def _text(value: str = "", style: str = ""):
+def _text(value: str = "", style: str = "") -> Text:
     """A line of the chart (laid out to fit: never wrapped)."""
     from rich.text import Text
 
@@ -192,14 +198,14 @@ class Chart:
         self.timeline = timeline
         self.ending_soon_days = ending_soon_days
 
-    def __rich_measure__(self, console: Any, options: Any):
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         """As wide as the console (a wider measure must not stretch the chart)."""
         from rich.measure import Measurement
 
         width = min(options.max_width, console.width)
         return Measurement(min(40, width), width)
 
-    def __rich_console__(self, console: Any, options: Any):
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         timeline = self.timeline
         title = f"Funding timeline on {timeline['on'].isoformat()}"
         yield _text(title, "bold")
@@ -236,7 +242,7 @@ def _money(year: Record) -> str:
     return clean(round(year["support_eur"]))
 
 
-def summary(timeline: Record):
+def summary(timeline: Record) -> Table:
     """The line per year under the chart: active spearheads, ICNs, known support."""
     from .console import cell, new_table
 

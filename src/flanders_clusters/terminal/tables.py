@@ -6,16 +6,19 @@ rich itself is imported by ``console`` when they are built.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..registry.vocabulary import KBO_FIELDS
 from .console import STATUS_STYLE, cell, clean, new_table
 from .gantt import TYPE_LABEL, summary
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
 Row = dict[str, Any]
 
 
-def list_table(rows: list[dict[str, Any]]):
+def list_table(rows: list[dict[str, Any]]) -> Table:
     table = new_table("id", "name", "type", "domain", "status", "start", "end", "members")
     table.columns[-1].justify = "right"
     for row in rows:
@@ -32,7 +35,7 @@ def list_table(rows: list[dict[str, Any]]):
     return table
 
 
-def _fields_table(pairs: list[tuple[str, Any]], title: str | None = None):
+def _fields_table(pairs: list[tuple[str, Any]], title: str | None = None) -> Table:
     from rich.text import Text
 
     table = new_table("field", "value", title=title)
@@ -49,7 +52,7 @@ def _fields_table(pairs: list[tuple[str, Any]], title: str | None = None):
     return table
 
 
-def rows_table(rows: list[Row], columns: dict[str, str], title: str | None = None):
+def rows_table(rows: list[Row], columns: dict[str, str], title: str | None = None) -> Table:
     """A table of ``rows``: ``columns`` maps each key to its header."""
     table = new_table(*columns.values(), title=title)
     for row in rows:
@@ -73,7 +76,7 @@ _LISTS = {"funding", "members", "events", "labels", "clusters"}
 LABEL_STYLE = {"valid": "green", "expiring": "yellow", "expired": "red", "future": "cyan"}
 
 
-def labels_table(rows: list[Row]):
+def labels_table(rows: list[Row]) -> Table:
     """A cluster's labels: the expiry in effect (``(policy)`` when not recorded) and the
     state on the date of the view."""
     table = new_table(
@@ -107,7 +110,7 @@ def show_tables(detail: dict[str, Any]) -> list[Any]:
     return drawn
 
 
-def partners_table(rows: list[dict[str, Any]]):
+def partners_table(rows: list[dict[str, Any]]) -> Table:
     table = new_table("id", "name", "kind", "size", "network role", "country", "clusters")
     for row in rows:
         table.add_row(
@@ -145,7 +148,7 @@ EVENT_COLUMNS = {
 }
 
 
-def events_table(rows: list[Row]):
+def events_table(rows: list[Row]) -> Table:
     table = rows_table(rows, EVENT_COLUMNS)
     table.columns[-1].justify = "right"
     return table

@@ -33,8 +33,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeGuard
 
 from ..external import enterprise_numbers
 from ..programme import rules
@@ -96,7 +96,7 @@ def _is_table(value: Any) -> bool:
     return isinstance(value, dict) and all(map(_is_dict, value.values()))
 
 
-def _is_list(value: Any) -> bool:
+def _is_list(value: Any) -> TypeGuard[list[Fields]]:
     """A list of records: a list whose every item is a table."""
     return isinstance(value, list) and all(map(_is_dict, value))
 
@@ -105,7 +105,7 @@ def _is_dict(value: Any) -> bool:
     return isinstance(value, dict)
 
 
-def _split(data: dict[str, Any]) -> tuple[Fields, Fields, dict[str, dict[str, Fields]]]:
+def _split(data: Mapping[str, Any]) -> tuple[Fields, Fields, dict[str, dict[str, Fields]]]:
     """The registry record (top-level keys that are not tables of records), the policy
     (empty when absent) and the tables of records."""
     tables = {table: data[table] for table in TABLES if _is_table(data.get(table))}
@@ -141,7 +141,9 @@ def explode(
     return out
 
 
-def _numbered(child: str, parent: str, items: list[Fields], key_of) -> Entries:
+def _numbered(
+    child: str, parent: str, items: list[Fields], key_of: Callable[[Fields], str]
+) -> Entries:
     """Each item under ``parent/key``; repeated keys as ``key#2``… in content order."""
     groups: dict[str, list[Fields]] = {}
     for item in items:
@@ -156,7 +158,7 @@ def _numbered(child: str, parent: str, items: list[Fields], key_of) -> Entries:
     return out
 
 
-def entries(data: dict[str, Any]) -> Entries:
+def entries(data: Mapping[str, Any]) -> Entries:
     """Every record of a registry by (record, id)."""
     top, policy, tables = _split(data)
     out: Entries = {("registry", "registry"): top} if top else {}
@@ -218,8 +220,12 @@ def _pair_funding(old: Entries, new: Entries) -> None:
         return
 
     def overlaps(a: Fields, b: Fields) -> bool:
-        dates = (a.get("start"), a.get("end"), b.get("start"), b.get("end"))
-        if not all(isinstance(d, dt.date) for d in dates):
+        dates = [
+            d
+            for d in (a.get("start"), a.get("end"), b.get("start"), b.get("end"))
+            if isinstance(d, dt.date)
+        ]
+        if len(dates) < 4:
             return False
         return dates[0] <= dates[3] and dates[2] <= dates[1]
 
@@ -268,7 +274,7 @@ def _mentions(name: str, record: Fields, moved: dict[str, str]) -> bool:
     return _is_list(items) and any(item.get("partner") in moved for item in items)
 
 
-def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict]:
+def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
     """The changes from ``old`` to ``new``, in output order."""
     out: list[dict] = []
     old_top, old_policy, old_tables = _split(old)
@@ -292,12 +298,12 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict]:
         before, after = old_tables.get(table, {}), new_tables.get(table, {})
         for rid in before.keys() | after.keys():
             o, n = before.get(rid), after.get(rid)
-            if table == "partners" and rid in moved:
+            if table == "partners" and rid in moved and o is not None:
                 out.append(_renamed(rid, moved[rid], o, after[moved[rid]]))
                 continue
             if table == "partners" and o is None and rid in arrived:
                 continue  # the new side of a rename
-            if o == n and not (moved and _mentions(name, o, moved)):
+            if o == n and not (moved and o is not None and _mentions(name, o, moved)):
                 continue
             out.extend(
                 _compare(
@@ -349,7 +355,7 @@ def scope_of(found: list[dict]) -> rules.Scope | None:
 
 
 def _reach(
-    scope: rules.Scope | None, old: dict[str, Any], new: dict[str, Any]
+    scope: rules.Scope | None, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> rules.Scope | None:
     """The scope widened to what its records reach beyond themselves: an event reaches
     the clusters it names on either side; the first event recorded (or the last one
@@ -360,7 +366,7 @@ def _reach(
     return dataclasses.replace(scope, clusters=scope.clusters | reached)
 
 
-def _event_clusters(data: dict[str, Any], events: frozenset[str]) -> set[str]:
+def _event_clusters(data: Mapping[str, Any], events: frozenset[str]) -> set[str]:
     found: set[str] = set()
     for eid in events:
         event = (data.get("events") or {}).get(eid)

@@ -12,6 +12,7 @@ from typing import Any
 from ..programme import participation
 from ..registry import lookup
 from ..registry.fields import order
+from ..registry.lookup import partner_kind, partner_name
 from ..registry.records import Event, Registry
 from ..registry.vocabulary import EVENT_KINDS, PARTNER_KINDS
 
@@ -84,8 +85,8 @@ def detail(data: Registry, event_id: str) -> Row:
     out["participants"] = [
         {
             "partner": p["partner"],
-            "name": (people.get(p["partner"]) or {}).get("name"),
-            "kind": (people.get(p["partner"]) or {}).get("kind"),
+            "name": partner_name(people, p["partner"]),
+            "kind": partner_kind(people, p["partner"]),
             "role": participation.role(p),
         }
         for p in event.get("participants") or ()
@@ -141,7 +142,7 @@ def participation_counts(data: Registry) -> Row:
     for year in sorted(years):
         kinds = dict.fromkeys((*PARTNER_KINDS, UNKNOWN_KIND), 0)
         for partner_id in orgs[year]:
-            kinds[(people.get(partner_id) or {}).get("kind", UNKNOWN_KIND)] += 1
+            kinds[partner_kind(people, partner_id) or UNKNOWN_KIND] += 1
         out_years.append(
             {**years[year], "organisations": len(orgs[year]), "organisations_by_kind": kinds}
         )

@@ -14,7 +14,7 @@ the membership fields declared with ``csv=True``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..programme import members, periods
@@ -103,7 +103,7 @@ def member_records(data: Registry) -> Iterator[Row]:
     people = data.get("partners") or {}
     for cluster_id, cluster in _sorted(data.get("clusters")):
         for member in sorted(cluster.get("members") or (), key=_by_partner):
-            known = people.get(member["partner"]) or {}
+            known: Mapping[str, Any] = people.get(member["partner"]) or {}
             record = {"cluster": cluster_id, "partner": member["partner"]}
             for key, of_member in _MEMBER_SOURCES:
                 record[key] = (member if of_member else known).get(key)

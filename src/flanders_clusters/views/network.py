@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..programme import members
+from ..registry.lookup import partner_kind, partner_name
 from ..registry.records import Registry
 
 Row = dict[str, Any]
@@ -37,7 +38,7 @@ def build(data: Registry, limit: int | None = PAIRS_SHOWN) -> Row:
     joined = members.memberships(data)
 
     def partner(partner_id: str) -> Row:
-        return {"partner": partner_id, "name": (people.get(partner_id) or {}).get("name")}
+        return {"partner": partner_id, "name": partner_name(people, partner_id)}
 
     def partners_of(cluster_id: str) -> set[str]:
         return {m["partner"] for m in clusters[cluster_id].get("members") or ()}
@@ -66,7 +67,7 @@ def build(data: Registry, limit: int | None = PAIRS_SHOWN) -> Row:
         "partners": [
             {
                 **partner(partner_id),
-                "kind": (people.get(partner_id) or {}).get("kind"),
+                "kind": partner_kind(people, partner_id),
                 "count": len(ids),
                 "clusters": ids,
             }

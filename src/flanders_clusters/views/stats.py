@@ -11,6 +11,7 @@ from typing import Any
 
 from ..programme import periods
 from ..programme.members import current_members
+from ..registry.lookup import partner_kind
 from ..registry.records import Registry
 from ..registry.vocabulary import CLUSTER_TYPES, PARTNER_KINDS, STATUSES
 from .event_rows import participation_counts
@@ -42,7 +43,7 @@ def counts(data: Registry, on: dt.date) -> Row:
     for cluster in clusters.values():
         by_type_status[cluster["type"]][periods.status(cluster, on)] += 1
         for member in current_members(cluster, on):
-            kind = (people.get(member["partner"]) or {}).get("kind", UNKNOWN_KIND)
+            kind = partner_kind(people, member["partner"]) or UNKNOWN_KIND
             members[kind] += 1
     partners = dict.fromkeys(PARTNER_KINDS, 0)
     for record in people.values():

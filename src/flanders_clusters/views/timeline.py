@@ -44,13 +44,13 @@ def window(
 ) -> tuple[int, int] | None:
     """The years shown: ``--from``/``--to``, each defaulting to the span of the data
     (``from_year`` after ``to_year`` shows nothing: the caller refuses it)."""
-    first = min((periods.span(c)[0].year for c in funded), default=None)  # type: ignore[union-attr]
-    last = max((periods.span(c)[1].year for c in funded), default=None)  # type: ignore[union-attr]
-    if from_year is None and to_year is None:
-        return None if first is None else (first, last)
+    spans = [periods.span(c) for c in funded]
+    first = min((start.year for start, _ in spans if start is not None), default=None)
+    last = max((end.year for _, end in spans if end is not None), default=None)
     if from_year is None:
-        low = to_year if first is None else min(first, to_year)
-        return low, to_year
+        if to_year is None:
+            return None if first is None or last is None else (first, last)
+        return (to_year if first is None else min(first, to_year)), to_year
     high = to_year if to_year is not None else max(last or from_year, from_year)
     return from_year, high
 

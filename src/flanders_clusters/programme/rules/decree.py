@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
 
 from ...errors import plural
+from ...registry.records import Cluster
 from .. import enterprises, money, periods
 from .engine import Context, Hit, indexed, rule
 from .sources import (
@@ -24,10 +24,12 @@ from .sources import (
 def _support_period(ctx: Context, kind: str) -> Iterator[Hit]:
     years = ctx.policy["max_years"][kind]
     for cluster_id, cluster in ctx.each_cluster():
-        if cluster["type"] != kind or not periods.funded_time_exceeds(cluster, years):
+        if cluster["type"] != kind:
+            continue
+        limit = periods.last_allowed_end(cluster, years)
+        if limit is None:
             continue
         first, last = periods.span(cluster)
-        limit = periods.add_years(first, years) - periods.ONE_DAY  # not None: it exceeds
         yield Hit(
             f"funded from {first} to {last}: more than {years} years (last allowed end {limit})",
             ("clusters", cluster_id, "funding"),
@@ -120,7 +122,7 @@ def support_rate(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def partial_list(cluster: dict[str, Any]) -> str | None:
+def partial_list(cluster: Cluster) -> str | None:
     """Why a cluster's member list is not proof of its composition, or None if it is."""
     listed = len(cluster.get("members") or ())
     reported = cluster.get("reported_members")
@@ -154,7 +156,7 @@ def not_proof(hit: Hit, partial: str | None, fix: str | None = None) -> Hit:
     )
 
 
-def _composition(message: str, cluster_id: str, cluster: dict[str, Any], fix: str) -> Hit:
+def _composition(message: str, cluster_id: str, cluster: Cluster, fix: str) -> Hit:
     hit = Hit(message, ("clusters", cluster_id, "members"), cluster_id)
     return not_proof(hit, partial_list(cluster), fix)
 

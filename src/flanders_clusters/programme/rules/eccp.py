@@ -11,12 +11,12 @@ list ``reported_members`` (or, without one, ``info``: a partial list is not proo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from .decree import not_proof, partial_list
-from .engine import Context, Hit, Path, rule
+from .engine import Check, Context, Hit, Path, rule
 from .sources import ECCP_REGISTER
 
 MIN_MEMBERS = 15
@@ -46,7 +46,14 @@ _WEBSITE_FIX = (
 _MANAGEMENT_FIX = "Record the management staff: `clusters update-cluster ID --management-fte N`."
 
 
-def _eccp_rule(code: str, name: str, summary: str, criterion: str, fix: str, threshold=None):
+def _eccp_rule(
+    code: str,
+    name: str,
+    summary: str,
+    criterion: str,
+    fix: str,
+    threshold: Callable[[dict[str, Any]], str | None] | None = None,
+) -> Callable[[Check], Check]:
     return rule(
         code,
         name,
@@ -167,7 +174,8 @@ def eccp_english_website(ctx: Context) -> Iterator[Hit]:
 )
 def eccp_management(ctx: Context) -> Iterator[Hit]:
     for cluster_id, cluster in ctx.each_cluster():
-        staff: Any = cluster.get("management_fte")
+        staff = cluster.get("management_fte")
+        path: Path
         if staff is None:
             message, path = "no management_fte", ("clusters", cluster_id)
         elif staff < MIN_FTE:

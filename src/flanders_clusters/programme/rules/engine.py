@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from ...errors import Problem, UnknownRule, dotted_path
+from ...registry.records import Cluster, Event, Partner, Registry
 from ...registry.vocabulary import SEVERITIES
 from .. import periods
 from ..policy import policy as effective_policy
@@ -113,7 +114,7 @@ class Context:
     are computed once per run and kept here.
     """
 
-    data: dict[str, Any]
+    data: Registry
     on: dt.date
     policy: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
@@ -123,40 +124,40 @@ class Context:
     _ids: dict[int, set[str]] = field(default_factory=dict, repr=False)
 
     @property
-    def clusters(self) -> dict[str, dict[str, Any]]:
+    def clusters(self) -> dict[str, Cluster]:
         return self.data.get("clusters") or {}
 
     @property
-    def partners(self) -> dict[str, dict[str, Any]]:
+    def partners(self) -> dict[str, Partner]:
         return self.data.get("partners") or {}
 
-    def status(self, cluster: dict[str, Any]) -> str:
+    def status(self, cluster: Cluster) -> str:
         key = id(cluster)
         found = self._status.get(key)
         if found is None:
             found = self._status[key] = periods.status(cluster, self.on)
         return found
 
-    def active(self, cluster: dict[str, Any]) -> bool:
+    def active(self, cluster: Cluster) -> bool:
         return self.status(cluster) == "active"
 
-    def each_cluster(self) -> Iterable[tuple[str, dict[str, Any]]]:
+    def each_cluster(self) -> Iterable[tuple[str, Cluster]]:
         """The clusters to judge: all of them, or those the scope names or reaches."""
         if self.scope is None:
             return self.clusters.items()
         return [(cid, self.clusters[cid]) for cid in sorted(self._scoped_clusters)]
 
     @property
-    def events(self) -> dict[str, dict[str, Any]]:
+    def events(self) -> dict[str, Event]:
         return self.data.get("events") or {}
 
-    def each_event(self) -> Iterable[tuple[str, dict[str, Any]]]:
+    def each_event(self) -> Iterable[tuple[str, Event]]:
         """The events to judge: all of them, or those the scope names."""
         if self.scope is None:
             return self.events.items()
         return [(eid, self.events[eid]) for eid in sorted(self.scope.events) if eid in self.events]
 
-    def each_partner(self) -> Iterable[tuple[str, dict[str, Any]]]:
+    def each_partner(self) -> Iterable[tuple[str, Partner]]:
         """The partners to judge: all of them, or those the scope names."""
         if self.scope is None:
             return self.partners.items()
@@ -164,7 +165,7 @@ class Context:
             (pid, self.partners[pid]) for pid in sorted(self.scope.partners) if pid in self.partners
         ]
 
-    def partners_of_interest(self) -> Iterable[tuple[str, dict[str, Any]]]:
+    def partners_of_interest(self) -> Iterable[tuple[str, Partner]]:
         """Partners whose membership findings may be reported: all, or the scoped ones'."""
         if self.scope is None:
             return self.partners.items()
@@ -190,7 +191,7 @@ class Context:
     def partner_kinds(self) -> dict[str, str]:
         return {partner_id: partner["kind"] for partner_id, partner in self.partners.items()}
 
-    def member_ids(self, cluster: dict[str, Any]) -> set[str]:
+    def member_ids(self, cluster: Cluster) -> set[str]:
         """The ids of the partners a cluster lists (each once)."""
         key = id(cluster)
         found = self._ids.get(key)
@@ -198,7 +199,7 @@ class Context:
             found = self._ids[key] = set(map(_PARTNER, cluster.get("members") or ()))
         return found
 
-    def kinds(self, cluster: dict[str, Any]) -> list[str]:
+    def kinds(self, cluster: Cluster) -> list[str]:
         """The kind of each current member (a clusterpact party counts as government)."""
         key = id(cluster)
         found = self._kinds.get(key)
@@ -207,7 +208,7 @@ class Context:
         return found
 
 
-def _current_kinds(ctx: Context, cluster: dict[str, Any]) -> list[str]:
+def _current_kinds(ctx: Context, cluster: Cluster) -> list[str]:
     # members.is_current, written inline: this runs for every membership of every cluster.
     kind_of, on = ctx.partner_kinds, ctx.on
     earliest, latest = dt.date.min, dt.date.max
@@ -219,6 +220,10 @@ def _current_kinds(ctx: Context, cluster: dict[str, Any]) -> list[str]:
     ]
 
 
+Check = Callable[[Context], Iterable[Hit]]  # a rule's function
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -227,7 +232,7 @@ class Rule:
     summary: str
     reason: str
     fix: str
-    check: Callable[[Context], Iterable[Hit]]
+    check: Check
     threshold: Callable[[dict[str, Any]], str | None] = lambda policy: None
     profile: str = "decree"
 
@@ -245,10 +250,10 @@ def rule(
     fix: str,
     threshold: Callable[[dict[str, Any]], str | None] | None = None,
     profile: str = "decree",
-) -> Callable[[Callable[[Context], Iterable[Hit]]], Callable[[Context], Iterable[Hit]]]:
+) -> Callable[[Check], Check]:
     """Register a rule function in the catalogue (one entry per rule)."""
 
-    def register(check: Callable[[Context], Iterable[Hit]]):
+    def register(check: Check) -> Check:
         CATALOGUE[code] = Rule(
             code,
             name,
@@ -265,7 +270,7 @@ def rule(
     return register
 
 
-def indexed(items: list[dict[str, Any]] | None) -> list[tuple[int, dict[str, Any]]]:
+def indexed(items: list[T] | None) -> list[tuple[int, T]]:
     return list(enumerate(items or ()))
 
 
@@ -273,7 +278,7 @@ def indexed(items: list[dict[str, Any]] | None) -> list[tuple[int, dict[str, Any
 
 
 def run(
-    data: dict[str, Any],
+    data: Registry,
     on: dt.date,
     *,
     problems: list[Problem] | None = None,

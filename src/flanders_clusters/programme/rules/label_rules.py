@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import Any
 
+from ...registry.records import Label
 from .. import label_validity
 from ..label_validity import named
 from .engine import Context, Hit, rule
@@ -25,7 +27,7 @@ _VALIDITY = (
 )
 
 
-def _latest(ctx: Context) -> Iterator[tuple[str, int, dict]]:
+def _latest(ctx: Context) -> Iterator[tuple[str, int, Label]]:
     """(cluster id, index, label) for the latest label of each scheme of each active cluster."""
     for cluster_id, cluster in ctx.each_cluster():
         if not cluster.get("labels") or not ctx.active(cluster):
@@ -34,7 +36,7 @@ def _latest(ctx: Context) -> Iterator[tuple[str, int, dict]]:
             yield cluster_id, index, label
 
 
-def _in_state(ctx: Context, state: str, say: Callable[[dict], str]) -> Iterator[Hit]:
+def _in_state(ctx: Context, state: str, say: Callable[[Label], str]) -> Iterator[Hit]:
     """A finding, said by ``say``, for each latest label in ``state`` on the date; it
     points at the label's expiry when recorded, else at its award date."""
     for cluster_id, index, label in _latest(ctx):
@@ -49,14 +51,14 @@ def _in_state(ctx: Context, state: str, say: Callable[[dict], str]) -> Iterator[
         )
 
 
-def _months(policy: dict) -> str:
+def _months(policy: dict[str, Any]) -> str:
     months = policy["label_validity_months"]
     if len(set(months.values())) == 1:
         return f"{next(iter(months.values()))} months for each level"
     return ", ".join(f"{level} {count}" for level, count in months.items()) + " months"
 
 
-def _expires(label: dict, policy: dict) -> str:
+def _expires(label: Label, policy: dict[str, Any]) -> str:
     """``2024-01-10`` or ``2024-01-10 (awarded + 24 months)``: the expiry and its basis."""
     end = label_validity.expiry(label, policy)
     if "expires" in label:
