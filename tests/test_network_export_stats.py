@@ -520,6 +520,31 @@ def test_export_members_json(tmp_path):
     ]
 
 
+def test_export_lists_memberships_in_the_order_fmt_writes_them(tmp_path):
+    # A partner that left and came back has two memberships: the export lists them by
+    # partner, then since — as the canonical form does — so it reads the same before and
+    # after `clusters fmt` (it kept the file's order of the two before).
+    again = SMALL.replace(
+        '    { partner = "acme" },\n]',
+        '    { partner = "acme", since = 2021-01-01 },\n'
+        '    { partner = "acme", since = 2019-01-01, until = 2019-12-31 },\n]',
+    )
+    path = write_registry(tmp_path, again)
+    as_written = {
+        what: cli(path, "export", "--what", what, "--json").stdout
+        for what in ("clusters", "members")
+    }
+    members = json.loads(as_written["members"])
+    assert [(r["cluster"], r["since"]) for r in members if r["partner"] == "acme"] == [
+        ("alpha", None),
+        ("beta", "2019-01-01"),
+        ("beta", "2021-01-01"),
+    ]
+    assert cli(path, "fmt").exit_code == 0
+    for what, before in as_written.items():
+        assert cli(path, "export", "--what", what, "--json").stdout == before
+
+
 def test_export_markdown_tables_escape_cells(tmp_path):
     path = write_registry(tmp_path, SMALL + MORE)
     lines = cli(path, "export", "--format", "markdown").stdout.splitlines()

@@ -91,6 +91,12 @@ _SUB_TABLES = {
 }
 
 
+def item_order(kind: type, key: str) -> Callable[[Any], Any]:
+    """The sort key of the items of a record's list (``Cluster``, ``members``: by partner,
+    then since) in the canonical form, for the views that list them in the same order."""
+    return _LISTS[kind][key][1]
+
+
 def canonical_record(record: dict[str, Any], kind: type) -> dict[str, Any]:
     """One cluster, partner or event in canonical order (a copy when lists change)."""
     out = _ordered(record, order(kind))

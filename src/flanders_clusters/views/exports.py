@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..programme import members, periods
+from ..registry.canonical import item_order
 from ..registry.fields import defaults, fields, order
 from ..registry.records import Cluster, Funding, Label, Member, Partner, Registry
 
@@ -78,8 +79,10 @@ _LABEL_KEYS, _FUNDING_KEYS, _MEMBER_KEYS = order(Label), order(Funding), order(M
 _MEMBER_SOURCES = tuple((key, key in MEMBERSHIP_COLUMNS) for key in EXPORT_MEMBER_COLUMNS[2:])
 
 
-def _by_partner(member: Member) -> str:
-    return member["partner"]
+# Lists in the order of the canonical form, so that an export reads the same before and
+# after `clusters fmt`.
+_LABEL_ORDER = item_order(Cluster, "labels")
+_MEMBER_ORDER = item_order(Cluster, "members")
 
 
 def cluster_records(data: Registry) -> Iterator[Row]:
@@ -88,12 +91,12 @@ def cluster_records(data: Registry) -> Iterator[Row]:
         record: Row = {"id": cluster_id, **_all(cluster, _CLUSTER_KEYS)}
         record["labels"] = [
             _all(label, _LABEL_KEYS)
-            for label in sorted(cluster.get("labels") or (), key=lambda x: x["awarded"])
+            for label in sorted(cluster.get("labels") or (), key=_LABEL_ORDER)
         ]
         record["funding"] = [_all(period, _FUNDING_KEYS) for period in periods.periods(cluster)]
         record["members"] = [
             _all(member, _MEMBER_KEYS)
-            for member in sorted(cluster.get("members") or (), key=_by_partner)
+            for member in sorted(cluster.get("members") or (), key=_MEMBER_ORDER)
         ]
         yield record
 
@@ -102,7 +105,7 @@ def member_records(data: Registry) -> Iterator[Row]:
     """One record per membership, keyed by the export CSV header (``cluster`` first)."""
     people = data.get("partners") or {}
     for cluster_id, cluster in _sorted(data.get("clusters")):
-        for member in sorted(cluster.get("members") or (), key=_by_partner):
+        for member in sorted(cluster.get("members") or (), key=_MEMBER_ORDER):
             known: Mapping[str, Any] = people.get(member["partner"]) or {}
             record = {"cluster": cluster_id, "partner": member["partner"]}
             for key, of_member in _MEMBER_SOURCES:
