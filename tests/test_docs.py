@@ -155,6 +155,8 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
     command = next(block for block in blocks if "pytest --cov" in block)
     assert command.strip() in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    # the type checker runs in it, before the tests, with the settings of pyproject.toml
+    assert "&& mypy && pytest --cov" in command
 
 
 # What an installed clusters has: the wheel holds no README and no docs/, so a message
