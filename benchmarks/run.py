@@ -3,7 +3,7 @@
     python benchmarks/run.py [--quick] [--runs N] [--sizes 1000,10000,100000]
                              [--only start-up,registry,kbo] [--enterprises 2000000]
 
-Generates synthetic registries in the SPEC §3 format (1,000, 10,000 and 100,000
+Generates synthetic registries (``tests/synthetic_registries.py``: 1,000, 10,000 and 100,000
 memberships, partners shared across clusters, clean under the rules) and prints, for each
 size, the median wall time of several runs of each command and its ratio to a floor that
 does the unavoidable work of the same job:
@@ -807,7 +807,7 @@ def main() -> int:
                     setup=restore,
                 )
                 results.append(row("bulk", f"{label}, 10,000 rows", ours, floor, judged=judged))
-                # SPEC: an import of 10,000 rows takes about the time of one add-member.
+                # An import of 10,000 rows takes about the time of one add-member.
                 results.append(
                     row("bulk/add", f"{label}, vs add-member", ours, single, judged=judged)
                 )

@@ -41,7 +41,7 @@ HEADER = "#:schema ./clusters.schema.json"
 TERMINAL_UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
-# SPEC §5's JSON error codes, and those the README adds (usage errors, failed writes).
+# The JSON error codes (docs/json.md), usage errors and failed writes included.
 ERROR_CODES = {
     "usage",
     "write-failed",
@@ -246,7 +246,8 @@ def run_bytes(*args: str) -> tuple[int, bytes]:
 
 
 def assert_clean_failure(result: Result, path: Path, code: int = 3) -> None:
-    """A refusal as SPEC §5 wants it: the exit code, ``error: FILE…`` first, no traceback."""
+    """A refusal as docs/errors.md describes it: the exit code, ``error: FILE…`` first,
+    no traceback."""
     assert "Traceback" not in result.stderr, result.stderr
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
     assert result.stdout == "", result.stdout

@@ -1,4 +1,4 @@
-"""Writers under load (SPEC §5 locking, §3 atomic canonical writes): many processes at
+"""Writers under load (the lock, atomic canonical writes): many processes at
 once lose no edit, a held lock times out with exit 5, and a writer killed with SIGKILL at
 any moment leaves the old registry or the new one — never a broken or half-written file.
 

@@ -1,4 +1,4 @@
-"""The edit commands of SPEC §4: add, update and remove clusters, partners, members and
+"""The edit commands: add, update and remove clusters, partners, members and
 funding periods — their written files, JSON, refusals, dry runs, locking and file safety.
 
 Every test runs the CLI (``run``) on a registry in a temporary folder and checks what a
@@ -45,7 +45,7 @@ def assert_canonical(registry: Path) -> None:
 
 
 def assert_error(done, exit_code: int, code: str) -> dict:
-    """A ``--json`` failure: SPEC §5's error object on stdout and the exit code."""
+    """A ``--json`` failure: the error object (docs/json.md) on stdout and the exit code."""
     assert done.exit_code == exit_code, (done.stdout, done.stderr)
     body = done.json()
     assert list(body) == ["error"]

@@ -300,7 +300,7 @@ def strictly_read(raw: bytes) -> Calendar:
     """The calendar of ``raw``, read as RFC 5545 says, or AssertionError: CRLF-ended
     content lines without a bare CR or LF, folded lines starting with a space, each line
     ``NAME[;PARAM=…]:VALUE``, one VCALENDAR with VERSION 2.0, a PRODID and at least one
-    component (§3.4, §3.6), BEGIN and END paired; then icalendar parses it back."""
+    component (its sections 3.4 and 3.6), BEGIN and END paired; then icalendar parses it back."""
     assert raw.endswith(b"\r\n")
     physical = raw[:-2].split(b"\r\n")
     assert not any(b"\r" in line or b"\n" in line for line in physical), "a bare CR or LF"

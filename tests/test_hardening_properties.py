@@ -3,8 +3,8 @@
 - read → write → read is the identity, whatever layout, BOM or line endings the file had;
 - ``fmt`` is idempotent, and ``fmt --check`` says exactly whether ``fmt`` would write;
 - any sequence of add/remove edits through the CLI equals the same edits applied to a
-  small reference model (plain dicts, SPEC §4 semantics), and the file stays canonical
-  and valid after every step;
+  small reference model (plain dicts, the edit commands as docs/commands.md describes
+  them), and the file stays canonical and valid after every step;
 - ``validate --json`` never crashes, its counts equal its findings, ``valid`` and the exit
   code agree with them, and its FC001 findings are exactly the problems ``list`` refuses.
 
@@ -273,7 +273,7 @@ def _differs(existing: dict, given: dict, defaults: dict) -> bool:
 
 
 def apply_to_model(model: dict, edit: tuple) -> bool:
-    """SPEC §4 on plain dicts: change ``model`` in place and say whether it changed;
+    """The edit commands on plain dicts: change ``model`` in place and say whether it changed;
     raise ``Refused(code)`` for what the tool must refuse (exit 4, nothing written)."""
     kind, *args = edit
     clusters = model.setdefault("clusters", {})

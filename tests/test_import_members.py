@@ -1,4 +1,4 @@
-"""``import-members CLUSTER FILE.csv`` (SPEC §4): the CSV as Belgian spreadsheets write it,
+"""``import-members CLUSTER FILE.csv``: the CSV as Belgian spreadsheets write it,
 every row checked before anything is written, one read and one write for the whole file.
 
 Every test runs the CLI and checks what a user sees: exit code, stdout/stderr, the file.

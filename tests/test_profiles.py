@@ -1,4 +1,4 @@
-"""Rule profiles and quality labels (SPEC §14): the ECCP's criteria (FC201-FC204), ESCA
+"""Rule profiles and quality labels: the ECCP's criteria (FC201-FC204), ESCA
 labels (FC010, FC114-FC116), `rules CODE`, `validate --profile`, the label commands and
 the labels in `show`.
 

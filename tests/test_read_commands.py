@@ -127,7 +127,7 @@ def test_version() -> None:
     assert done.stdout.strip() == f"clusters {__version__}"
 
 
-# -- which file (SPEC §3) ----------------------------------------------------------------
+# -- which file --------------------------------------------------------------------------
 
 OTHER = """\
 #:schema ./clusters.schema.json

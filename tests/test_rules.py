@@ -1,4 +1,4 @@
-"""The eligibility rules (SPEC §6) through `clusters validate --json` and `clusters rules`.
+"""The eligibility rules through `clusters validate --json` and `clusters rules`.
 
 Every test starts from ``BASE``, a small registry that breaks no rule, and plants a
 violation (``plant``), then reads what a user reads: the JSON findings and the exit code.
@@ -652,7 +652,7 @@ def test_seat_rule_leaves_other_kinds_of_partner_alone(tmp_path):
     assert codes(validate(tmp_path, text)) == set()
 
 
-# -- time and money boundaries (SPEC §3) ----------------------------------------------------
+# -- time and money boundaries -------------------------------------------------------------
 
 FUNDED_TIME = [
     pytest.param("spearhead", "2017-01-01", "2026-12-31", None, id="spearhead-exactly-10-years"),

@@ -1,4 +1,4 @@
-"""``clusters timeline``: JSON (SPEC §5), the terminal chart (§7), SVG and Mermaid."""
+"""``clusters timeline``: JSON, the terminal chart, SVG and Mermaid."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def cents(amount: Fraction) -> int | float:
 
 
 def expected_timeline(clusters: dict, on: dt.date, type_: str | None) -> dict:
-    """The SPEC §5 answer, computed day by day with no product code."""
+    """The timeline JSON's answer, computed day by day with no product code."""
 
     def covered(cluster: dict, day: dt.date) -> bool:
         return any(p["start"] <= day <= p["end"] for p in cluster["funding"])

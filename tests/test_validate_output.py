@@ -1,5 +1,5 @@
 """What `clusters validate` prints and returns: JSON shape, text, GitHub annotations, exit
-codes, the line of each finding, and the shipped registry (SPEC §5, §6)."""
+codes, the line of each finding, and the shipped registry."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     return numbers[occurrence - 1]
 
 
-# -- JSON (SPEC §5) ------------------------------------------------------------------------
+# -- JSON ---------------------------------------------------------------------------------
 
 
 def test_json_shape(tmp_path):
