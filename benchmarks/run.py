@@ -19,7 +19,7 @@ does the unavoidable work of the same job:
   events: `events --json` of it; str-mem: the peak RSS of `validate` of a registry that
   holds one 20 MB string, against a bound of 200 MB (POSIX only);
 - kbo: `clusters enrich kbo` of a registry of 2,000 companies (10,000 memberships), 95 %
-  of them in a KBO/BCE extract made by `kbo_extract.py` (2,000,000 enterprises, about 5
+  of them in a KBO/BCE extract made by `synthetic_kbo.py` (2,000,000 enterprises, about 5
   million activity rows), vs a bare `csv.reader` pass over the same ZIP members; dry/run
   and dry/csv: `enrich kbo --dry-run` vs the run and vs that bare pass; and kbo/mem: its
   peak RSS on that extract vs on one a tenth of its size (POSIX only), which should be
@@ -161,99 +161,12 @@ print(f"PEAK_RSS_CHILDREN_KIB={int(children * scale)}", file=sys.stderr)
 
 
 # -- synthetic registries ------------------------------------------------------------------
+# The registries and the KBO/BCE extracts measured here are made by the generators the
+# tests use too (tests/synthetic_registries.py, tests/synthetic_kbo.py).
 
-
-def _enterprise_number(rng: random.Random) -> str:
-    first = rng.randrange(10_000_000, 19_999_999)
-    digits = f"0{first:08d}"[-8:]
-    check = 97 - int(digits) % 97
-    ten = f"{digits}{check:02d}"
-    return f"{ten[:4]}.{ten[4:7]}.{ten[7:]}"
-
-
-def generate(memberships: int, seed: int = 2026, events: int = 0, per_event: int = 10) -> str:
-    """A registry text with about ``memberships`` memberships, clean under the rules.
-
-    Seven active spearhead clusters (triple helix, company majority), ICNs with action
-    plans and three-year periods, partners shared across clusters (a pool of a fifth of
-    the memberships), Flemish postal codes, valid enterprise numbers; and ``events``
-    events of the network, each with ``per_event`` participants and one to three clusters.
-    """
-    from flanders_clusters.registry import canonical
-
-    rng = random.Random(seed)
-    per_cluster = 10
-    clusters_count = max(8, memberships // per_cluster)
-    companies = max(10, memberships // 5)
-    partners: dict[str, dict] = {}
-    for index in range(companies):
-        partners[f"company-{index:06d}"] = {
-            "name": f"Company {index} NV",
-            "kind": "company",
-            "size": rng.choice(["sme", "large"]),
-            "enterprise_number": _enterprise_number(rng),
-            "postal_code": str(rng.choice([2000, 3000, 8000, 9000, 1800, 3500])),
-        }
-    for index in range(20):
-        partners[f"knowledge-{index:02d}"] = {
-            "name": f"Knowledge Centre {index}",
-            "kind": "knowledge",
-        }
-    partners["flemish-government"] = {"name": "Flemish Government", "kind": "government"}
-    company_ids = [p for p in partners if p.startswith("company-")]
-    clusters: dict[str, dict] = {}
-    for index in range(clusters_count):
-        spearhead = index < 7
-        start = dt.date(2019, 1, 1) if spearhead else dt.date(2025 + index % 2, 1 + index % 12, 1)
-        years = 10 if spearhead else 3
-        end = dt.date(start.year + years, start.month, start.day) - dt.timedelta(days=1)
-        chosen = rng.sample(company_ids, min(per_cluster - 2, len(company_ids)))
-        members = [{"partner": p, "role": "member", "since": start} for p in chosen]
-        members.append({"partner": f"knowledge-{index % 20:02d}", "role": "member"})
-        if spearhead:
-            members.append({"partner": "flemish-government", "role": "clusterpact"})
-        cluster = {
-            "name": f"Cluster {index}",
-            "type": "spearhead" if spearhead else "icn",
-            "domain": rng.choice(["Logistics", "Energy", "Chemistry", "Food", "Health"]),
-            "recognised": start,
-            "sources": [f"https://example.org/clusters/{index}"],
-            "funding": [
-                {
-                    "start": start,
-                    "end": end,
-                    "annual_support_eur": 400_000 if spearhead else 120_000,
-                    "support_rate": 0.5,
-                }
-            ],
-            "members": sorted(members, key=lambda m: m["partner"]),
-        }
-        if not spearhead:
-            cluster["action_plan"] = f"https://example.org/clusters/{index}/plan"
-        clusters[f"cluster-{index:06d}"] = cluster
-    data = {"schema_version": 1, "clusters": clusters, "partners": partners}
-    if events:
-        cluster_ids = sorted(clusters)
-        kinds = ["learning", "networking", "workshop", "info-session", "conference", "other"]
-        data["events"] = {}
-        for index in range(events):
-            # Within the year before the benchmark's --on, every cluster in at least one
-            # event (clean under FC112, like the rest of the registry under its rules).
-            start = dt.date(2025, 12, 1) + dt.timedelta(days=rng.randrange(0, 360))
-            taking_part = {cluster_ids[index % len(cluster_ids)]}
-            taking_part.update(rng.sample(cluster_ids, rng.randint(0, 2)))
-            data["events"][f"event-{index:06d}"] = {
-                "title": f"Network event {index}",
-                "kind": rng.choice(kinds),
-                "start": start,
-                "place": rng.choice(["Brussel", "Gent", "Antwerpen", "Leuven"]),
-                "clusters": sorted(taking_part),
-                "sources": [f"https://example.org/events/{index}"],
-                "participants": [
-                    {"partner": p} for p in sorted(rng.sample(company_ids, per_event))
-                ],
-            }
-    return canonical.dumps(data)
+sys.path.insert(0, str(HERE.parent / "tests"))
+import synthetic_kbo  # noqa: E402
+from synthetic_registries import generate  # noqa: E402
 
 
 def import_csv(rows: int, seed: int = 7) -> str:
@@ -416,9 +329,6 @@ def kbo_registry(enterprises: int, in_both: int) -> str:
     so the run changes records all through the file (what makes a dry run's diff work)."""
     import tomllib
 
-    sys.path.insert(0, str(HERE))
-    import kbo_extract
-
     from flanders_clusters.registry import canonical
 
     data = tomllib.loads(generate(10_000))
@@ -429,7 +339,7 @@ def kbo_registry(enterprises: int, in_both: int) -> str:
         index = enterprises + 1 + count  # not in either extract
         if count % 20 != 19 and count < len(found):
             index = found[count]
-        data["partners"][partner]["enterprise_number"] = kbo_extract.enterprise_number(index)
+        data["partners"][partner]["enterprise_number"] = synthetic_kbo.enterprise_number(index)
         data["partners"][partner].pop("postal_code", None)
     return canonical.dumps(data)
 
@@ -437,24 +347,21 @@ def kbo_registry(enterprises: int, in_both: int) -> str:
 def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], list[str]]:
     """`enrich kbo` on a generated extract of ``enterprises`` vs a bare csv pass, and its
     peak memory there vs on an extract a tenth of the size."""
-    sys.path.insert(0, str(HERE))
-    import kbo_extract
-
     small_count = max(enterprises // 10, 1000)
     malformed = {
-        "activity.csv": [f'"{kbo_extract.enterprise_number(0)}","001","2008"'],
+        "activity.csv": [f'"{synthetic_kbo.enterprise_number(0)}","001","2008"'],
         "address.csv": ['"0200.000.043","REGO",,,"2000",,,,,,,,"31/02/2024"'],
     }
     started = time.perf_counter()
-    big = kbo_extract.write(
+    big = synthetic_kbo.write(
         work / "KboOpenData_0140_2026_11_Full.zip",
-        kbo_extract.Synthetic(enterprises),
+        synthetic_kbo.Synthetic(enterprises),
         malformed=malformed,
         level=1,
     )
-    small = kbo_extract.write(
+    small = synthetic_kbo.write(
         work / "KboOpenData_0140_2026_11_small.zip",
-        kbo_extract.Synthetic(small_count),
+        synthetic_kbo.Synthetic(small_count),
         malformed=malformed,
         level=1,
     )
@@ -477,7 +384,7 @@ def kbo_checks(work: Path, enterprises: int, runs: int) -> tuple[list[dict], lis
         runs,
     )
     with zipfile.ZipFile(big) as archive:
-        read = [i for i in archive.infolist() if i.filename in kbo_extract.HEADERS]
+        read = [i for i in archive.infolist() if i.filename in synthetic_kbo.HEADERS]
         size = sum(
             i.file_size for i in read if i.filename not in ("establishment.csv", "contact.csv")
         )

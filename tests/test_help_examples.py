@@ -9,12 +9,12 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
-from conftest import REPO, SHIPPED_DATA, run
+import synthetic_kbo
+from conftest import SHIPPED_DATA, run
 
 from flanders_clusters.cli.app import COMMANDS
 from flanders_clusters.cli.enrich_commands import EXTRACT
@@ -60,17 +60,6 @@ def test_a_long_example_stays_on_its_line() -> None:
 # -- running them --------------------------------------------------------------------------
 
 
-def _kbo_generator():
-    spec = importlib.util.spec_from_file_location(
-        "kbo_extract_generator", REPO / "benchmarks" / "kbo_extract.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def workspace(folder: Path) -> Path:
     """A folder as a keeper has it, with what the examples name: the registry (a copy of
     the shipped one, in git with one change since the copy), old.toml (the copy as it
@@ -86,7 +75,7 @@ def workspace(folder: Path) -> Path:
         "partner,name,kind,role\nacme,Acme NV,company,exhibitor\nimec,,,speaker\n",
         encoding="utf-8",
     )
-    _kbo_generator().write(folder / EXTRACT, [])
+    synthetic_kbo.write(folder / EXTRACT, [])
     git = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "data/clusters.toml"], check=True)

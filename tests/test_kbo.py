@@ -1,6 +1,6 @@
 """`clusters enrich kbo`: partner data from the KBO/BCE open-data extract.
 
-Every extract here is written by ``benchmarks/kbo_extract.py`` (loaded by its path), in
+Every extract here is written by ``synthetic_kbo.py`` (the benchmark's generator too), in
 the layout of the monthly full extract: a byte-order mark, CRLF line ends, quoted cells.
 ``EXTRACT`` holds one enterprise per case; ``REGISTRY`` the partners that point at them.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import importlib.util
 import json
 import os
 import subprocess
@@ -21,7 +20,8 @@ from pathlib import Path
 
 import files_support
 import pytest
-from conftest import REPO, digest, run, run_subprocess, write_registry
+import synthetic_kbo as gen
+from conftest import digest, run, run_subprocess, write_registry
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,19 +29,6 @@ from flanders_clusters.external import country_names, enterprise_numbers, kbo_ex
 from flanders_clusters.programme import enterprises
 from flanders_clusters.registry.vocabulary import country_table
 
-
-def _generator():
-    spec = importlib.util.spec_from_file_location(
-        "kbo_extract_generator", REPO / "benchmarks" / "kbo_extract.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _generator()
 Enterprise, Address = gen.Enterprise, gen.Address
 NAMES = ["acme", "bolt", "cogs", "dura", "echo", "filler"]
 N = {name: gen.enterprise_number(i) for i, name in enumerate(NAMES, 1)}

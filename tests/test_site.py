@@ -818,8 +818,7 @@ def test_finishing_an_interrupted_swap_alone_gives_the_whole_new_build(events_fi
 @pytest.mark.slow
 def test_a_build_killed_midway_leaves_the_previous_site_as_it_was(tmp_path: Path) -> None:
     """A real process, killed with SIGKILL while it writes the new build."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from run import generate  # the benchmark's registry generator
+    from synthetic_registries import generate  # the benchmark's registries too
 
     registry = tmp_path / "big.toml"
     registry.write_text(generate(10_000), encoding="utf-8")
@@ -886,8 +885,7 @@ def test_a_failed_write_is_reported_not_raised(events_file: Path, tmp_path: Path
 @pytest.fixture(scope="module")
 def generated() -> tuple[dict, str]:
     """A registry of 2,000 memberships (200 clusters, 421 partners), as read."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from run import generate  # the benchmark's registry generator
+    from synthetic_registries import generate  # the benchmark's registries too
 
     from flanders_clusters.registry import store
 

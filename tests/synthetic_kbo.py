@@ -1,6 +1,6 @@
 """Synthetic KBO/BCE open-data extracts, in the layout of the monthly full extract.
 
-Shared by the tests (``tests/test_kbo.py`` loads this file by its path) and the benchmark
+Shared by the tests (``test_kbo.py``, ``test_help_examples.py``) and the benchmark
 (``benchmarks/run.py``, check ``kbo``). Nothing here is real data: numbers, names and
 addresses are made up, with valid check digits.
 
@@ -18,7 +18,7 @@ Two sources of rows: a list of ``Enterprise`` records written as given (the test
 realistic extract (about 2 million enterprises and 5 million activity rows) is written
 file by file without holding it in memory::
 
-    python benchmarks/kbo_extract.py OUT.zip [--enterprises 2000000] [--folder]
+    python tests/synthetic_kbo.py OUT.zip [--enterprises 2000000] [--folder]
 """
 
 from __future__ import annotations
