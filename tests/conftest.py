@@ -119,6 +119,43 @@ def write_registry(folder: Path, text: str = SMALL, name: str = "clusters.toml")
     return path
 
 
+def cli(registry: Path, *args: str) -> Result:
+    """``clusters --registry REGISTRY ARGS``, in-process."""
+    return run("--registry", str(registry), *args)
+
+
+def replaced(text: str, old: str, new: str) -> str:
+    """``text`` with the one occurrence of ``old`` replaced (the test's own sanity check)."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def toml_of(registry: Path) -> dict:
+    """The registry file as TOML reads it."""
+    import tomllib
+
+    return tomllib.loads(registry.read_text("utf-8"))
+
+
+def findings_of(result: Result, code: str) -> list[dict]:
+    """The findings with ``code`` in ``validate --json``'s output."""
+    return [f for f in result.json()["findings"] if f["code"] == code]
+
+
+def icn(cluster_id: str, funding: str, extra: str = "") -> str:
+    """An ICN cluster with an action plan (so FC108 is quiet) and the given funding."""
+    return f"""
+[clusters.{cluster_id}]
+name = "Network {cluster_id}"
+type = "icn"
+domain = "Test"
+action_plan = "https://plan.example"
+{extra}funding = [
+    {funding},
+]
+"""
+
+
 @pytest.fixture
 def registry(tmp_path: Path) -> Path:
     """A small valid registry in canonical form, in a fresh folder."""

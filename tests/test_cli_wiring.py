@@ -6,10 +6,12 @@ import ast
 import importlib
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import click
 import pytest
-from conftest import REPO, run
+from conftest import REPO, SMALL, cli, run, write_registry
 
 from flanders_clusters.cli.app import COMMANDS
 
@@ -157,3 +159,27 @@ def test_a_mistyped_option_suggests_only_close_ones(args: tuple[str, ...], said:
     result = run(*args)
     assert result.exit_code == 2
     assert result.stderr.endswith(said), result.stderr
+
+
+# -- global options -----------------------------------------------------------------------
+
+
+def test_a_global_option_name_as_an_option_value_is_stored_as_text(registry: Path) -> None:
+    done = cli(registry, "update-cluster", "alpha", "--notes", "--registry", "--json")
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert tomllib.loads(registry.read_text("utf-8"))["clusters"]["alpha"]["notes"] == (
+        "--registry"
+    )
+    timeout = cli(registry, "update-cluster", "alpha", "--notes", "--lock-timeout")
+    assert timeout.exit_code == 0, timeout.stderr
+    assert "--lock-timeout" in registry.read_text("utf-8")
+
+
+def test_global_options_work_after_the_command_too(registry: Path) -> None:
+    after = run("list", "--registry", str(registry), "--lock-timeout", "3", "--json")
+    assert after.exit_code == 0
+    assert [row["id"] for row in after.json()] == ["alpha", "beta"]
+    # the command's own --registry wins over the root's
+    other = write_registry(registry.parent, SMALL.replace("Alpha Cluster", "Other"), "b.toml")
+    both = run("--registry", str(registry), "show", "alpha", "--registry", str(other), "--json")
+    assert both.json()["name"] == "Other"

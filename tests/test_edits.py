@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, digest, run, said, write_registry
+from conftest import SMALL, digest, run, said, toml_of, write_registry
 from filelock import FileLock
 
 from flanders_clusters.registry import store
@@ -1358,3 +1359,113 @@ def test_a_value_that_is_not_utf8_is_a_usage_error(
     ) in done.stderr.decode("utf-8")
     assert b"README" not in done.stderr and b"Traceback" not in done.stderr
     assert digest(registry) == before
+
+
+# -- --unset F with --F VALUE -------------------------------------------------------------
+
+
+def test_unset_sources_with_a_source_leaves_exactly_that_source(registry):
+    result = cli(registry, "update-cluster", "alpha", "--unset", "sources",
+                 "--source", "https://new.example", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.stdout
+    assert result.json() == {"cluster": "alpha", "changed": True}
+    assert toml_of(registry)["clusters"]["alpha"]["sources"] == ["https://new.example"]
+    again = cli(registry, "update-cluster", "alpha", "--unset", "sources",
+                "--source", "https://new.example", "--json")  # fmt: skip
+    assert again.json() == {"cluster": "alpha", "changed": False}
+
+
+def test_unset_website_with_a_website_sets_it(registry):
+    result = cli(registry, "update-partner", "uni", "--unset", "website",
+                 "--website", "https://uni.example")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert toml_of(registry)["partners"]["uni"]["website"] == "https://uni.example"
+
+
+def test_help_says_unset_comes_first(registry):
+    for command in ("update-cluster", "update-partner", "update-member"):
+        text = " ".join(cli(registry, command, "--help").stdout.split())
+        assert "Remove a field before the others are set, so --unset F --F VALUE replaces it" in (
+            text
+        ), command
+
+
+# -- --unset takes the option's spelling --------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["reported-members", "reported_members", "--reported-members"])
+def test_unset_takes_the_option_spelling(registry: Path, spelling: str) -> None:
+    assert cli(registry, "update-cluster", "alpha", "--reported-members", "9").exit_code == 0
+    done = cli(registry, "update-cluster", "alpha", "--unset", spelling, "--json")
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["changed"] is True
+    assert "reported_members" not in registry.read_text("utf-8")
+
+
+def test_unset_sources_by_the_option_name(registry: Path) -> None:
+    done = cli(registry, "update-cluster", "alpha", "--unset", "source", "--json")
+    assert done.exit_code == 0, done.stderr
+    assert "sources" not in tomllib.loads(registry.read_text("utf-8"))["clusters"]["alpha"]
+
+
+# -- FC008: a membership that ends before it begins ---------------------------------------
+
+
+def test_fc008_add_member_refuses_until_before_since(registry):
+    before = digest(registry)
+    result = cli(registry, "add-member", "beta", "uni", "--since", "2020-05-01",
+                 "--until", "2019-01-01")  # fmt: skip
+    assert result.exit_code == 4
+    assert "FC008 membership-period" in result.stderr
+    assert "ends (2019-01-01) before it starts (2020-05-01)" in result.stderr
+    assert digest(registry) == before
+
+
+def test_fc008_update_member_refuses_until_before_since(registry):
+    before = digest(registry)
+    result = cli(registry, "update-member", "alpha", "uni", "--until", "2018-01-31", "--json")
+    assert result.exit_code == 4
+    assert result.json()["error"]["code"] == "rule-violation"
+    assert "FC008" in result.json()["error"]["message"]
+    assert digest(registry) == before
+
+
+# -- conflicts say values as the user writes them -----------------------------------------
+
+
+PYTHON_REPRS = re.compile(r"datetime\.date\(|\bNone\b|\bTrue\b|\bFalse\b")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["add-funding", "alpha", "--start", "2018-01-01", "--end", "2027-12-30"],
+            "(end is 2027-12-31, not 2027-12-30)",
+        ),
+        (
+            ["add-cluster", "alpha", "--name", "Alpha Cluster", "--type", "spearhead",
+             "--domain", "Chemistry", "--ended", "2020-01-01"],
+            "(ended is absent, not 2020-01-01)",
+        ),
+        (
+            ["add-cluster", "alpha", "--name", "Alpha Cluster", "--type", "spearhead",
+             "--domain", "Chemistry", "--members-complete"],
+            "(members_complete is false, not true)",
+        ),
+    ],
+)  # fmt: skip
+def test_conflicts_show_values_as_the_user_writes_them(tmp_path, args, said):
+    text = replaced(
+        SMALL, 'domain = "Chemistry"\n', 'domain = "Chemistry"\nmembers_complete = false\n'
+    )
+    path = write_registry(tmp_path, text)
+    result = cli(path, *args)
+    assert result.exit_code == 4
+    assert said in result.stderr
+    assert not PYTHON_REPRS.search(result.stderr), result.stderr
+    as_json = cli(path, *args, "--json")
+    error = as_json.json()["error"]
+    assert error["code"] == "conflict"
+    assert said in error["message"]
+    assert not PYTHON_REPRS.search(as_json.stdout), as_json.stdout

@@ -595,3 +595,11 @@ def test_the_shipped_registry_found_as_data_clusters_toml_is_read_only(
     assert result.exit_code == 4
     assert result.json()["error"]["code"] == "read-only"
     assert digest(store.SHIPPED) == before
+
+
+# -- init over an existing file -----------------------------------------------------------
+
+
+def test_init_over_an_existing_file_says_already_exists(registry: Path) -> None:
+    error = run("init", str(registry), "--json").json()["error"]
+    assert error["code"] == "already-exists"

@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import json
+import tomllib
 
 import pytest
-from conftest import REPO, SHIPPED_DATA, run
+from conftest import REPO, SHIPPED_DATA, SMALL, run
 
-from flanders_clusters.registry import _core_schema, records, vocabulary
+from flanders_clusters.registry import _core_schema, check, records, vocabulary
 from flanders_clusters.registry.fields import defaults, order
 
 PACKAGE_DATA = REPO / "src" / "flanders_clusters" / "data"
@@ -146,3 +147,38 @@ def test_the_schema_gives_editors_the_text_url_country_and_postal_code_rules(sch
 
 def test_policy_defaults_cover_every_policy_field(schema) -> None:
     assert set(defaults(records.Policy)) == set(schema["$defs"]["Policy"]["properties"])
+
+
+# -- the stored schema refused ------------------------------------------------------------
+
+
+def test_the_check_falls_back_to_the_model_when_the_stored_schema_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pydantic-core that cannot read the stored schema: the model builds the validator."""
+    import pydantic_core
+
+    from flanders_clusters.registry import (
+        _core_schema,
+        model,  # noqa: F401 (pydantic loaded before the patch)
+    )
+
+    real = pydantic_core.SchemaValidator
+
+    def picky(schema, *args, **kwargs):
+        if schema is _core_schema.SCHEMA:
+            raise pydantic_core.SchemaError("unknown schema type")
+        return real(schema, *args, **kwargs)
+
+    monkeypatch.setattr(pydantic_core, "SchemaValidator", picky)
+    for cached in (check._chosen, check._table_validator):
+        cached.cache_clear()
+    try:
+        data = tomllib.loads(SMALL)
+        assert check.check(data) == []
+        data["clusters"]["alpha"]["colour"] = "red"
+        assert [p.dotted for p in check.check(data)] == ["clusters.alpha.colour"]
+        assert check._core() is not _core_schema.SCHEMA
+    finally:
+        for cached in (check._chosen, check._table_validator):
+            cached.cache_clear()

@@ -109,3 +109,12 @@ def test_every_example_runs_as_written(
         if target is not None:
             assert result.stdout
             (tmp_path / target).write_text(result.stdout, encoding="utf-8")
+
+
+# -- help texts ---------------------------------------------------------------------------
+
+
+def test_help_shows_no_type_placeholders(registry: Path) -> None:
+    for command in ("list", "update-cluster", "add-member", "validate", "timeline"):
+        text = run(command, "--help").stdout
+        assert "<bool>" not in text and not re.search(r"\bspec\b", text, re.I), command

@@ -625,3 +625,29 @@ def test_a_csv_path_that_is_a_fifo_is_refused(registry: Path, tmp_path: Path) ->
     assert error["code"] == "bad-csv"
     assert error["message"] == f"{path}: is a FIFO (named pipe), not a CSV file"
     assert digest(registry) == before
+
+
+# -- rows refused before anything is written ----------------------------------------------
+
+
+def refused_import(registry: Path, rows: Path, text: str) -> str:
+    """Import ``text`` as a CSV file into beta: refused (exit 4), nothing written; stderr."""
+    rows.write_text(text, encoding="utf-8")
+    before = digest(registry)
+    result = cli(registry, "import-members", "beta", str(rows))
+    assert result.exit_code == 4
+    assert digest(registry) == before
+    return result.stderr
+
+
+def test_fc008_import_members_refuses_until_before_since(registry, tmp_path):
+    text = "partner,since,until\nuni,2020-05-01,2019-01-01\n"
+    assert "FC008" in refused_import(registry, tmp_path / "members.csv", text)
+
+
+def test_csv_row_for_a_new_partner_without_kind_names_the_column_and_row(registry, tmp_path):
+    rows = tmp_path / "members.csv"
+    said = refused_import(registry, rows, "partner,name,kind\nnewco,New Co,\n")
+    assert f"{rows}:2: partner 'newco' is not in the registry" in said
+    assert "the kind cell is empty" in said
+    assert "--kind" not in said

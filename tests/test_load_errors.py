@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, digest, run, run_subprocess, write_registry
+from conftest import SMALL, cli, digest, findings_of, replaced, run, run_subprocess, write_registry
 
 THREE_PROBLEMS = """\
 #:schema ./clusters.schema.json
@@ -502,3 +502,41 @@ def test_control_characters_in_a_bad_key_are_escaped(tmp_path: Path) -> None:
     assert "\\x1b[31m" in result.stderr
     as_json = run("--registry", str(path), "list", "--json")
     assert "\x1b" not in as_json.stdout
+
+
+# -- fields allowed on one kind or type only ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "edit"),
+    [
+        ('kind = "government"\n', 'kind = "government"\nsize = "sme"\n', "partners.gov.size",
+         ["update-partner", "gov", "--size", "sme"]),
+        ('domain = "Chemistry"\n', 'domain = "Chemistry"\naction_plan = "plan"\n',
+         "clusters.alpha.action_plan", ["update-cluster", "alpha", "--action-plan", "plan"]),
+    ],
+    ids=["size-on-a-government", "action-plan-on-a-spearhead"],
+)  # fmt: skip
+def test_fields_for_one_kind_or_type_only_are_fc001(tmp_path, registry, old, new, path, edit):
+    wrong = write_registry(tmp_path, replaced(SMALL, old, new), name="wrong.toml")
+    result = cli(wrong, "validate", "--json")
+    assert result.exit_code == 1
+    assert [f["path"] for f in findings_of(result, "FC001")] == [path]
+    before = digest(registry)
+    refused = cli(registry, *edit)
+    assert refused.exit_code == 4
+    assert "FC001" in refused.stderr
+    assert digest(registry) == before
+
+
+# -- policy values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("table", "key"), [("max_years", "icn"), ("max_years", "spearhead")])
+def test_zero_years_in_the_policy_is_a_schema_problem(tmp_path: Path, table: str, key: str) -> None:
+    path = write_registry(tmp_path, SMALL + f"\n[policy]\n{table} = {{ {key} = 0 }}\n")
+    done = cli(path, "validate", "--json")
+    assert done.exit_code == 1
+    found = done.json()["findings"]
+    assert [(f["code"], f["path"]) for f in found] == [("FC001", f"policy.{table}.{key}")]
+    assert "below 1" in found[0]["message"]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SMALL, run, run_subprocess, write_registry
+from conftest import REPO, SMALL, cli, findings_of, replaced, run, run_subprocess, write_registry
 
 from flanders_clusters import __version__
 
@@ -1103,3 +1103,75 @@ def test_a_table_too_wide_for_the_terminal_is_shown_one_record_per_block(tmp_pat
     wide = _run_on_a_terminal(args, {"NO_COLOR": "1", "COLUMNS": "200"}).replace("\r", "")
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in wide.splitlines()]
     assert any(line.startswith("id") and line.rstrip().endswith("members") for line in plain)
+
+
+# -- ended: the last day active, then ended -----------------------------------------------
+
+
+@pytest.fixture
+def stopped(tmp_path: Path) -> Path:
+    """Alpha (funded to 2027-12-31) ended on 2018-06-30."""
+    recognised = "recognised = 2018-01-01\n"
+    text = replaced(SMALL, recognised, recognised + "ended = 2018-06-30\n")
+    return write_registry(tmp_path, text)
+
+
+def test_ended_on_its_last_day_is_active_with_no_days_left(stopped):
+    shown = cli(stopped, "show", "alpha", "--on", "2018-06-30", "--json").json()
+    assert (shown["status"], shown["days_left"]) == ("active", 0)
+    row = cli(stopped, "timeline", "--on", "2018-06-30", "--json").json()["rows"][0]
+    assert (row["cluster"], row["status"], row["days_left"]) == ("alpha", "active", 0)
+
+
+def test_ended_counts_the_days_left_and_fc111_names_it(stopped):
+    shown = cli(stopped, "show", "alpha", "--on", "2018-06-01", "--json").json()
+    assert (shown["status"], shown["days_left"]) == ("active", 29)
+    result = cli(stopped, "validate", "--on", "2018-06-01", "--json")
+    [found] = [f for f in findings_of(result, "FC111") if f["cluster"] == "alpha"]
+    assert found["severity"] == "info"
+    assert "2018-06-30 (ended)" in found["message"] and "in 29 days" in found["message"]
+    assert found["path"] == "clusters.alpha.ended"
+
+
+def test_after_ended_the_cluster_has_ended(stopped):
+    shown = cli(stopped, "show", "alpha", "--on", "2018-07-01", "--json").json()
+    assert (shown["status"], shown["days_left"]) == ("ended", None)
+    result = cli(stopped, "validate", "--on", "2018-07-01", "--json")
+    assert [f for f in findings_of(result, "FC111") if f["cluster"] == "alpha"] == []
+
+
+# -- notes on several lines, --on ---------------------------------------------------------
+
+
+def test_multi_line_notes_show_as_lines(registry):
+    done = cli(registry, "update-cluster", "alpha", "--notes", "First line.\nSecond line.")
+    assert done.exit_code == 0, done.stderr
+    out = cli(registry, "show", "alpha").stdout
+    assert "\\n" not in out
+    lines = out.splitlines()
+    first = next(index for index, line in enumerate(lines) if line.startswith("notes "))
+    assert lines[first].endswith("First line.")
+    assert lines[first + 1].strip() == "Second line."
+
+
+@pytest.mark.parametrize("day", ["20261127", "2026-W48-5", "2026-11-27T00:00", "2026-11-7"])
+def test_on_takes_yyyy_mm_dd_only(registry, day):
+    result = cli(registry, "list", "--on", day)
+    assert result.exit_code == 2
+    assert f"'{day}' is not a date; write YYYY-MM-DD" in result.stderr
+
+
+# -- an error's message and fix -----------------------------------------------------------
+
+
+def test_errors_carry_their_fix_apart_from_the_message(registry: Path) -> None:
+    error = cli(registry, "show", "alpah", "--json").json()["error"]
+    assert error == {
+        "code": "unknown-cluster",
+        "message": "no cluster 'alpah' (did you mean 'alpha'?)",
+        "fix": "see `clusters list` for the ids",
+    }
+    text = cli(registry, "show", "alpah")
+    assert text.stderr == (
+        "error: no cluster 'alpah' (did you mean 'alpha'?); fix: see `clusters list` for the ids\n"
+    )

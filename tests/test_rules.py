@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run, write_registry
+from conftest import SMALL, cli, findings_of, replaced, run, write_registry
 
 ON = "2022-06-01"
 
@@ -919,3 +919,25 @@ def test_rules_shows_the_registry_policy(tmp_path):
     text = run("--registry", str(tmp_path / "clusters.toml"), "rules").stdout
     [fc109] = [line for line in text.splitlines() if line.startswith("FC109")]
     assert fc109.split()[1:3] == ["flemish-seat", "off"]
+
+
+# -- FC008: a membership that ends before it begins ---------------------------------------
+
+
+def test_fc008_validate_names_the_line(tmp_path):
+    bad = '{ partner = "uni", role = "member", since = 2020-05-01, until = 2019-01-01 },'
+    text = replaced(SMALL, '{ partner = "uni", role = "member", since = 2018-02-01 },', bad)
+    path = write_registry(tmp_path, text)
+    line = path.read_text("utf-8").splitlines().index("    " + bad) + 1
+    result = cli(path, "validate", "--on", "2020-06-01", "--json")
+    assert result.exit_code == 1
+    [found] = findings_of(result, "FC008")
+    assert (found["rule"], found["severity"], found["cluster"], found["partner"]) == (
+        "membership-period",
+        "error",
+        "alpha",
+        "uni",
+    )
+    assert found["line"] == line
+    text_output = cli(path, "validate", "--on", "2020-06-01").stdout
+    assert f"{path}:{line}" in text_output and "FC008" in text_output

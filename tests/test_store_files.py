@@ -21,7 +21,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, digest, run, write_registry
+from conftest import SMALL, cli, digest, run, write_registry
 from files_support import (
     GROUP,
     HAS_FIFOS,
@@ -302,3 +302,17 @@ def test_a_registry_too_large_for_the_memory_is_a_clean_error(tmp_path: Path) ->
     assert "Traceback" not in output, output[-2000:]
     assert code == 3, output[-2000:]
     assert output.startswith(f"error: {registry}: too large to read in the memory available; ")
+
+
+# -- a folder named as the registry -------------------------------------------------------
+
+
+def test_a_write_to_a_folder_leaves_no_lock_file(tmp_path):
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    for args in (["update-cluster", "alpha", "--name", "X"], ["fmt"]):
+        result = cli(folder, *args)
+        assert result.exit_code == 3
+        assert f"{folder}: is a folder, not a registry file" in result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["registry"]
+        assert list(folder.iterdir()) == []

@@ -14,7 +14,17 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, digest, run, run_subprocess, write_registry
+from conftest import (
+    SMALL,
+    cli,
+    digest,
+    findings_of,
+    replaced,
+    run,
+    run_subprocess,
+    toml_of,
+    write_registry,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -341,3 +351,63 @@ def test_the_installed_command_refuses_a_long_id_and_a_country_not_in_the_table(
     )  # fmt: skip
     assert postal.returncode == 4, postal.stderr
     assert "'99999' is not a Belgian postal code" in postal.stderr
+
+
+# -- numbers: 64-bit integers, finite amounts ---------------------------------------------
+
+
+def test_an_option_beyond_64_bits_is_a_usage_error(registry):
+    before = digest(registry)
+    for value in ("99999999999999999999999", str(2**63)):
+        result = cli(registry, "update-cluster", "alpha", "--reported-members", value)
+        assert result.exit_code == 2, (value, result.stderr)
+        assert "--reported-members" in result.stderr
+        assert digest(registry) == before
+    at_limit = cli(registry, "update-cluster", "alpha", "--reported-members", str(2**63 - 1))
+    assert at_limit.exit_code == 0, at_limit.stderr
+    assert toml_of(registry)["clusters"]["alpha"]["reported_members"] == 2**63 - 1
+
+
+def test_a_value_beyond_64_bits_in_the_file_is_fc001(tmp_path):
+    huge = "reported_members = 99999999999999999999999"
+    text = replaced(SMALL, 'domain = "Chemistry"\n', f'domain = "Chemistry"\n{huge}\n')
+    path = write_registry(tmp_path, text)
+    line = path.read_text("utf-8").splitlines().index(huge) + 1
+    result = cli(path, "validate", "--json")
+    assert result.exit_code == 1
+    [found] = findings_of(result, "FC001")
+    assert found["path"] == "clusters.alpha.reported_members"
+    assert found["line"] == line
+    assert "64 bits" in found["message"]
+    listed = cli(path, "list")
+    assert listed.exit_code == 3
+    assert f"{path}:{line}" in listed.stderr
+
+
+@pytest.mark.parametrize("amount", ["inf", "nan", "-inf", "Infinity"])
+def test_non_finite_amounts_are_usage_errors(registry, amount):
+    before = digest(registry)
+    result = cli(registry, "add-funding", "beta", "--start", "2023-01-01", "--end",
+                 "2023-12-31", "--annual-support-eur", amount)  # fmt: skip
+    assert result.exit_code == 2, result.stderr
+    assert "--annual-support-eur" in result.stderr
+    assert digest(registry) == before
+
+
+# -- malformed ids and values on the command line -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("add-cluster", "Bad Id", "--name", "X", "--type", "icn", "--domain", "D"), 2),
+        (("show", "UPPER"), 2),
+        (("add-partner", "ok", "--name", "X", "--kind", "company", "--enterprise-number", "12"), 2),
+    ],
+)
+def test_malformed_ids_and_values_are_usage_errors(registry: Path, args, code) -> None:
+    before = registry.read_bytes()
+    done = cli(registry, *args, "--json")
+    assert done.exit_code == code
+    assert done.json()["error"]["code"] == "usage"
+    assert registry.read_bytes() == before

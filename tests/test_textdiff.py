@@ -11,11 +11,14 @@ and to ``difflib``'s own output where the two are compared today.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import SMALL, run_in_terminal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -201,3 +204,62 @@ def test_a_difference_before_any_table_has_no_record() -> None:
 def test_a_side_that_ends_first() -> None:
     assert first_difference("[a]\nx = 1\n\n", "[a]\nx = 1\n") == Difference(3, "\n", None, "a")
     assert first_difference("[a]\nx = 1", "[a]\nx = 1\n") == Difference(2, "x = 1", "x = 1\n", "a")
+
+
+# -- dry runs of CRLF and BOM files -------------------------------------------------------
+
+
+def process(*args: str, **options):
+    """``python -m flanders_clusters ARGS`` as a user runs it: bytes in, bytes out."""
+    environment = {k: v for k, v in os.environ.items() if k != "CLUSTERS_REGISTRY"}
+    environment.update({"NO_COLOR": "1", "COLUMNS": "80"})
+    return subprocess.run(
+        [sys.executable, "-m", "flanders_clusters", *args],
+        env=environment,
+        capture_output=True,
+        timeout=120,
+        **options,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("last_newline", [True, False], ids=["newline-at-end", "no-newline-at-end"])
+def test_dry_run_diff_of_a_crlf_bom_file_applies_with_patch_and_git(tmp_path, last_newline):
+    text = "\ufeff" + SMALL.replace("\n", "\r\n")
+    raw = text.encode("utf-8") if last_newline else text.encode("utf-8")[:-2]
+    edit = ["update-cluster", "alpha", "--name", "Alpha Prime", "--on", "2025-01-01"]
+    for name in ("dry.toml", "patched.toml", "git.toml", "real.toml"):
+        (tmp_path / name).write_bytes(raw)
+    dry = process("--registry", "dry.toml", *edit, "--dry-run", cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stderr == b"dry run, nothing written: updated cluster alpha\n"
+    assert (tmp_path / "dry.toml").read_bytes() == raw
+    diff = dry.stdout
+    assert diff.startswith(b"--- dry.toml\n+++ dry.toml\n@@ ")
+    assert b"-\xef\xbb\xbf#:schema ./clusters.schema.json\r\n" in diff
+    assert b"\\x0d" not in diff and b"\\ufeff" not in diff
+    assert (b"\n\\ No newline at end of file\n" in diff) != last_newline
+    real = process("--registry", "real.toml", *edit, cwd=tmp_path)
+    assert real.returncode == 0, real.stderr
+    written = (tmp_path / "real.toml").read_bytes()
+    assert written.startswith(b"#:schema") and b"\r" not in written
+
+    patched = subprocess.run(["patch", "--quiet", "patched.toml"], input=diff, cwd=tmp_path)
+    assert patched.returncode == 0
+    assert (tmp_path / "patched.toml").read_bytes() == written
+    for_git = diff.replace(b"dry.toml", b"git.toml")
+    applied = subprocess.run(["git", "apply", "-p0", "-"], input=for_git, cwd=tmp_path)
+    assert applied.returncode == 0
+    assert (tmp_path / "git.toml").read_bytes() == written
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
+def test_dry_run_diff_on_a_terminal_shows_carriage_returns_escaped(tmp_path):
+    path = tmp_path / "crlf.toml"
+    path.write_bytes(("\ufeff" + SMALL.replace("\n", "\r\n")).encode("utf-8"))
+    code, seen = run_in_terminal("--registry", str(path), "update-cluster", "alpha",
+                                 "--name", "Alpha Prime", "--dry-run")  # fmt: skip
+    assert code == 0
+    assert "-\\ufeff#:schema ./clusters.schema.json\\x0d" in seen
+    assert "\x1b" not in seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tempfile
 import xml.etree.ElementTree as ElementTree
@@ -11,7 +12,18 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from conftest import REPO, SHIPPED_DATA, SMALL, run, run_subprocess, write_registry
+from conftest import (
+    REPO,
+    SHIPPED_DATA,
+    SMALL,
+    cli,
+    icn,
+    replaced,
+    run,
+    run_subprocess,
+    toml_of,
+    write_registry,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -577,3 +589,316 @@ def test_svg_over_a_link_or_a_fifo_is_refused(tmp_path):
             result = timeline(path, "--on", ON, "--svg", str(fifo))
         assert result.exit_code == 4
         assert f"{fifo}: is a FIFO (named pipe), not a regular file" in result.stderr
+
+
+# -- Mermaid: keywords in names, inclusive end dates --------------------------------------
+
+
+# A name starting with each statement of Mermaid's gantt grammar, and what the task says.
+KEYWORD_NAMES = {
+    "title Holders": "title Holders",
+    "Section Eight": "Section Eight",
+    "Click Flanders": "Click Flanders",
+    "dateFormat YYYY": "dateFormat YYYY",
+    "axisFormat %Y": "axisFormat ％Y",
+    "tickInterval 1month": "tickInterval 1month",
+    "excludes weekends": "excludes weekends",
+    "includes 2024-01-01": "includes 2024-01-01",
+    "todayMarker off": "todayMarker off",
+    "inclusiveEndDates": "inclusiveEndDates",
+    "topAxis": "topAxis",
+    "weekday monday": "weekday monday",
+    "weekend friday": "weekend friday",
+    "accTitle: Holders": "accTitle Holders",
+    "accDescr { Holders }": "accDescr { Holders }",
+    "gantt": "gantt",
+    "2024-01-01 Holders": "2024-01-01 Holders",
+    "%% Holders": "％％ Holders",
+    "%%{init: {}}%%": "％％{init {}}％％",
+}
+
+
+def test_mermaid_every_keyword_name_is_one_task_per_period(tmp_path):
+    text = "schema_version = 1\n"
+    for number, name in enumerate(KEYWORD_NAMES):
+        text += f"""
+[clusters.k{number:02d}]
+name = {json.dumps(name)}
+type = "icn"
+domain = "Test"
+action_plan = "https://plan.example"
+funding = [
+    {{ start = 2020-01-01, end = 2020-12-31 }},
+    {{ start = 2024-03-05, end = 2024-03-05, end_basis = "estimate" }},
+]
+"""
+    path = write_registry(tmp_path, text)
+    result = cli(path, "timeline", "--on", "2022-06-01", "--format", "mermaid")
+    assert result.exit_code == 0, result.stderr
+    expected = [
+        "gantt",
+        "    title Funding timeline on 2022-06-01",
+        "    dateFormat YYYY-MM-DD",
+        "    inclusiveEndDates",
+        "    axisFormat %Y",
+        "    todayMarker off",
+        "    section Innovative company networks (ICN)",
+    ]
+    for number, shown in enumerate(KEYWORD_NAMES.values()):
+        expected += [
+            f"    “{shown}” :done, k{number:02d}-1, 2020-01-01, 2020-12-31",
+            f"    “{shown}” (end estimated) :k{number:02d}-2, 2024-03-05, 2024-03-05",
+        ]
+    assert result.stdout.splitlines() == expected
+
+
+def test_mermaid_one_day_period_is_a_one_day_task(tmp_path):
+    text = "schema_version = 1\n" + icn("day", "{ start = 2024-05-17, end = 2024-05-17 }")
+    path = write_registry(tmp_path, text)
+    lines = cli(path, "timeline", "--on", "2024-05-17", "--format", "mermaid").stdout.splitlines()
+    assert "    inclusiveEndDates" in lines[:6]
+    assert lines[-1] == "    “Network day” :active, crit, day-1, 2024-05-17, 2024-05-17"
+
+
+# -- the SVG picture ----------------------------------------------------------------------
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+GENERIC_FONTS = {"serif", "sans-serif", "monospace", "system-ui"}
+
+
+def parse_svg(text: str) -> ElementTree.Element:
+    root = ElementTree.fromstring(text)
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+def assert_self_contained(text: str) -> None:
+    """Nothing loaded from elsewhere: no web font, no url(), no link; one namespace."""
+    assert "@font-face" not in text
+    assert "url(" not in text
+    assert "href" not in text
+    assert "<script" not in text and "<style" not in text and "<image" not in text
+    assert text.count("http") == 1 and 'xmlns="http://www.w3.org/2000/svg"' in text
+    for node in parse_svg(text).iter():
+        family = node.get("font-family")
+        if family is not None:
+            assert {f.strip() for f in family.split(",")} <= GENERIC_FONTS, family
+
+
+def rows_of(root: ElementTree.Element) -> list[ElementTree.Element]:
+    return [g for g in root.iter(f"{SVG}g") if g.get("class") == "row"]
+
+
+def legend_text(root: ElementTree.Element) -> str:
+    [legend] = [g for g in root.iter(f"{SVG}g") if g.get("class") == "legend"]
+    return " ".join(t.text or "" for t in legend.iter(f"{SVG}text"))
+
+
+def test_svg_of_the_shipped_registry_is_self_contained_and_accessible(tmp_path):
+    result = cli(SHIPPED_DATA, "timeline", "--on", "2026-11-27", "--svg", "-")
+    assert result.exit_code == 0
+    text = result.stdout
+    assert_self_contained(text)
+    root = parse_svg(text)
+    assert root.get("role") == "img"
+    labels = root.get("aria-labelledby").split()
+    by_id = {node.get("id"): node for node in root.iter() if node.get("id")}
+    assert [by_id[label].tag for label in labels] == [f"{SVG}title", f"{SVG}desc"]
+    assert by_id[labels[0]].text == "Funding timeline on 2026-11-27"
+    description = by_id[labels[1]].text
+    timeline = cli(SHIPPED_DATA, "timeline", "--on", "2026-11-27", "--json").json()
+    for row in timeline["rows"]:
+        assert f"{row['name']}, " in description
+    assert (
+        "Catalisti, spearhead: 2017-01-01 to 2026-12-31 (end is the policy maximum); "
+        "active, 34 days left."
+    ) in description
+    _, _, width, height = root.get("viewBox").split()
+    assert (root.get("width"), root.get("height")) == (width, height)
+    assert len(rows_of(root)) == len(timeline["rows"])
+    assert "Active clusters per year" not in text  # the per-year table is not the picture
+    assert text == (REPO / "docs" / "timeline.svg").read_text("utf-8"), (
+        "docs/timeline.svg is stale: regenerate it with `clusters --registry "
+        "data/clusters.toml timeline --on 2026-11-27 --svg docs/timeline.svg`"
+    )
+
+
+def test_svg_draws_the_terminal_chart(tmp_path):
+    gamma = icn("gamma", '{ start = 2026-01-01, end = 2028-06-30, end_basis = "estimate" }')
+    path = write_registry(tmp_path, SMALL + gamma)
+    root = parse_svg(cli(path, "timeline", "--on", "2027-08-01", "--svg", "-").stdout)
+    alpha, beta, gamma_row = rows_of(root)
+    assert alpha.find(f"{SVG}title").text == "Alpha Cluster"
+    notes = [row.findall(f"{SVG}text")[-1].text for row in (alpha, beta, gamma_row)]
+    assert notes == ["152d !", "ended", "334d"]
+    heights = {row.find(f"{SVG}rect").get("height") for row in (alpha, beta, gamma_row)}
+    assert len(heights) == 2  # spearheads and ICNs differ in shape, not only in colour
+    assert alpha.find(f"{SVG}rect").get("height") != beta.find(f"{SVG}rect").get("height")
+    assert [t.text for t in alpha.findall(f"{SVG}text")][1] == "?"
+    assert [t.text for t in gamma_row.findall(f"{SVG}text")][1] == "~"
+    assert beta.get("opacity") is not None  # an ended row is drawn faded
+    axis = [t.text for g in root.iter(f"{SVG}g") if g.get("class") == "axis" for t in g]
+    assert "2018" in axis and "2028" in axis
+    assert legend_text(root) == (
+        "spearhead ICN ? end is the policy maximum ~ end is an estimate on 2027-08-01 "
+        "! ends within 180 days"
+    )
+
+
+def test_svg_legend_lists_only_what_is_drawn(tmp_path):
+    path = write_registry(tmp_path)
+    root = parse_svg(cli(path, "timeline", "--on", "2024-06-01", "--from", "2024", "--to", "2025",
+                         "--type", "spearhead", "--svg", "-").stdout)  # fmt: skip
+    assert legend_text(root) == "spearhead runs past the axis on 2024-06-01"
+    root = parse_svg(cli(path, "timeline", "--on", "2040-01-01", "--svg", "-").stdout)
+    assert legend_text(root) == "spearhead ICN ? end is the policy maximum"
+
+
+def test_svg_in_a_window_draws_the_periods_in_it(tmp_path):
+    two = "{ start = 2020-03-01, end = 2022-02-28 },\n    { start = 2023-01-01, end = 2025-09-30 }"
+    path = write_registry(tmp_path, SMALL + icn("gamma", two))
+    args = ["timeline", "--on", "2024-06-01", "--from", "2023", "--to", "2026", "--svg", "-"]
+    root = parse_svg(cli(path, *args).stdout)
+    assert [len(row.findall(f"{SVG}rect")) for row in rows_of(root)] == [1, 1]  # alpha, gamma
+    empty = cli(path, "timeline", "--on", "2024-06-01", "--from", "1990", "--to", "1991",
+                "--svg", "-").stdout  # fmt: skip
+    assert_self_contained(empty)
+    root = parse_svg(empty)
+    said = "No cluster has a funding period in these years."
+    assert root.find(f"{SVG}desc").text == said
+    assert said in [t.text for t in root.iter(f"{SVG}text")]
+    assert rows_of(root) == []
+
+
+def test_svg_legend_wraps_long_words():
+    from flanders_clusters.formats import timeline_svg
+    from flanders_clusters.views import timeline
+
+    found = timeline.build(toml_of(SHIPPED_DATA), dt.date(2026, 11, 27))
+    words = {"policy-max": "het einde is het maximum dat het beleid toelaat, " * 2}  # 100
+    root = parse_svg(timeline_svg.svg(found, 180, words=words))
+    [legend] = [g for g in root.iter(f"{SVG}g") if g.get("class") == "legend"]
+    width = float(root.get("width"))
+    labels = [t for t in legend.iter(f"{SVG}text") if t.text not in ("?", "!")]
+    assert len({t.get("y") for t in labels}) > 1
+    assert all(float(t.get("x")) + 7.2 * len(t.text) <= width for t in labels[1:])
+
+
+def test_svg_escapes_hostile_names(tmp_path):
+    hostile = '"</svg><script>alert(1)</script> & \\"x\\" \\u200b[31m \\ufeff"'
+    path = write_registry(tmp_path, replaced(SMALL, '"Beta Network"', hostile))
+    text = cli(path, "timeline", "--on", "2020-01-01", "--svg", "-").stdout
+    assert_self_contained(text)
+    root = parse_svg(text)
+    assert not [node for node in root.iter() if node.tag.endswith("script")]
+    shown = '</svg><script>alert(1)</script> & "x" \\u200b[31m \\ufeff'
+    assert rows_of(root)[1].find(f"{SVG}title").text == shown
+    assert f"{shown}, ICN: 2019-01-01 to 2021-12-31; active, 730 days left." in (
+        root.find(f"{SVG}desc").text
+    )
+    assert "\u200b" not in text and "\ufeff" not in text
+
+
+def test_svg_is_the_same_bytes_every_time(tmp_path):
+    path = write_registry(tmp_path)
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    for target in (first, second):
+        assert cli(path, "timeline", "--on", "2026-11-30", "--svg", str(target)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert_self_contained(first.read_text("utf-8"))
+
+
+def test_svg_takes_other_words_and_dates():
+    from flanders_clusters.formats import timeline_svg
+    from flanders_clusters.registry import store
+    from flanders_clusters.views import timeline
+
+    found = timeline.build(store.read(store.Source(SHIPPED_DATA)).data, dt.date(2026, 11, 27))
+    english = timeline_svg.svg(found, 180)
+    words = {key: "«" + value + "»" for key, value in timeline_svg.WORDS.items()}
+    marked = timeline_svg.svg(found, 180, words=words, date_text=lambda d: f"{d.day}/{d.month}")
+    root = parse_svg(marked)
+    for node in root.iter():
+        text = (node.text or "").strip()
+        if node.tag in (f"{SVG}text", f"{SVG}title") and text and node.get("fill") != "#5f5f5f":
+            names = [row["name"] for row in found["rows"]]
+            shortened = any(name.startswith(text.rstrip("…")) for name in names)
+            assert text.startswith("«") or shortened or text in "?~!", text
+    assert root.find(f"{SVG}title").text == "«Funding timeline on 27/11»"
+    assert "2026-11-27" not in marked and "2026-11-27" in english
+    assert timeline_svg.svg(found, 180, words={"icn": "ICN"}) == english
+
+
+@st.composite
+def funded_registries(draw):
+    """Registries of funded clusters: any dates, one to three periods each."""
+    days = st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31))
+    clusters = {}
+    for number in range(draw(st.integers(1, 6))):
+        funding = []
+        for _ in range(draw(st.integers(1, 3))):
+            first, last = sorted((draw(days), draw(days)))
+            basis = draw(st.sampled_from(["published", "policy-max", "estimate"]))
+            funding.append({"start": first, "end": last, "end_basis": basis})
+        clusters[f"c{number}"] = {
+            "name": draw(st.text(min_size=1, max_size=30)),
+            "type": draw(st.sampled_from(["spearhead", "icn"])),
+            "domain": "Test",
+            "funding": funding,
+        }
+    return {"schema_version": 1, "clusters": clusters}
+
+
+@given(
+    registry=funded_registries(),
+    on=st.dates(dt.date(1985, 1, 1), dt.date(2045, 12, 31)),
+    soon=st.integers(0, 400),
+)
+@settings(max_examples=40, deadline=None, derandomize=True)
+def test_svg_has_one_bar_per_period_within_the_axis(registry, on, soon):
+    from flanders_clusters.formats import timeline_svg
+    from flanders_clusters.views import timeline
+
+    found = timeline.build(registry, on)
+    text = timeline_svg.svg(found, soon)
+    assert text == timeline_svg.svg(found, soon)
+    assert_self_contained(text)
+    root = parse_svg(text)
+    rows = rows_of(root)
+    assert len(rows) == len(found["rows"]) == len(registry["clusters"])
+    axis = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "axis")
+    lines = axis.iter(f"{SVG}line")
+    edges = [float(line.get("x1")) for line in lines]
+    for drawn, row in zip(rows, found["rows"], strict=True):
+        assert drawn.find(f"{SVG}title").text is not None
+        bars = drawn.findall(f"{SVG}rect")
+        assert len(bars) == len(row["periods"])
+        for bar in bars:
+            left, width = float(bar.get("x")), float(bar.get("width"))
+            assert min(edges) - 0.1 <= left and left + width <= max(edges) + 1.1
+            assert width >= 1
+
+
+def test_svg_dash_writes_stdout_and_no_file(registry, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli(registry, "timeline", "--on", "2026-11-30", "--svg", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert not (tmp_path / "-").exists()
+
+
+# -- the terminal chart's legend ----------------------------------------------------------
+
+
+def test_terminal_legend_lists_only_the_marks_drawn_in_the_window(registry):
+    window = cli(registry, "timeline", "--on", "2024-06-01", "--from", "2024", "--to", "2025")
+    assert window.exit_code == 0
+    assert "?" not in window.stdout
+    assert "policy maximum" not in window.stdout
+    assert "◂▸ runs past the axis" in window.stdout
+    whole = cli(registry, "timeline", "--on", "2040-01-01").stdout
+    assert "? end is the policy maximum" in whole
+    assert "runs past the axis" not in whole
