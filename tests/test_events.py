@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SMALL, digest, run, said, write_registry
-from hardening_support import run_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from registry_strategies import run_bytes
 
 from flanders_clusters.formats.ics import ics_bytes
 from flanders_clusters.views import event_rows

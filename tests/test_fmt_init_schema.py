@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SHIPPED_DATA, SMALL, digest, run, run_subprocess, write_registry
-from hardening_support import normalised
+from hand_written import HandWriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_tomlindex import REGISTRIES, HandWriter
+from registry_strategies import normalised, registries
 
 from flanders_clusters.registry import store
 
@@ -24,6 +24,8 @@ PACKAGE_DATA = REPO / "src" / "flanders_clusters" / "data"
 SCHEMA_FILE = REPO / "data" / "clusters.schema.json"
 HEADER = "#:schema ./clusters.schema.json\n"
 POSIX_MODES = pytest.mark.skipif(sys.platform == "win32", reason="Windows has no POSIX file modes")
+
+REGISTRIES = registries()
 
 
 def umask() -> int:

@@ -10,9 +10,9 @@ import time
 
 import pytest
 from conftest import SHIPPED_DATA, SMALL, run, run_subprocess, write_registry
-from hardening_support import run_bytes
 from hypothesis import given
 from hypothesis import strategies as st
+from registry_strategies import run_bytes
 
 from flanders_clusters.formats import csv_text
 from flanders_clusters.formats.csv_text import neutralise, restore

@@ -818,7 +818,7 @@ def test_partner_show_of_the_shipped_registry(tmp_path: Path) -> None:
 
 
 # -- hostile data: markup, invisible characters, line breaks in notes ----------------------
-# (Control and bidirectional characters are refused in names: test_hardening_hostile.)
+# (Control and bidirectional characters are refused in names: test_hostile_text.)
 
 HOSTILE = r"""
 #:schema ./clusters.schema.json

@@ -35,7 +35,7 @@ from files_support import (
     run_as,
     shared_folder,
 )
-from hardening_support import ON, assert_clean_failure
+from registry_strategies import ON, assert_clean_failure
 
 LINUX = pytest.mark.skipif(
     sys.platform != "linux", reason="bounds a child's memory with RLIMIT_AS (Linux)"

@@ -1,4 +1,4 @@
-"""Hardening, part 2: fuzzing the reader. No bytes on disk may break ``clusters``.
+"""Reading any bytes: no file on disk may break ``clusters`` (the reader, fuzzed).
 
 Random bytes, truncations, wrong types in every field, huge strings, deep nesting, byte
 order marks, CRLF, NUL bytes and invalid UTF-8 each end in one of two clean outcomes:
@@ -30,7 +30,9 @@ from typing import Any
 import pytest
 import tomli_w
 from conftest import SMALL, run, run_subprocess
-from hardening_support import (
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from registry_strategies import (
     ON,
     TERMINAL_UNSAFE,
     assert_clean_failure,
@@ -40,8 +42,6 @@ from hardening_support import (
     parsed,
     registries,
 )
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
 
 from flanders_clusters.errors import dotted_path
 
@@ -490,7 +490,7 @@ def test_deep_nesting_in_a_real_process(tmp_path: Path) -> None:
 
 # Found by this suite (fixed: store.parse refuses keys of more than 1,000 dotted parts
 # before tomllib, whose memory grows with the square of a key's depth, and
-# tomlindex.LineIndex records paths only a few levels deep).
+# key_lines.LineIndex records paths only a few levels deep).
 @pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
 @pytest.mark.parametrize(
     "raw",

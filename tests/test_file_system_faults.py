@@ -1,4 +1,4 @@
-"""Hardening, part 4: file-system faults. Whatever the disk does, nothing is lost.
+"""File-system faults: whatever the disk does, nothing is lost.
 
 - a read-only registry folder refuses writes (exit 4) and still serves reads;
 - a registry on a path with spaces, or with characters that mean something to a CI log;
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SMALL, digest, run, run_subprocess, write_registry
-from hardening_support import (
+from registry_strategies import (
     ON,
     TERMINAL_UNSAFE,
     assert_clean_failure,

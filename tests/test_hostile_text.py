@@ -1,4 +1,4 @@
-"""Hardening, part 3: hostile data. Names and cells written to attack a terminal, a CI log,
+"""Hostile text: names and cells written to attack a terminal, a CI log,
 a Markdown page, a graph file or a spreadsheet are refused, or shown as text and kept
 exactly.
 
@@ -29,9 +29,9 @@ from pathlib import Path
 import pytest
 import tomli_w
 from conftest import digest, run, run_in_terminal
-from hardening_support import ON, TERMINAL_UNSAFE, assert_json_failure, examples, run_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from registry_strategies import ON, TERMINAL_UNSAFE, assert_json_failure, examples, run_bytes
 from rich.cells import cell_len
 
 MARKUP = "[bold red]Loud[/bold red] [/x] [#42] [link=https://evil.example]click[/link] :warning:"

@@ -1,8 +1,9 @@
-"""Shared pieces of the hardening tests: registry strategies, outcome checks, file helpers.
+"""Generated registries for property tests (hypothesis strategies), and the checks and
+file helpers those tests share.
 
-The registry strategy is modelled on ``test_tomlindex``'s (which the fmt and line-index
-tests use), with parameters, so that a test can ask for extreme values or for few ids
-(members that name partners, rules that fire). The ``assert_*`` helpers state what a user
+``registries()`` takes parameters, so that a test can ask for extreme values or for few
+ids (members that name partners, rules that fire); ``hand_written.py`` writes what it
+draws in the layouts a person may use. The ``assert_*`` helpers state what a user
 must see after bad input: an exit code, a one-line error naming the file, a parseable
 JSON error object, and never a traceback.
 """
@@ -62,8 +63,8 @@ ERROR_CODES = {
 
 def examples(default: int) -> int:
     """Hypothesis examples per property: modest for CI, more on demand
-    (``CLUSTERS_HARDENING_EXAMPLES=500 pytest tests/test_hardening_*.py``)."""
-    return int(os.environ.get("CLUSTERS_HARDENING_EXAMPLES", default))
+    (``CLUSTERS_PROPERTY_EXAMPLES=500 pytest -m slow``)."""
+    return int(os.environ.get("CLUSTERS_PROPERTY_EXAMPLES", default))
 
 
 # -- strategies -------------------------------------------------------------------------

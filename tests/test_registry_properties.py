@@ -1,4 +1,4 @@
-"""Hardening, part 1: properties of generated registries and edit sequences.
+"""Properties of the registry file over generated registries and edit sequences.
 
 - read → write → read is the identity, whatever layout, BOM or line endings the file had;
 - ``fmt`` is idempotent, and ``fmt --check`` says exactly whether ``fmt`` would write;
@@ -27,7 +27,10 @@ from typing import Any
 import pytest
 import tomli_w
 from conftest import run
-from hardening_support import (
+from hand_written import HandWriter
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from registry_strategies import (
     HEADER,
     ON,
     TERMINAL_UNSAFE,
@@ -37,9 +40,6 @@ from hardening_support import (
     parsed,
     registries,
 )
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-from test_tomlindex import HandWriter
 
 from flanders_clusters.registry.vocabulary import CLUSTER_TYPES, PARTNER_KINDS, ROLES
 
