@@ -15,6 +15,7 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +268,18 @@ def assert_json_failure(result: Result, path: Path, code: int = 3) -> dict[str, 
     assert str(path) in error["message"]
     assert not TERMINAL_UNSAFE.search(result.stdout), repr(result.stdout)
     return error
+
+
+def key_paths(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every key path in parsed registry data with its value, tables and leaves, the
+    root (``()``) first."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from key_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from key_paths(item, (*path, index))
 
 
 def normalised(data: dict[str, Any]) -> dict[str, Any]:

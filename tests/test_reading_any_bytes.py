@@ -38,6 +38,7 @@ from registry_strategies import (
     assert_clean_failure,
     assert_json_failure,
     examples,
+    key_paths,
     normalised,
     parsed,
     registries,
@@ -308,18 +309,7 @@ def kinds_of(place: tuple, value: Any) -> set[str]:
     return set()  # arrays: [1] holds an integer where a string or table belongs
 
 
-def every_place(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    if path:
-        yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from every_place(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from every_place(item, (*path, index))
-
-
-PLACES = list(every_place(FULL))
+PLACES = [(path, value) for path, value in key_paths(FULL) if path]
 
 
 def assignment_at(text: str, line: int) -> str:

@@ -36,6 +36,7 @@ from registry_strategies import (
     TERMINAL_UNSAFE,
     apply_diff,
     examples,
+    key_paths,
     normalised,
     parsed,
     registries,
@@ -474,17 +475,6 @@ WRONG_VALUES = (
 )
 
 
-def places(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    """Every key path in a registry, tables and leaves."""
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from places(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from places(item, (*path, index))
-
-
 def put(data: dict, path: tuple, value: Any) -> None:
     for part in path[:-1]:
         data = data[part]
@@ -503,11 +493,11 @@ def maybe_broken(draw: Any) -> dict:
     for _ in range(draw(st.sampled_from((0, 0, 0, 1, 2, 3)))):
         mistake = draw(st.sampled_from(("wrong-value", "unknown-key", "bad-id", "drop")))
         if mistake == "wrong-value":
-            spots = [p for p, _ in places(data) if p]
+            spots = [p for p, _ in key_paths(data) if p]
             wrong = copy.deepcopy(draw(st.sampled_from(WRONG_VALUES)))  # it may be changed
             put(data, draw(st.sampled_from(spots)), wrong)
         elif mistake == "unknown-key":
-            tables = [v for _, v in places(data) if isinstance(v, dict)]
+            tables = [v for _, v in key_paths(data) if isinstance(v, dict)]
             draw(st.sampled_from(tables))["bogus_key"] = 1
         elif mistake == "bad-id":
             clusters = data.get("clusters")
