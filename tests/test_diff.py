@@ -1056,10 +1056,12 @@ def test_table_output(tmp_path: Path) -> None:
         edited(
             BASE,
             ('name = "Beta"', 'name = "Beta Two"'),
-            ("[partners.dormant]", "[partners.dormant2]"),
+            # Another id and another kind: not a rename (its content changed too).
+            ('[partners.dormant]\nname = "Dormant vzw"\nkind = "other"',
+             '[partners.dormant2]\nname = "Dormant vzw"\nkind = "knowledge"'),
         ),
         "new.toml",
-    )
+    )  # fmt: skip
     result = run("diff", str(old), str(new), "--on", ON)
     assert result.exit_code == 0
     rows = [line.split() for line in result.stdout.splitlines()]

@@ -22,16 +22,21 @@ from ..registry.vocabulary import SEVERITIES
 
 # A pure edit of the registry's data, in place, returning its JSON (``"changed"`` …).
 Change = Callable[[Registry], dict[str, Any]]
+# The scope of a change that can name its records only once the data is read (a rename).
+ScopeOf = Callable[[Registry], rules.Scope]
+# A finding's identity in the file read → its identity after the change (a rename).
+Carry = Callable[[tuple[Any, ...]], tuple[Any, ...]]
 
 
 def transact(
     source: store.Source,
     change: Change,
     *,
-    scope: rules.Scope,
+    scope: rules.Scope | ScopeOf,
     timeout: float,
     dry_run: bool = False,
     on: dt.date | None = None,
+    carry: Carry | None = None,
 ) -> dict[str, Any]:
     """Apply ``change`` — a pure edit of the data returning its JSON — to the registry.
 
@@ -42,20 +47,35 @@ def transact(
     what they reach, are judged — the file was judged whole when it was read. A change
     that was written has ``warnings``: the warning-level findings it adds (``Finding``),
     ``CommentsDropped``, and what the write could not keep (text).
+
+    ``scope`` may be a function of the data read (a rename reaches records it cannot name
+    before reading); ``carry`` maps the identity of a finding of the file read to the one
+    it has after the change (a rename: the same finding under the new id).
     """
+    day = on or dt.date.today()
     if dry_run:
-        return _apply(source, change, on or dt.date.today(), scope, write=False)
+        return _apply(source, change, day, scope, write=False, carry=carry)
     store.ensure_writable(source)
     with store.locked(source, timeout):
-        return _apply(source, change, on or dt.date.today(), scope, write=True)
+        return _apply(source, change, day, scope, write=True, carry=carry)
 
 
 def _apply(
-    source: store.Source, change: Change, on: dt.date, scope: rules.Scope, *, write: bool
+    source: store.Source,
+    change: Change,
+    on: dt.date,
+    scope: rules.Scope | ScopeOf,
+    *,
+    write: bool,
+    carry: Carry | None = None,
 ) -> dict[str, Any]:
     document = store.read(source)
     before = document.text
+    if not isinstance(scope, rules.Scope):
+        scope = scope(document.data)
     baseline = _findings(document.data, on, scope=scope)
+    if carry is not None:
+        baseline = {carry(key): finding for key, finding in baseline.items()}
     outcome = change(document.data)
     if outcome.get("changed"):
         warnings: list[Any] = _judge(document, baseline, on, scope)

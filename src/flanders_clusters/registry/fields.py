@@ -56,7 +56,9 @@ class F:
     - ``option``: the edit option's name without ``--`` (``""``: the key in kebab case;
       None: the field has no option, as lists of records edited by their own commands);
     - ``csv``: a column of the members CSV (import and export);
-    - ``only``: ``(field, value)``: allowed only on records whose ``field`` is ``value``.
+    - ``only``: ``(field, value)``: allowed only on records whose ``field`` is ``value``;
+    - ``refers``: the table whose ids the field holds (``partners``, ``clusters``): what
+      ``rename-partner`` and the other renames rewrite.
     """
 
     help: str
@@ -64,6 +66,7 @@ class F:
     option: str | None = ""
     csv: bool = False
     only: tuple[str, str] | None = None
+    refers: str | None = None
 
 
 # The value types of the registry (each a Python type and a Value).

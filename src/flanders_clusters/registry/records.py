@@ -137,7 +137,9 @@ class Funding(TypedDict):
 class Member(TypedDict):
     """A membership of a partner in a cluster."""
 
-    partner: Annotated[Slug, F("Id of a partner in [partners].", option=None, csv=True)]
+    partner: Annotated[
+        Slug, F("Id of a partner in [partners].", option=None, csv=True, refers="partners")
+    ]
     role: NotRequired[
         Annotated[
             Role,
@@ -185,7 +187,15 @@ class Cluster(TypedDict):
         Annotated[Prose, F("An ICN's action plan: text or a URL.", only=("type", "icn"))]
     ]
     ended: NotRequired[Annotated[Date, F("Date the cluster ended.")]]
-    successor: NotRequired[Annotated[Text, F("What the cluster became after it ended.")]]
+    successor: NotRequired[
+        Annotated[
+            Text,
+            F(
+                "What the cluster became after it ended.",
+                refers="clusters",
+            ),
+        ]
+    ]
     management_fte: NotRequired[
         Annotated[Fte, F("Management staff of the cluster organisation, in FTE.")]
     ]
@@ -241,7 +251,9 @@ class Partner(TypedDict):
 class Participant(TypedDict):
     """An organisation that took part in an event."""
 
-    partner: Annotated[Slug, F("Id of a partner in [partners].", option=None, csv=True)]
+    partner: Annotated[
+        Slug, F("Id of a partner in [partners].", option=None, csv=True, refers="partners")
+    ]
     role: NotRequired[
         Annotated[
             ParticipantRole,
@@ -270,10 +282,14 @@ class Event(TypedDict):
     clusters: NotRequired[
         Annotated[
             list[Slug],
-            F("A cluster that organised or took part (repeatable; adds).", option="cluster"),
+            F(
+                "A cluster that organised or took part (repeatable; adds).",
+                option="cluster",
+                refers="clusters",
+            ),
         ]
     ]
-    organiser: NotRequired[Annotated[Slug, F("Partner id of the organiser.")]]
+    organiser: NotRequired[Annotated[Slug, F("Partner id of the organiser.", refers="partners")]]
     url: NotRequired[Annotated[Url, F("Web page of the event (http or https).")]]
     reported_participants: NotRequired[Annotated[Count, F("A public head count.")]]
     sources: NotRequired[

@@ -17,9 +17,12 @@ A registry is seen as records, each with an id and fields:
     event     innovfest-2022       an event's fields but its participants
     participant innovfest-2022/acme
 
-Records are matched by id. A partner whose id changed and whose enterprise number did not
-is *renamed*; the memberships, participations and organiser fields that follow it are
-not changes (ids and references of the old side are read after the renames). A funding
+Records are matched by id. A record whose id changed is *renamed* when it can be told
+apart: a partner whose enterprise number did not change, or a cluster, partner or event
+whose content did not (once its references follow the other renames), the one such
+record each way (what ``rename-partner`` and the other renames make). The memberships,
+participations, organisers and event clusters that follow a rename are not changes
+(ids and references of the old side are read after the renames). A funding
 period whose start changed is paired with the one unmatched period of the other side it
 overlaps, when there is exactly one each way. Two records with one id (a partner listed
 twice) are told apart as ``vil/acme``, ``vil/acme#2``, in the order of their content.
@@ -119,25 +122,45 @@ def _split(data: Mapping[str, Any]) -> tuple[Fields, Fields, dict[str, dict[str,
     return top, policy or {}, tables
 
 
-def explode(
-    name: str, rid: str, record: Fields, follow: Callable[[Any], Any] | None = None
-) -> Entries:
+Follow = Callable[[str, Any], Any]  # (table referred to, id) → the id after renames
+
+
+def explode(name: str, rid: str, record: Fields, follow: Follow | None = None) -> Entries:
     """A record and the records in its lists (a cluster's, an event's), by (record, id).
 
-    ``follow`` maps partner ids through renames (the old side of a comparison).
+    ``follow`` maps the ids a record refers to through renames (the old side of a
+    comparison).
     """
     lists = LISTS.get(name, {})
+    if follow is not None:
+        record = _followed(name, record, follow)
     record = canonical_record(record, RECORD_TYPES[name])  # an event's clusters sorted, …
     own = {k: v for k, v in record.items() if not (k in lists and _is_list(v))}
-    if follow is not None and name == "event" and "organiser" in own:
-        own["organiser"] = follow(own["organiser"])
     out: Entries = {(name, rid): own}
     for key, (child, _, key_of) in lists.items():
         items = record.get(key)
         if key not in own and items:
-            if follow is not None and child in ("membership", "participant"):
-                items = [{**item, "partner": follow(item.get("partner"))} for item in items]
             out.update(_numbered(child, rid, items, key_of))
+    return out
+
+
+def _followed(name: str, record: Fields, follow: Follow) -> Fields:
+    """A copy of ``record`` whose references (an event's organiser and clusters, a
+    cluster's successor, the partner of each membership and participation) follow."""
+    out = dict(record)
+    if name == "event":
+        if "organiser" in out:
+            out["organiser"] = follow("partners", out["organiser"])
+        if isinstance(out.get("clusters"), list):
+            out["clusters"] = [follow("clusters", c) for c in out["clusters"]]
+    if name == "cluster" and "successor" in out:
+        out["successor"] = follow("clusters", out["successor"])
+    for key in LISTS.get(name, {}):
+        items = out.get(key)
+        if key in ("members", "participants") and _is_list(items):
+            out[key] = [
+                {**item, "partner": follow("partners", item.get("partner"))} for item in items
+            ]
     return out
 
 
@@ -245,7 +268,7 @@ def _pair_funding(old: Entries, new: Entries) -> None:
             old[found[0]] = old.pop(o)
 
 
-def _renames(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, str]:
+def _by_number(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, str]:
     """Old partner id → new id, for partners whose id changed and number did not."""
 
     def by_number(side: dict[str, Fields], ids: set[str]) -> dict[str, list[str]]:
@@ -266,12 +289,47 @@ def _renames(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, str]:
     }
 
 
-def _mentions(name: str, record: Fields, moved: dict[str, str]) -> bool:
-    """Whether a cluster or event refers to a renamed partner."""
-    if name == "event" and record.get("organiser") in moved:
-        return True
-    items = record.get("members" if name == "cluster" else "participants")
-    return _is_list(items) and any(item.get("partner") in moved for item in items)
+def _by_content(
+    name: str, old: dict[str, Fields], new: dict[str, Fields], taken: dict[str, str], follow
+) -> dict[str, str]:
+    """Old id → new id, for records gone and come whose content is the same (the old
+    side's references followed), one each way."""
+    gone = [rid for rid in old.keys() - new.keys() if rid not in taken and _is_dict(old[rid])]
+    came = set(taken.values())
+    fresh = [rid for rid in new.keys() - old.keys() if rid not in came and _is_dict(new[rid])]
+    if not gone or not fresh:
+        return {}
+
+    def content(record: Fields, follow_: Follow | None) -> str:
+        exploded = explode(name, "", record, follow_)
+        return json_line(sorted([list(key), value] for key, value in exploded.items()))
+
+    olds: dict[str, list[str]] = {}
+    for rid in gone:
+        olds.setdefault(content(old[rid], follow), []).append(rid)
+    news: dict[str, list[str]] = {}
+    for rid in fresh:
+        news.setdefault(content(new[rid], None), []).append(rid)
+    return {
+        ids[0]: news[key][0]
+        for key, ids in olds.items()
+        if len(ids) == 1 and len(news.get(key, ())) == 1
+    }
+
+
+def renames(old: dict[str, dict], new: dict[str, dict]) -> dict[str, dict[str, str]]:
+    """Table → old id → new id: the renamed records of two registries' tables."""
+    moved: dict[str, dict[str, str]] = {table: {} for table in TABLES}
+
+    def follow(table: str, value: Any) -> Any:
+        return moved[table].get(value, value) if isinstance(value, str) else value
+
+    for table in ("partners", "clusters", "events"):  # an event refers to both others
+        before, after = old.get(table, {}), new.get(table, {})
+        if table == "partners":
+            moved[table].update(_by_number(before, after))
+        moved[table].update(_by_content(TABLES[table][0], before, after, moved[table], follow))
+    return moved
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
@@ -288,22 +346,25 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
                 {(name, name): before} if before else {}, {(name, name): after} if after else {}
             )
         )
-    moved = _renames(old_tables.get("partners", {}), new_tables.get("partners", {}))
+    moved = renames(old_tables, new_tables)
+    any_moved = any(moved.values())
 
-    def follow(partner: Any) -> Any:
-        return moved.get(partner, partner) if isinstance(partner, str) else partner
+    def follow(table: str, value: Any) -> Any:
+        return moved[table].get(value, value) if isinstance(value, str) else value
 
-    arrived = set(moved.values())
     for table, (name, _) in TABLES.items():
         before, after = old_tables.get(table, {}), new_tables.get(table, {})
+        arrived = set(moved[table].values())
         for rid in before.keys() | after.keys():
             o, n = before.get(rid), after.get(rid)
-            if table == "partners" and rid in moved and o is not None:
-                out.append(_renamed(rid, moved[rid], o, after[moved[rid]]))
+            if rid in moved[table]:
+                out.extend(
+                    _renamed(name, rid, moved[table][rid], o, after[moved[table][rid]], follow)
+                )
                 continue
-            if table == "partners" and o is None and rid in arrived:
+            if o is None and rid in arrived:
                 continue  # the new side of a rename
-            if o == n and not (moved and o is not None and _mentions(name, o, moved)):
+            if o == n and not any_moved:
                 continue
             out.extend(
                 _compare(
@@ -314,10 +375,17 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
     return sorted(out, key=position)
 
 
-def _renamed(old_id: str, new_id: str, old: Fields, new: Fields) -> dict:
-    found = _change("partner", new_id, "changed", old, new)
+def _renamed(name: str, old_id: str, new_id: str, old: Fields, new: Fields, follow) -> list[dict]:
+    """The rename of a record (its id and any field that changed with it), and the
+    changes of the records in its lists."""
+    before = explode(name, new_id, old, follow)
+    after = explode(name, new_id, new)
+    found = _change(name, new_id, "changed", before.pop((name, new_id)), after.pop((name, new_id)))
     fields = {"id": {"old": old_id, "new": new_id}, **(found["fields"] if found else {})}
-    return {"record": "partner", "id": new_id, "op": "renamed", "fields": fields}
+    return [
+        {"record": name, "id": new_id, "op": "renamed", "fields": fields},
+        *_compare(before, after),
+    ]
 
 
 def position(change: dict) -> tuple:
@@ -339,14 +407,13 @@ def scope_of(found: list[dict]) -> rules.Scope | None:
         if name in ("registry", "policy"):
             return None
         top = rid.split("/", 1)[0]
+        renamed = change["fields"]["id"]["old"] if change["op"] == "renamed" else None
         if _SECTION[name] == 2:
-            clusters.add(top)
+            clusters.update(filter(None, [top, renamed]))
         elif name == "partner":
-            partners.add(rid)
-            if change["op"] == "renamed":
-                partners.add(change["fields"]["id"]["old"])
+            partners.update(filter(None, [rid, renamed]))
         else:
-            events.add(top)
+            events.update(filter(None, [top, renamed]))
             named = change["fields"].get("clusters", {})
             for side in (named.get("old"), named.get("new")):
                 if isinstance(side, list):
