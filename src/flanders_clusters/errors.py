@@ -140,6 +140,12 @@ class AlreadyExists(ClustersError):
     code = "already-exists"
 
 
+class KboOlder(ClustersError):
+    """``enrich kbo`` with an extract older than a partner's last check."""
+
+    code = "kbo-older"
+
+
 class Locked(ClustersError):
     code = "locked"
     exit_code = EXIT_LOCKED

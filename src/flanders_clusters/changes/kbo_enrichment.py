@@ -12,8 +12,10 @@ extract's value is taken instead. A partner not found whose row may be a malform
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
+from ..errors import KboOlder
 from ..external.kbo_extract import Enterprise, Extract, Names
 from ..programme import enterprises
 from ..registry import lookup
@@ -69,11 +71,47 @@ def _same(field: str, ours: Any, theirs: Any) -> bool:
     return ours == theirs
 
 
+def newer_checks(data: Registry, extract: Extract) -> list[tuple[str, dt.date]]:
+    """(partner, kbo_checked) of the partners the extract speaks of whose last check was
+    of a later extract than this one."""
+    out = []
+    for partner_id, partner in sorted(lookup.partners(data).items()):
+        checked = partner.get("kbo_checked")
+        looked_up = partner.get("enterprise_number") in extract.looked_up
+        if looked_up and checked is not None and checked > extract.snapshot:
+            out.append((partner_id, checked))
+    return out
+
+
+def refuse_older(data: Registry, extract: Extract) -> None:
+    """``KboOlder`` when the extract is older than a partner's last check: it would turn
+    a newer status (``not-found``) back into an older one."""
+    newer = newer_checks(data, extract)
+    if not newer:
+        return
+    shown = ", ".join(f"{pid} ({day.isoformat()})" for pid, day in newer[:5])
+    more = f" and {len(newer) - 5} more" if len(newer) > 5 else ""
+    raise KboOlder(
+        f"the extract's snapshot of {extract.snapshot.isoformat()} is older than the last "
+        f"check of {len(newer)} partner{'s' if len(newer) > 1 else ''}: {shown}{more}; "
+        "nothing was written",
+        "use the newest extract, or pass --allow-older to record this one anyway",
+    )
+
+
 def apply(
-    data: Registry, extract: Extract, refresh: frozenset[str] = frozenset()
+    data: Registry,
+    extract: Extract,
+    refresh: frozenset[str] = frozenset(),
+    *,
+    allow_older: bool = False,
 ) -> dict[str, Any]:
     """Record the check on every partner whose number was looked up, fill what is
-    missing, take the extract's value for the ``refresh`` fields; return the summary."""
+    missing, take the extract's value for the ``refresh`` fields; return the summary.
+    An extract older than a partner's last check is refused (``KboOlder``) unless
+    ``allow_older``."""
+    if not allow_older:
+        refuse_older(data, extract)
     if "nace" in refresh:
         refresh = refresh | {"nace_version"}  # codes and their version go together
     # Written field by field, the fields named at run time: as plain tables.

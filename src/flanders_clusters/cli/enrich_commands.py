@@ -62,6 +62,11 @@ def enrich_group() -> None:
     help="Also suggest enterprise numbers for partners without one, by name "
     "(printed only, never written).",
 )
+@click.option(
+    "--allow-older",
+    is_flag=True,
+    help="Record an extract older than a partner's kbo_checked (refused by default).",
+)
 @ON
 @DRY_RUN
 @JSON
@@ -71,6 +76,7 @@ def kbo(
     path: Path,
     refresh: tuple[str, ...],
     match_names: bool,
+    allow_older: bool,
     on: dt.date | None,
     dry_run: bool,
     as_json: bool,
@@ -80,7 +86,8 @@ def kbo(
     For each partner with an enterprise number: kbo_status (active or not-found) and
     kbo_checked (the extract's snapshot date); for those found, the legal name, the
     seat's postal code (or country, abroad) and the main NACE codes, where the registry
-    has none. Values already in the registry are kept; differences are reported.
+    has none. Values already in the registry are kept; differences are reported. An
+    extract older than a partner's kbo_checked is refused (exit 4): --allow-older.
     """
     from ..changes import kbo_enrichment, transaction
     from ..external import kbo_extract
@@ -108,7 +115,9 @@ def kbo(
         )
         outcome = transaction.transact(
             source,
-            lambda data: kbo_enrichment.apply(data, extract, frozenset(refresh or ())),
+            lambda data: kbo_enrichment.apply(
+                data, extract, frozenset(refresh or ()), allow_older=allow_older
+            ),
             scope=Scope(partners=checked),
             timeout=s.lock_timeout,
             dry_run=dry_run,
