@@ -459,6 +459,8 @@ def test_init_json(tmp_path: Path) -> None:
     assert result.json() == {
         "registry": str(path),
         "schema": str(tmp_path / "clusters.schema.json"),
+        "gitignore": str(tmp_path / ".gitignore"),
+        "gitignore_change": "created",
         "from_shipped": False,
         "changed": True,
     }

@@ -11,6 +11,12 @@ from ..registry.key_lines import has_comments
 from ..registry.vocabulary import SCHEMA_HEADER, SCHEMA_VERSION
 
 SCHEMA_FILE = "clusters.schema.json"
+GITIGNORE = ".gitignore"
+LOCK_PATTERN = "*.lock"
+GITIGNORE_TEXT = (
+    "# The lock file clusters holds while it writes the registry: never to commit.\n"
+    f"{LOCK_PATTERN}\n"
+)
 
 
 def schema_text() -> str:
@@ -80,9 +86,41 @@ def init(path: Path, *, from_shipped: bool) -> dict[str, Any]:
     schema_path = path.with_name(SCHEMA_FILE)
     schema = store.read_text(store.Source(shipped_schema_path(), shipped=True, how="shipped"))
     store.create(path, text, beside={schema_path: schema})
+    ignore, done, warnings = ignore_locks(path.parent / GITIGNORE)
     return {
         "registry": str(path),
         "schema": str(schema_path),
+        "gitignore": str(ignore),
+        "gitignore_change": done,
         "from_shipped": from_shipped,
         "changed": True,
+        "warnings": warnings,
     }
+
+
+def ignore_locks(ignore: Path) -> tuple[Path, str, list[str]]:
+    """Make ``ignore`` (a ``.gitignore``) name ``*.lock``: create it when the folder has
+    none (``created``), add the line to one that lacks it (``added``: its own lines kept
+    as they are), or leave it (``kept``: it has the line; or it is not a regular file,
+    or not text, which a warning says). Never fails the ``init`` that asked."""
+    import stat
+
+    try:
+        status = ignore.lstat()
+    except FileNotFoundError:
+        store.create(ignore, GITIGNORE_TEXT)
+        return ignore, "created", []
+    except OSError as exc:
+        return ignore, "kept", [f"{ignore}: left as it is: {exc.strerror or exc}"]
+    if not stat.S_ISREG(status.st_mode):
+        return ignore, "kept", [f"{ignore}: not a regular file, left as it is; add {LOCK_PATTERN}"]
+    try:
+        text = ignore.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        return ignore, "kept", [f"{ignore}: left as it is ({reason}); add {LOCK_PATTERN}"]
+    if LOCK_PATTERN in (line.strip() for line in text.splitlines()):
+        return ignore, "kept", []
+    separator = "" if not text or text.endswith("\n") else "\n"
+    warnings = store.write_text(store.Source(ignore), text + separator + GITIGNORE_TEXT)
+    return ignore, "added", warnings

@@ -63,7 +63,13 @@ def _line(line: str | None, width: int = 80) -> str:
 
 
 def init_message(outcome: dict[str, Any]) -> str:
-    return f"created {outcome['registry']} and {outcome['schema']}"
+    done = outcome["gitignore_change"]
+    ignore = outcome["gitignore"]
+    said = {
+        "created": f"; created {ignore} (*.lock)",
+        "added": f"; added *.lock to {ignore}",
+    }.get(done, "")
+    return f"created {outcome['registry']} and {outcome['schema']}{said}"
 
 
 def import_summary(outcome: dict[str, Any]) -> str:
