@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..formats.textdiff import Difference, first_difference
+from ..formats.textdiff import Difference, first_difference, unified_diff
 from ..registry import canonical, store
 from ..registry.key_lines import has_comments
 from ..registry.vocabulary import SCHEMA_HEADER, SCHEMA_VERSION
@@ -32,11 +32,16 @@ def shipped_schema_path() -> Path:
     return store.SHIPPED.with_name(SCHEMA_FILE)
 
 
-def check_format(source: store.Source) -> tuple[dict[str, Any], Difference | None]:
+def check_format(
+    source: store.Source, *, diff: bool = False
+) -> tuple[dict[str, Any], Difference | None]:
     """``fmt --check``: whether the file is in canonical form — the JSON, and the first
-    difference (its lines as written, line breaks and all) or None."""
+    difference (its lines as written, line breaks and all) or None. With ``diff``
+    (``fmt --diff``) the JSON has ``diff``: the unified diff ``fmt`` would make."""
     document = store.read(source)
-    difference = first_difference(document.text, canonical.dumps(document.data))
+    text = canonical.dumps(document.data)
+    difference = first_difference(document.text, text)
+    extra = {"diff": unified_diff(document.text, text, str(source.path))} if diff else {}
     return {
         "registry": str(source.path),
         "canonical": difference is None,
@@ -49,6 +54,7 @@ def check_format(source: store.Source) -> tuple[dict[str, Any], Difference | Non
             "found": _bare(difference.found),
             "expected": _bare(difference.expected),
         },
+        **extra,
     }, difference
 
 

@@ -11,24 +11,36 @@ from .session import session, write_stdout
 from .shared_options import JSON
 
 
-@click.command("fmt", cls=Command, examples=["clusters fmt --check", "clusters fmt"])
+@click.command(
+    "fmt",
+    cls=Command,
+    examples=["clusters fmt --check", "clusters fmt --diff", "clusters fmt"],
+)
 @click.option("--check", is_flag=True, help="Exit 1 when the file is not canonical; write nothing.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the unified diff fmt would make; exit 1 when there is one; write nothing.",
+)
 @JSON
 @click.pass_context
-def fmt(ctx: click.Context, check: bool, as_json: bool) -> None:
+def fmt(ctx: click.Context, check: bool, show_diff: bool, as_json: bool) -> None:
     """Rewrite the registry in its canonical form (sorted, fixed field order)."""
     from ..changes import registry_file
     from ..terminal import edit_summaries
 
     with session(ctx, as_json) as s:
-        if check:
-            result, difference = registry_file.check_format(s.source())
+        if check or show_diff:
+            result, difference = registry_file.check_format(s.source(), diff=show_diff)
             message = edit_summaries.check_message(result, difference)
+            if show_diff and not as_json and result["diff"]:
+                s.write_patch(result["diff"])
         else:
             result = registry_file.format_registry(s.source(), timeout=s.lock_timeout)
             message = edit_summaries.fmt_message(result)
         s.result({**result, "message": message})
-        if check and not result["canonical"]:
+        if (check or show_diff) and not result["canonical"]:
             raise click.exceptions.Exit(1)
 
 

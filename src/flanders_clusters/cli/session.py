@@ -124,14 +124,19 @@ class Session:
         """
         if dry_run and not self.as_json:
             if outcome["diff"]:
-                if sys.stdout.isatty():
-                    from ..terminal.console import terminal_safe
-
-                    write_bytes(terminal_safe(outcome["diff"]))
-                else:
-                    write_bytes(outcome["diff"])
+                self.write_patch(outcome["diff"])
             text = f"dry run, nothing written: {text}"
         self.result({**outcome, "message": text})
+
+    @staticmethod
+    def write_patch(diff: str) -> None:
+        """A diff on stdout: escaped for a terminal, as it is for ``patch`` otherwise."""
+        if sys.stdout.isatty():
+            from ..terminal.console import terminal_safe
+
+            write_bytes(terminal_safe(diff))
+        else:
+            write_bytes(diff)
 
     @staticmethod
     def note(message: str, style: str = "") -> None:
