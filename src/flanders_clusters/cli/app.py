@@ -20,7 +20,7 @@ from .. import __version__
 from ..errors import EXIT_USAGE
 from .click_classes import Group
 from .session import closed_pipe_ends_quietly, wants_json, write_stdout
-from .shared_options import global_options
+from .shared_options import global_options, output_option
 
 # Which module defines each command, in the order of `clusters --help`.
 COMMANDS = {
@@ -69,6 +69,26 @@ COMMANDS = {
     "site": "site_commands",
 }
 
+# The commands whose stdout is data (a file format: JSON, CSV-like text, DOT, Mermaid,
+# iCalendar, Markdown, GitHub annotations, the JSON Schema, or a plain table): they take
+# --output FILE. Not the edits (their JSON is a result), nor export (its own --output).
+OUTPUT_COMMANDS = frozenset(
+    {
+        "list", "show", "partners", "partner", "validate", "rules", "timeline", "network",
+        "stats", "diff", "events", "event", "schema",
+    }
+)  # fmt: skip
+
+
+def with_output_option(command: click.Command) -> click.Command:
+    """``command`` (and each command of a group) given ``--output FILE``."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_output_option(sub)
+    else:
+        command.params.append(output_option())
+    return command
+
 
 def with_global_options(command: click.Command) -> click.Command:
     """``command`` (and each command of a group) given ``--registry`` and
@@ -107,7 +127,10 @@ class LazyGroup(Group):
         built = self.commands.get(name)
         if built is None:
             module = importlib.import_module(f"{__package__}.{COMMANDS[name]}")
-            built = self.commands[name] = with_global_options(module.BY_NAME[name])
+            built = module.BY_NAME[name]
+            if name in OUTPUT_COMMANDS:
+                with_output_option(built)
+            built = self.commands[name] = with_global_options(built)
         return built
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ from .shared_options import JSON
 @click.command(
     "fmt",
     cls=Command,
-    examples=["clusters fmt --check", "clusters fmt --diff", "clusters fmt"],
+    examples=["clusters fmt --diff", "clusters fmt"],
 )
 @click.option("--check", is_flag=True, help="Exit 1 when the file is not canonical; write nothing.")
 @click.option(

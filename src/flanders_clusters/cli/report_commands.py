@@ -111,7 +111,7 @@ def _save_svg(s: Session, path: Path, found: dict[str, Any], soon: int) -> None:
     cls=Command,
     examples=[
         "clusters network --limit 10",
-        "clusters network --format dot > network.dot",
+        "clusters network --format dot --output network.dot",
     ],
 )
 @_format(("table", "json", "dot"), "table")

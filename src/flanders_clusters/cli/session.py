@@ -20,7 +20,7 @@ import click
 
 from ..errors import EXIT_PIPE, ClustersError, UsageError
 from ..registry import store
-from .shared_options import global_settings
+from .shared_options import global_settings, output_file
 
 
 def write_stdout(text: str) -> None:
@@ -194,7 +194,44 @@ def session(ctx: click.Context, as_json: bool = False) -> Iterator[Session]:
     """Run a command body; a typed failure becomes its message and exit code. (A closed
     pipe is ended quietly around every command, by the group that invokes it.)"""
     try:
-        yield Session(ctx, as_json)
+        with _redirected(output_file(ctx)):
+            yield Session(ctx, as_json)
     except ClustersError as error:
         report(error, as_json)
         raise click.exceptions.Exit(error.exit_code) from None
+
+
+@contextmanager
+def _redirected(path: Any) -> Iterator[None]:
+    """With ``--output FILE``: what the command writes on stdout is kept and, when the
+    command is done (its exit code may be 1: findings), written to FILE atomically — the
+    bytes stdout would have had, not being a terminal. A failure writes nothing: its
+    message goes where it always goes (stderr, or the JSON error on stdout)."""
+    if path is None:
+        yield
+        return
+    import io
+
+    from ..files import durable
+
+    durable.check_output(path, "out.json")  # a folder or a link: refused before any work
+    kept = io.BytesIO()
+    stream = io.TextIOWrapper(kept, encoding="utf-8", newline="", write_through=True)
+    real = sys.stdout
+    sys.stdout = stream
+    try:
+        yield
+    except click.exceptions.Exit:
+        sys.stdout = real
+        _write_output(path, kept.getvalue(), durable)
+        raise
+    except BaseException:
+        sys.stdout = real
+        raise
+    sys.stdout = real
+    _write_output(path, kept.getvalue(), durable)
+
+
+def _write_output(path: Any, content: bytes, durable: Any) -> None:
+    for warning in durable.write_output(path, content, "out.json"):
+        Session.note(f"warning: {warning}", "yellow")

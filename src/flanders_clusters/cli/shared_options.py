@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -104,3 +105,32 @@ def global_settings(ctx: click.Context) -> tuple[str | None, float]:
     """The registry path given (or None) and the lock timeout in seconds."""
     found = ctx.meta.get(GLOBAL_KEY, {})
     return found.get("registry"), found.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)
+
+
+# -- --output ----------------------------------------------------------------------------
+
+OUTPUT_KEY = "clusters.output"
+
+
+def _keep_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.meta[OUTPUT_KEY] = value
+
+
+def output_option() -> click.Option:
+    """``--output FILE``: what the command prints on stdout, written to FILE instead
+    (the session writes it atomically when the command is done; ``output_file``)."""
+    return click.Option(
+        ["output_file", "--output"],
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Write the output to FILE instead of stdout (atomically; the same bytes).",
+        expose_value=False,
+        callback=_keep_output,
+    )
+
+
+def output_file(ctx: click.Context) -> Path | None:
+    """The FILE of ``--output``, or None."""
+    found = ctx.meta.get(OUTPUT_KEY)
+    return found if isinstance(found, Path) else None
