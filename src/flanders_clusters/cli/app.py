@@ -67,6 +67,7 @@ COMMANDS = {
     "schema": "registry_commands",
     "init": "registry_commands",
     "site": "site_commands",
+    "completion": "completion",
 }
 
 # The commands whose stdout is data (a file format: JSON, CSV-like text, DOT, Mermaid,

@@ -17,6 +17,8 @@ from typing import Any
 import click
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+# The arguments that take an id, by name, and the table of the ids (shell completion).
+ID_TABLES = {"cluster": "clusters", "partner": "partners", "event": "events"}
 
 
 class Argument(click.Argument):
@@ -25,6 +27,15 @@ class Argument(click.Argument):
     def __init__(self, param_decls: Sequence[str], *, help: str = "", **attrs: Any) -> None:
         super().__init__(param_decls, **attrs)
         self.help_text = help
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """A CLUSTER, PARTNER or EVENT argument completes from the registry's ids."""
+        table = ID_TABLES.get(self.name or "")
+        if table is not None and self._custom_shell_complete is None:
+            from .completion import ids
+
+            return ids(table)(ctx, self, incomplete)
+        return super().shell_complete(ctx, incomplete)
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str]:
         text = self.help_text

@@ -16,6 +16,7 @@ import click
 
 from ..registry.records import Registry
 from .click_classes import Argument, Command
+from .completion import ids
 from .edit_table import TABLE, Edit, Request
 from .record_options import options_of, unset_option
 from .session import session
@@ -38,6 +39,7 @@ def parameters(edit: Edit) -> list[click.Parameter]:
                 multiple=True,
                 metavar="CLUSTER",
                 help="Remove a cluster from the event's clusters (repeatable).",
+                shell_complete=ids("clusters"),
             )
         )
     if edit.unset:

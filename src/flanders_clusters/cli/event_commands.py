@@ -10,6 +10,7 @@ import click
 from ..registry.vocabulary import EVENT_KINDS
 from ..terminal import tables
 from .click_classes import Command, Group
+from .completion import ids
 from .session import output_format, session, write_bytes
 from .shared_options import JSON, ON, choice, id_argument
 from .value_parsers import DATE, ID
@@ -33,7 +34,11 @@ FORMATS = ("table", "json", "ics")
 )
 @choice("--kind", values=EVENT_KINDS, help="Only events of this kind.")
 @click.option(
-    "--cluster", type=ID, metavar="CLUSTER", help="Only events this cluster took part in."
+    "--cluster",
+    type=ID,
+    metavar="CLUSTER",
+    help="Only events this cluster took part in.",
+    shell_complete=ids("clusters"),
 )
 @click.option("--upcoming", is_flag=True, help="Only events that end on or after --on.")
 @ON

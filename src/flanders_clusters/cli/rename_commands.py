@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .click_classes import Argument, Command
+from .completion import ids
 from .session import session
 from .shared_options import DRY_RUN, JSON, ON
 from .value_parsers import ID
@@ -58,7 +59,13 @@ def build(table: str) -> click.Command:
     return Command(
         f"rename-{noun}",
         params=[
-            Argument(["old"], type=ID, metavar="OLD", help=f"The {noun}'s id now."),
+            Argument(
+                ["old"],
+                type=ID,
+                metavar="OLD",
+                help=f"The {noun}'s id now.",
+                shell_complete=ids(table),
+            ),
             Argument(
                 ["new"], type=ID, metavar="NEW", help="Its new id (lowercase letters, digits, '-')."
             ),

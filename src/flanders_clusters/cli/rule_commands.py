@@ -9,6 +9,7 @@ import click
 from ..errors import EXIT_FINDINGS
 from ..registry.vocabulary import PROFILES
 from .click_classes import Argument, Command
+from .completion import rule_codes
 from .session import output_format, session
 from .shared_options import JSON, ON, choice
 
@@ -38,6 +39,7 @@ def _known_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     metavar="CODE",
     multiple=True,
     callback=_known_codes,
+    shell_complete=rule_codes,
     help="Run only this rule, or those starting so (FC1: FC101-FC1xx); repeatable.",
 )
 @choice(
@@ -94,6 +96,7 @@ def validate(
     cls=Argument,
     required=False,
     metavar="CODE",
+    shell_complete=rule_codes,
     help="Explain this rule (a code such as FC105, or a name such as triple-helix).",
 )
 @JSON
