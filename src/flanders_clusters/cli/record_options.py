@@ -83,11 +83,11 @@ def field_option(field: Field, required: bool = False) -> click.Option:
             required=required,
             help=field.meta.help,
         )
-    refers = {}
+    complete = None
     if field.meta.refers is not None and field.kind == "id":  # --cluster, --organiser
         from .completion import ids
 
-        refers["shell_complete"] = ids(field.meta.refers)
+        complete = ids(field.meta.refers)
     return click.Option(
         [field.key, field.option],
         type=_type(field),
@@ -95,7 +95,7 @@ def field_option(field: Field, required: bool = False) -> click.Option:
         multiple=field.is_list,
         required=required,
         help=field.meta.help,
-        **refers,
+        shell_complete=complete,
     )
 
 

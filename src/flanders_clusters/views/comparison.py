@@ -157,7 +157,7 @@ def _followed(name: str, record: Fields, follow: Follow) -> Fields:
         out["successor"] = follow("clusters", out["successor"])
     for key in LISTS.get(name, {}):
         items = out.get(key)
-        if key in ("members", "participants") and _is_list(items):
+        if key in ("members", "participants") and isinstance(items, list) and _is_list(items):
             out[key] = [
                 {**item, "partner": follow("partners", item.get("partner"))} for item in items
             ]
@@ -359,13 +359,15 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
             o, n = before.get(rid), after.get(rid)
             if rid in moved[table]:
                 out.extend(
-                    _renamed(name, rid, moved[table][rid], o, after[moved[table][rid]], follow)
+                    _renamed(
+                        name, rid, moved[table][rid], before[rid], after[moved[table][rid]], follow
+                    )
                 )
                 continue
             if o is None and rid in arrived:
                 continue  # the new side of a rename
-            if o == n and not any_moved:
-                continue
+            if o == n and not (any_moved and _is_dict(o) and _followed(name, o, follow) != o):
+                continue  # the same, and naming no renamed record
             out.extend(
                 _compare(
                     explode(name, rid, o, follow) if o is not None else {},
