@@ -156,3 +156,14 @@ def test_edits_and_export_do_not_take_this_output(registry: Path) -> None:
     assert digest(registry) == kept
     export = run("--registry", str(registry), "export", "--format", "csv", "--output", "x.csv")
     assert export.exit_code == 2  # export's own --output is for --format sqlite
+
+
+def test_the_registry_in_use_is_not_an_output(registry: Path) -> None:
+    kept = digest(registry)
+    result = run("--registry", str(registry), "schema", "--output", str(registry))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: --output {registry} is the registry; it is replaced only by an edit; "
+        "fix: name another file\n"
+    )
+    assert digest(registry) == kept

@@ -194,11 +194,30 @@ def session(ctx: click.Context, as_json: bool = False) -> Iterator[Session]:
     """Run a command body; a typed failure becomes its message and exit code. (A closed
     pipe is ended quietly around every command, by the group that invokes it.)"""
     try:
-        with _redirected(output_file(ctx)):
+        with _redirected(_output_path(ctx)):
             yield Session(ctx, as_json)
     except ClustersError as error:
         report(error, as_json)
         raise click.exceptions.Exit(error.exit_code) from None
+
+
+def _output_path(ctx: click.Context) -> Any:
+    """The FILE of ``--output``; refused when it is the registry in use, which only an
+    edit may replace (under its lock)."""
+    path = output_file(ctx)
+    if path is None:
+        return None
+    try:
+        registry = store.locate(global_settings(ctx)[0]).path
+        same = os.path.samefile(path, registry)
+    except (ClustersError, OSError):
+        same = False  # no registry, or no FILE yet: not the same file
+    if same:
+        raise UsageError(
+            f"--output {path} is the registry; it is replaced only by an edit",
+            "name another file",
+        )
+    return path
 
 
 @contextmanager
