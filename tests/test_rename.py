@@ -306,3 +306,38 @@ def test_sixteen_rename_processes_at_once_lose_no_rename(tmp_path: Path) -> None
     assert not any(p.startswith("p") for p in data["partners"])
     assert wanted <= {m["partner"] for m in data["clusters"]["beta"]["members"]}
     assert run("--registry", str(registry), "fmt", "--check").exit_code == 0
+
+
+def _one_rename_each(table: str, ids: list[str]) -> None:
+    from flanders_clusters.changes import rename_edits
+    from flanders_clusters.registry import store
+    from flanders_clusters.views import comparison
+
+    noun = rename_edits.NOUNS[table]
+    source = store.Source(SHIPPED_DATA, shipped=True, how="shipped")
+    for old in ids:
+        before = store.read(source).data
+        after = store.read(source).data
+        rename_edits.rename(after, table, old, f"{old}-renamed")  # type: ignore[arg-type]
+        found = comparison.changes(before, after)
+        assert found == [
+            {
+                "record": noun,
+                "id": f"{old}-renamed",
+                "op": "renamed",
+                "fields": {"id": {"old": old, "new": f"{old}-renamed"}},
+            }
+        ], old
+
+
+def test_diff_reports_a_rename_of_some_shipped_records_as_one_rename() -> None:
+    _one_rename_each("clusters", ["vil"])
+    _one_rename_each("partners", ["vito"])
+    _one_rename_each("events", ["innovfest-2022"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("table", ["clusters", "partners", "events"])
+def test_diff_reports_the_rename_of_any_shipped_record_as_one_rename(table: str) -> None:
+    data = tomllib.loads(SHIPPED_DATA.read_text("utf-8"))
+    _one_rename_each(table, sorted(data[table]))
