@@ -1328,6 +1328,16 @@ def _references(data: dict, old: str, new: str, *, every: bool = True) -> None:
                 participant["partner"] = new
 
 
+def _cluster_references(data: dict, old: str, new: str) -> None:
+    """Point an event's clusters and a cluster's successor naming ``old`` at ``new``."""
+    for event in (data.get("events") or {}).values():
+        if old in (event.get("clusters") or ()):
+            event["clusters"] = sorted(new if c == old else c for c in event["clusters"])
+    for cluster in (data.get("clusters") or {}).values():
+        if cluster.get("successor") == old:
+            cluster["successor"] = new
+
+
 @st.composite
 def edited_copies(draw):
     import copy
@@ -1415,10 +1425,15 @@ def apply(old: dict, found: list[dict]) -> dict:
     data = copy.deepcopy(old)
     for change in found:
         if change["op"] == "renamed":
+            # A partner (same enterprise number) or any record whose content is the same.
+            table = _PARENTS[change["record"]]
             before, after = change["fields"]["id"]["old"], change["fields"]["id"]["new"]
-            data["partners"][after] = data["partners"].pop(before)
-            _references(data, before, after)
-            _set(data["partners"][after], {k: v for k, v in change["fields"].items() if k != "id"})
+            data[table][after] = data[table].pop(before)
+            if table == "partners":
+                _references(data, before, after)
+            elif table == "clusters":
+                _cluster_references(data, before, after)
+            _set(data[table][after], {k: v for k, v in change["fields"].items() if k != "id"})
     for change in found:
         name, op = change["record"], change["op"]
         if name in _CHILDREN or op == "renamed":
