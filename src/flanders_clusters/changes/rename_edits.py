@@ -10,7 +10,7 @@ calls it under the lock, judges and writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -25,7 +25,9 @@ NOUNS: dict[str, str] = {"clusters": "cluster", "partners": "partner", "events":
 _FIND = {"clusters": lookup.cluster, "partners": lookup.partner, "events": lookup.event}
 
 
-def _references(record: dict[str, Any], kind: type, table: str, old: str, new: str, where: str):
+def _references(
+    record: dict[str, Any], kind: type, table: str, old: str, new: str, where: str
+) -> Iterator[str]:
     """Rewrite, in ``record`` (of type ``kind``) and its lists of records, every field
     that refers to ``table`` and holds ``old``; yield the dotted place of each."""
     for f in fields(kind):
@@ -81,7 +83,7 @@ def rename(data: Any, table: Table, old: str, new: str) -> dict[str, Any]:
     return outcome | {"changed": True, "references": references}
 
 
-def scope(table: Table, new: str):
+def scope(table: Table, new: str) -> Callable[[Any], Scope]:
     """The records a rename can touch: all (its references are anywhere), and the new
     id, judged on the data the transaction reads."""
 
@@ -93,12 +95,12 @@ def scope(table: Table, new: str):
     return of
 
 
-def carried(table: Table, old: str, new: str):
+def carried(table: Table, old: str, new: str) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     """A finding's identity with ``old`` read as ``new``: a finding the file had before
     the rename is the same finding after it, not a new one."""
     position = {"clusters": 1, "partners": 2, "events": 3}[table]
 
-    def carry(identity: tuple) -> tuple:
+    def carry(identity: tuple[Any, ...]) -> tuple[Any, ...]:
         items = list(identity)
         if items[position] == old:
             items[position] = new

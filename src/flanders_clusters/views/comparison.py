@@ -290,7 +290,11 @@ def _by_number(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, str]
 
 
 def _by_content(
-    name: str, old: dict[str, Fields], new: dict[str, Fields], taken: dict[str, str], follow
+    name: str,
+    old: dict[str, Fields],
+    new: dict[str, Fields],
+    taken: dict[str, str],
+    follow: Follow,
 ) -> dict[str, str]:
     """Old id → new id, for records gone and come whose content is the same (the old
     side's references followed), one each way."""
@@ -366,7 +370,7 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
                 continue
             if o is None and rid in arrived:
                 continue  # the new side of a rename
-            if o == n and not (any_moved and _is_dict(o) and _followed(name, o, follow) != o):
+            if o == n and not (any_moved and o is not None and _followed(name, o, follow) != o):
                 continue  # the same, and naming no renamed record
             out.extend(
                 _compare(
@@ -377,7 +381,9 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
     return sorted(out, key=position)
 
 
-def _renamed(name: str, old_id: str, new_id: str, old: Fields, new: Fields, follow) -> list[dict]:
+def _renamed(
+    name: str, old_id: str, new_id: str, old: Fields, new: Fields, follow: Follow
+) -> list[dict]:
     """The rename of a record (its id and any field that changed with it), and the
     changes of the records in its lists."""
     before = explode(name, new_id, old, follow)
