@@ -55,7 +55,7 @@ def ics_bytes(
     if refresh:
         calendar.add("name", name)
         calendar.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", dt.timedelta(days=1))
+        calendar.add("x-published-ttl", "P1D")
     calendar.add_component(_brussels())
     stamp = dt.datetime(on.year, on.month, on.day, tzinfo=dt.UTC)
     for event_id, event in records.items():
