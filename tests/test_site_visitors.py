@@ -78,7 +78,7 @@ def test_a_policy_maximum_end_says_so_in_words_on_every_page_that_shows_it(shipp
 
 
 def test_a_shipped_cluster_page_has_no_empty_column(shipped):
-    pages = [path for path in shipped if path.startswith("clusters/") and path != "clusters/index.html"]
+    pages = [p for p in shipped if p.startswith("clusters/") and p != "clusters/index.html"]
     assert pages
     for path in pages:
         for heads, rows in tables(shipped[path]):
@@ -102,11 +102,7 @@ def test_a_column_no_row_fills_is_left_out_but_a_filled_one_stays(tmp_path):
 def test_counts_of_active_networks_say_how_many_are_of_unknown_status(shipped):
     page = text_of(shipped["index.html"])
     data = store.read(store.Source(SHIPPED_DATA)).data
-    unknown = [
-        c
-        for c in data["clusters"].values()
-        if c["type"] == "icn" and not c.get("funding")
-    ]
+    unknown = [c for c in data["clusters"].values() if c["type"] == "icn" and not c.get("funding")]
     assert unknown
     assert f"and {len(unknown)} of unknown status" in page
 
