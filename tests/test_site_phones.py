@@ -40,7 +40,9 @@ WALK = """() => {
     }
   }
   const root = document.documentElement;
-  if (root.scrollWidth > root.clientWidth) wide.push(`the page: ${root.scrollWidth} > ${root.clientWidth}`);
+  if (root.scrollWidth > root.clientWidth) {
+    wide.push(`the page: ${root.scrollWidth} > ${root.clientWidth}`);
+  }
   return wide;
 }"""
 

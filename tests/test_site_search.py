@@ -88,7 +88,7 @@ def test_typing_a_partners_name_in_the_header_search_leads_to_its_page(browser, 
 
 
 def test_a_search_on_a_page_one_folder_down_links_from_there(browser, served):
-    out, server = served
+    _, server = served
     partner_id, name = a_partner()
     page = browser.new_page()
     try:
@@ -104,7 +104,7 @@ def test_a_search_on_a_page_one_folder_down_links_from_there(browser, served):
 
 
 def test_without_javascript_the_search_is_hidden_and_the_lists_are_there(browser, served):
-    out, server = served
+    _, server = served
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
@@ -119,7 +119,7 @@ def test_without_javascript_the_search_is_hidden_and_the_lists_are_there(browser
 @pytest.mark.parametrize("name", sorted(SHOTS))
 def test_screenshot_of_the_overview_for_the_readme(browser, served, name, tmp_path: Path):
     """The README's pictures; ``CLUSTERS_SCREENSHOT=1`` saves them into docs/images/."""
-    out, server = served
+    _, server = served
     width = SHOTS[name]
     page = browser.new_page(viewport={"width": width, "height": 900 if width > 400 else 780})
     try:
