@@ -293,7 +293,8 @@ def test_timeline_page_has_the_chart_and_its_figures_as_a_table(events_file, tmp
     html = (out / "timeline.html").read_text(encoding="utf-8")
     assert '<img src="timeline.svg" alt="Gantt chart of the funding periods of 2 clusters' in html
     assert (
-        '<th scope="row">2019</th><td data-label="Active spearhead clusters" class="num">1</td>'
+        '<th scope="row" data-label="Year">2019</th>'
+        '<td data-label="Active spearhead clusters" class="num">1</td>'
         '<td data-label="Active networks" class="num">1</td>'
     ) in html
     svg = (out / "timeline.svg").read_text(encoding="utf-8")

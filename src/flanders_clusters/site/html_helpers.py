@@ -190,12 +190,25 @@ class Pieces:
         return Markup(", ").join(self.record_link("partners", i, root) for i in ids)
 
 
+# The columns whose value is a name: a phone's row block needs no label before it.
+NAMED = frozenset(
+    {
+        "col.name",
+        "col.cluster",
+        "col.partner",
+        "col.title",
+        "col.organisation",
+        "col.pair",
+    }
+)
+
+
 class Table:
     """A table for the ``table`` macro: its heads (place, heading, whether a number),
     the cells after the row's heading, and its rows. A column that no row fills is left
     out (the first, the rows' headings, always stays)."""
 
-    __slots__ = ("cells", "heads", "rows")
+    __slots__ = ("cells", "first", "heads", "rows")
 
     def __init__(
         self,
@@ -210,6 +223,9 @@ class Table:
             for place in filled(columns, rows)
         ]
         self.cells = self.heads[1:]
+        # a row's heading says its column's name when the rows become blocks, unless it
+        # is a name (a date or a year alone would not say what it is)
+        self.first = None if columns[0] in NAMED else self.heads[0][1]
         self.rows = rows
 
     def __bool__(self) -> bool:
