@@ -384,3 +384,14 @@ def test_an_event_with_the_reserved_id_index_gets_the_next_free_page(tmp_path):
     assert (out / "events" / "index-1.html").is_file()
     assert (out / "events" / "index-1.ics").is_file()
     assert 'href="../events/index-1.html"' in (out / "events" / "index.html").read_text()
+
+
+def test_the_overviews_small_graph_says_its_pairs_in_figures(shipped):
+    found = run("network", "--json").json()
+    names = {row["cluster"]: row["name"] for row in found["clusters"]}
+    said = text_of(shipped["index.html"])
+    assert f"The {len(found['pairs'])} pairs drawn, in figures" in said
+    for pair in found["pairs"]:
+        first, second = (names[cluster_id] for cluster_id in pair["clusters"])
+        count = pair["count"]
+        assert f"{first} and {second} share {count} partner{'s' if count != 1 else ''}" in said

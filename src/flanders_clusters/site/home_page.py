@@ -73,6 +73,15 @@ def home(out: Renderer) -> tuple[str, bytes]:
         network=graph(out, "", "overview-network", small=True)
         if facts.strongest_pairs[1]
         else None,
+        pairs=[
+            words.counted(
+                words.pair,
+                count,
+                first=facts.clusters[first]["name"],
+                second=facts.clusters[second]["name"],
+            )
+            for count, first, second in facts.strongest_pairs[0]
+        ],
         kinds=pictures.members_by_kind(
             [(facts.clusters[cluster_id]["name"], found) for cluster_id, found in largest],
             prefix="overview-kinds",

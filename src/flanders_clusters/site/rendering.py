@@ -99,10 +99,6 @@ class Renderer:
             found.globals = dict(found.globals)
         return found
 
-    @cached_property
-    def macros(self) -> Any:
-        return self.template("macros.html").module
-
     def framed(self, path: str, title: str, main: str, jsonld: Row | None = None) -> bytes:
         """``main`` (HTML) put into the frame of ``path``, with its title (escaped here;
         the site's name after it, unless it is the site's name), its canonical link and
@@ -160,4 +156,4 @@ class Renderer:
         """Make what every cluster and partner page uses, once (before a fork)."""
         self.facts.prepare()
         self.frame("clusters/page.html")
-        self.macros  # noqa: B018 - a cached property, made now
+        self.template("macros.html")
