@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -20,6 +21,7 @@ from .rendering import Renderer
 from .schema_org import cluster_jsonld
 
 Row = dict[str, Any]
+_FIRST = itemgetter(0)
 SHOWN = 10  # other clusters named beside a shared partner before "and N more"
 KIND_ORDER = pictures.KINDS
 HELIX = ("company", "knowledge", "government")
@@ -129,7 +131,7 @@ class ClusterPages:
             (
                 kind,
                 pieces.number(len(groups[kind])),
-                Table(pieces, MEMBER_COLUMNS, [row for _, row in sorted(groups[kind])]),
+                Table(pieces, MEMBER_COLUMNS, [row for _, row in sorted(groups[kind], key=_FIRST)]),
             )
             for kind in KIND_ORDER
             if kind in groups

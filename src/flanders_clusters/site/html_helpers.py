@@ -92,12 +92,15 @@ class Pieces:
         self._dates: dict[dt.date, Markup] = {}
         self._amounts: dict[tuple[str, Any], str] = {}
         self._links: dict[tuple[str, str, str], Markup] = {}
+        self._heads: dict[tuple[Any, ...], Any] = {}
 
     def say(self, key: str, **values: Any) -> Markup:
         """The interface text ``key`` (the site's ``gettext``) with its ``{name}``s
         filled in; the values are escaped (those that are HTML already, such as dates,
         are kept). A text made of the site's own pieces (HTML, numbers) is kept for the
         next page that says it; one with a record's text in it is made for its page."""
+        if not values:
+            return self.t[key]  # a word alone: escaped once, when the catalogue was read
         memo = (key, tuple(values.items()))
         kept = all(isinstance(value, Markup | int) for value in values.values())
         found = self._said.get(memo) if kept else None
@@ -184,10 +187,34 @@ class Pieces:
         return self.record_link("events", event_id, root)
 
     def cluster_links(self, ids: Iterable[str], root: str) -> Markup:
-        return Markup(", ").join(self.record_link("clusters", i, root) for i in ids)
+        # links are escaped already: joined as text, they stay safe
+        return Markup(", ".join([self.record_link("clusters", i, root) for i in ids]))
 
     def partner_links(self, ids: Iterable[str], root: str) -> Markup:
-        return Markup(", ").join(self.record_link("partners", i, root) for i in ids)
+        return Markup(", ".join([self.record_link("partners", i, root) for i in ids]))
+
+    def heads(
+        self, columns: tuple[str, ...], places: tuple[int, ...], numeric: tuple[str, ...]
+    ) -> tuple[list[tuple[int, Markup, bool]], list[tuple[int, Markup]], Markup | None]:
+        """A table's headings (place, words, whether a number) for the columns shown;
+        each cell's opening tag, with its column's heading as its label (which a phone
+        shows beside the value) and its class; and the label of a row's heading, unless
+        it is a name (a date or a year alone would not say what it is). Made once for
+        each shape of table."""
+        key = (columns, places, numeric)
+        found = self._heads.get(key)
+        if found is None:
+            heads = [
+                (place, self.say(columns[place]), columns[place] in numeric) for place in places
+            ]
+            number = Markup(' class="num"')
+            cells = [
+                (place, Markup('<td data-label="%s"%s>') % (label, number if num else ""))
+                for place, label, num in heads[1:]
+            ]
+            first = None if columns[0] in NAMED else heads[0][1]
+            found = self._heads[key] = (heads, cells, first)
+        return found
 
 
 # The columns whose value is a name: a phone's row block needs no label before it.
@@ -217,15 +244,9 @@ class Table:
         rows: Sequence[Sequence[Any]],
         numeric: Iterable[str] = (),
     ) -> None:
-        numbers = set(numeric)
-        self.heads = [
-            (place, pieces.say(columns[place]), columns[place] in numbers)
-            for place in filled(columns, rows)
-        ]
-        self.cells = self.heads[1:]
-        # a row's heading says its column's name when the rows become blocks, unless it
-        # is a name (a date or a year alone would not say what it is)
-        self.first = None if columns[0] in NAMED else self.heads[0][1]
+        self.heads, self.cells, self.first = pieces.heads(
+            tuple(columns), tuple(filled(columns, rows)), tuple(numeric)
+        )
         self.rows = rows
 
     def __bool__(self) -> bool:
