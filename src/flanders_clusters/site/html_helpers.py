@@ -195,12 +195,12 @@ class Pieces:
 
     def heads(
         self, columns: tuple[str, ...], places: tuple[int, ...], numeric: tuple[str, ...]
-    ) -> tuple[list[tuple[int, Markup, bool]], list[tuple[int, Markup]], Markup | None]:
+    ) -> tuple[list[tuple[int, Markup, bool]], list[tuple[int, Markup]], Markup]:
         """A table's headings (place, words, whether a number) for the columns shown;
         each cell's opening tag, with its column's heading as its label (which a phone
-        shows beside the value) and its class; and the label of a row's heading, unless
-        it is a name (a date or a year alone would not say what it is). Made once for
-        each shape of table."""
+        shows beside the value) and its class; and the opening tag of a row's heading,
+        labelled unless it is a name (a date or a year alone would not say what it is).
+        Made once for each shape of table."""
         key = (columns, places, numeric)
         found = self._heads.get(key)
         if found is None:
@@ -212,8 +212,12 @@ class Pieces:
                 (place, Markup('<td data-label="%s"%s>') % (label, number if num else ""))
                 for place, label, num in heads[1:]
             ]
-            first = None if columns[0] in NAMED else heads[0][1]
-            found = self._heads[key] = (heads, cells, first)
+            th = (
+                Markup('<th scope="row">')
+                if columns[0] in NAMED
+                else Markup('<th scope="row" data-label="%s">') % heads[0][1]
+            )
+            found = self._heads[key] = (heads, cells, th)
         return found
 
 
@@ -235,7 +239,7 @@ class Table:
     the cells after the row's heading, and its rows. A column that no row fills is left
     out (the first, the rows' headings, always stays)."""
 
-    __slots__ = ("cells", "first", "heads", "rows")
+    __slots__ = ("cells", "heads", "rows", "th")
 
     def __init__(
         self,
@@ -244,7 +248,7 @@ class Table:
         rows: Sequence[Sequence[Any]],
         numeric: Iterable[str] = (),
     ) -> None:
-        self.heads, self.cells, self.first = pieces.heads(
+        self.heads, self.cells, self.th = pieces.heads(
             tuple(columns), tuple(filled(columns, rows)), tuple(numeric)
         )
         self.rows = rows
