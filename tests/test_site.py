@@ -155,7 +155,9 @@ def test_the_shipped_registry_becomes_a_site_with_every_page(tmp_path: Path) -> 
     events = run("events", "--json").json()
     assert events and (out / "events" / "index.html").is_file()
     listing = page(out, "events/index.html")
-    assert {f"event-{event['id']}" for event in events} <= listing.ids
+    # every event has its page, linked from the index
+    assert {f"../events/{event['id']}.html" for event in events} <= set(listing.links)
+    assert all((out / "events" / f"{event['id']}.html").is_file() for event in events)
 
 
 def test_the_marker_lists_every_file_written_and_json_counts_them(
@@ -207,7 +209,7 @@ def test_every_page_has_one_h1_a_language_landmarks_and_the_policy(
     out = tmp_path / "site"
     assert site(events_file, out).exit_code == 0
     pages = [name for name in tree(out) if name.endswith(".html")]
-    assert len(pages) == 11
+    assert len(pages) == 13  # two event pages beside the 11 of before
     for name in pages:
         html = (out / name).read_text(encoding="utf-8")
         found = Page(html)
@@ -253,18 +255,24 @@ def test_a_cluster_page_shows_facts_funding_members_events_sources_notes_finding
     html = (out / "clusters" / "alpha.html").read_text(encoding="utf-8")
     found = Page(html)
     assert found.h1 == ["Alpha Cluster"]
-    for heading in ("Facts", "Funding", "Members", "Findings", "Shared partners", "Events"):
+    for heading in ("Facts", "Funding", "Members", "Shared partners", "Events"):
         assert heading in found.headings
-    assert "Sources" in found.headings and "Notes" in found.headings
+    # keeper text after the sources, under its own headings, closed
+    assert found.headings[-3:] == ["Sources", "Notes from the registry", "Registry checks"]
+    assert html.count("<details>") == 2 and "<details open" not in html
     assert "Triple helix on 30 November 2026" in found.plain
     assert "Companies: 1" in html and "Knowledge institutions: 1" in html
     assert '<a href="https://alpha.example">https://alpha.example</a>' in html
     assert 'href="../partners/acme.html">Acme NV</a>' in html
-    assert 'href="../events/index.html#event-innovfest-2022">InnovFest Vlaanderen</a>' in html
+    assert 'href="../events/innovfest-2022.html">InnovFest Vlaanderen</a>' in html
+    assert 'href="../data/clusters.ics">Subscribe to the calendar</a>' in html
     assert "FC106" in html and "1 of 3 current members is a company" in html
     assert "Founded by Acme." in html
     assert '<svg class="mini"' in html and 'role="img"' in html
-    assert "policy maximum" in html
+    assert "(policy maximum, not published)" in html
+    checks = found.plain.split("Registry checks")[-1].split("Made with clusters")[0]
+    assert "1 of 3 current members is a company" in checks
+    assert "clusters " not in checks  # the fix's command line is for keepers
 
 
 def test_the_partner_directory_is_grouped_by_network_category(events_file, tmp_path) -> None:
@@ -284,7 +292,11 @@ def test_timeline_page_has_the_chart_and_its_figures_as_a_table(events_file, tmp
     assert site(events_file, out).exit_code == 0
     html = (out / "timeline.html").read_text(encoding="utf-8")
     assert '<img src="timeline.svg" alt="Gantt chart of the funding periods of 2 clusters' in html
-    assert '<th scope="row">2019</th><td class="num">1</td><td class="num">1</td>' in html
+    assert (
+        '<th scope="row" data-label="Year">2019</th>'
+        '<td data-label="Active spearhead clusters" class="num">1</td>'
+        '<td data-label="Active networks" class="num">1</td>'
+    ) in html
     svg = (out / "timeline.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
@@ -294,14 +306,14 @@ def test_events_page_lists_upcoming_and_past_events_with_participants(events_fil
     out = tmp_path / "site"
     assert site(events_file, out).exit_code == 0
     found = page(out, "events/index.html")
-    assert found.headings[:3] == [
-        "Events",
-        "Upcoming",
-        "Learning network for cluster organisations",
-    ]
-    assert "event-innovfest-2022" in found.ids
+    assert found.headings[:4] == ["Events", "Events per year", "Upcoming", "2022"]
+    assert {"../events/innovfest-2022.html", "../events/learning-2027.html"} <= set(found.links)
     text = found.plain
     assert "24 October 2022" in text and "2 March 2027 – 3 March 2027" in text
+    assert "2022: 1 event" in text  # the chart's figures as text
+    event = page(out, "events/learning-2027.html")
+    assert event.h1 == ["Learning network for cluster organisations"]
+    assert "Organisations taking part" in event.headings
     home = page(out, "index.html")
     assert "Upcoming events" in home.headings
     ics = (out / "data" / "clusters.ics").read_bytes()
@@ -366,8 +378,8 @@ def test_a_coordinator_is_named_in_both_languages_and_in_json_ld(tmp_path: Path)
         assert site(registry, out, "--lang", lang).exit_code == 0
         pages[lang] = (out / "clusters" / "beta.html").read_text(encoding="utf-8")
     english, dutch = pages["en"], pages["nl"]
-    assert "<td>coordinator</td>" in english
-    assert "<td>coördinator</td>" in dutch
+    assert '<td data-label="Role">coordinator</td>' in english
+    assert '<td data-label="Rol">coördinator</td>' in dutch
     (org,) = json_ld(english)
     assert [role["roleName"] for role in org["member"]] == ["coordinator"]
 
@@ -538,7 +550,7 @@ def test_every_message_is_in_both_languages() -> None:
     assert all(text.strip() for lang in messages.LANGS for text in messages.MESSAGES[lang].values())
     for lang in messages.LANGS:
         for key, text in messages.MESSAGES[lang].items():
-            # words are put into the templates' source: they must hold no template syntax
+            # no template syntax in the words: a page shows them as written
             assert not re.search(r"\{\{|\{%|\{#", text), (lang, key)
         assert set(messages.chart_words(lang)) == set(timeline_svg.WORDS)
 
@@ -547,7 +559,10 @@ def test_the_templates_use_only_words_of_the_catalogue() -> None:
     folder = Path(build.__file__).parent / "templates"
     used = set()
     for template in folder.glob("*.html"):
-        used |= set(re.findall(r't\["([a-z0-9_.-]+)"\]', template.read_text(encoding="utf-8")))
+        source = template.read_text(encoding="utf-8")
+        # words come through jinja2.ext.i18n: _("key") (a key made with ~ is a prefix)
+        used |= set(re.findall(r"""_\(["']([a-z0-9_.-]+)["'][,)]""", source))
+        assert not re.search(r"\bt\[", source), template.name  # no other way in
     assert used and used <= set(messages.MESSAGES["en"])
 
 
@@ -576,7 +591,13 @@ def test_dutch_pages_carry_lang_nl_dutch_headings_and_dates(events_file, tmp_pat
     for name in (n for n in tree(out) if n.endswith(".html")):
         assert page(out, name).lang == "nl", name
     cluster = page(out, "clusters/alpha.html")
-    for heading in ("Gegevens", "Financiering", "Leden", "Bevindingen", "Activiteiten"):
+    for heading in (
+        "Gegevens",
+        "Financiering",
+        "Leden",
+        "Activiteiten",
+        "Controles van het register",
+    ):
         assert heading in cluster.headings
     text = cluster.plain
     assert "Speerpuntcluster" in text and "actief" in text

@@ -162,7 +162,10 @@ def crawl(browser, server: Server) -> dict[str, dict]:
                 if v["impact"] in ("serious", "critical")
             ]
         found["ids"] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
-        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        # (an SVG link's href is no string: its attribute, resolved, is the address)
+        links = page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
+        )
         found["links"] = links
         # the page is left once all it asked for came (the favicon comes after "load"),
         # so that no request of it is cut short by the next navigation

@@ -35,9 +35,12 @@ def ics_bytes(
     on: dt.date,
     records: dict[str, Event] | None = None,
     name: str = CALENDAR_NAME,
+    refresh: bool = False,
 ) -> bytes:
     """The calendar of ``records`` (event id → event, in the order given), by default of
-    every event of ``data`` by start."""
+    every event of ``data`` by start. ``refresh``: a calendar to subscribe to, which
+    names itself (RFC 7986 ``NAME`` beside ``X-WR-CALNAME``) and asks to be fetched
+    again daily (``REFRESH-INTERVAL`` and ``X-PUBLISHED-TTL``)."""
     if records is None:
         found = participation.events(data)
         records = {key: found[key] for key in sorted(found, key=lambda k: (found[k]["start"], k))}
@@ -49,6 +52,10 @@ def ics_bytes(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
+    if refresh:
+        calendar.add("name", name)
+        calendar.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "P1D")
     calendar.add_component(_brussels())
     stamp = dt.datetime(on.year, on.month, on.day, tzinfo=dt.UTC)
     for event_id, event in records.items():

@@ -1,0 +1,161 @@
+"""Pages from templates: the Jinja2 environment, the frame around every page, and the
+``page`` that page modules call.
+
+Templates are rendered by Jinja2 with autoescaping on, so every string from the
+registry is escaped for HTML text and attributes; rows and repeated markup are Jinja
+macros (``macros.html``). The interface words come through ``jinja2.ext.i18n``: a
+template says ``_("key")`` or ``_("key", name=value)``, and the site's ``gettext`` looks
+the key up in the message catalogue of the page's language (``messages``) — templates
+are never rewritten.
+
+The frame of a page (``base.html``: head, header with navigation and search, footer) is
+rendered once for each folder depth and navigation state, and each page's title and
+content are put into it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .. import __version__
+from .html_helpers import CSP, Pieces, script_json
+from .shared_facts import Facts
+
+Row = dict[str, Any]
+_SLOT = "\x00"  # marks a slot of the frame (never in the site's own words and links)
+
+
+def environment(pieces: Pieces) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("flanders_clusters.site", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # the site's own gettext: a key of the catalogue, its {name}s filled in and escaped
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        pieces.say, pieces.plural, newstyle=False
+    )
+    # ``_`` is the site's gettext itself, not the extension's alias that looks gettext up
+    # on every call (a page says a hundred words: the look-up doubled their cost)
+    env.globals["_"] = pieces.say
+    return env
+
+
+class Renderer:
+    """One build's templates, words and facts: what a page module needs to make pages."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.options = facts.options
+        self.lang = facts.options.lang
+        self.pieces = pieces = Pieces(
+            self.lang,
+            {"clusters": facts.clusters, "partners": facts.partners, "events": facts.events},
+        )
+        self.say = pieces.say
+        self._frames: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._templates: dict[str, jinja2.Template] = {}
+        self.env = environment(pieces)
+        self.env.globals.update(
+            d=pieces.date,
+            end=pieces.end,
+            money=pieces.money,
+            number=pieces.number,
+            status=pieces.status,
+            link=pieces.link,
+            cluster_link=pieces.cluster_link,
+            partner_link=pieces.partner_link,
+            event_link=pieces.event_link,
+            cluster_links=pieces.cluster_links,
+            partner_links=pieces.partner_links,
+            lang=self.lang,
+            csp=CSP,
+            version=__version__,
+            today=pieces.date(facts.on),  # the date judged on, as every page shows it
+        )
+
+    def page(
+        self, template: str, path: str, title: str, jsonld: Row | None = None, **context: Any
+    ) -> tuple[str, bytes]:
+        """A page: its template's content rendered, put into the frame."""
+        root = "../" * path.count("/")
+        main = self.template(template).render(root=root, **context)
+        return path, self.framed(path, title, main, jsonld)
+
+    def template(self, name: str) -> jinja2.Template:
+        """A page's template. Its globals are made one dict, once: Jinja2 copies them into
+        every page's context, and a template's own are a chain over the environment's,
+        slow to copy."""
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+            found.globals = dict(found.globals)
+        return found
+
+    def framed(self, path: str, title: str, main: str, jsonld: Row | None = None) -> bytes:
+        """``main`` (HTML) put into the frame of ``path``, with its title (escaped here;
+        the site's name after it, unless it is the site's name), its canonical link and
+        its JSON-LD (escaped for ``<script>``)."""
+        head, after_title, after_canonical, after_jsonld, foot = self.frame(path)
+        site = self.pieces.text["site.name"]
+        shown = escape(title) if title == site else escape(f"{title} · {site}")
+        base = self.options.base_url
+        canonical = f'<link rel="canonical" href="{escape(base + path)}">\n' if base else ""
+        data = (
+            f'<script type="application/ld+json">{script_json(jsonld)}</script>\n'
+            if jsonld is not None
+            else ""
+        )
+        parts = (head, shown, after_title, canonical, after_canonical, data)
+        return "".join((*parts, after_jsonld, main, foot)).encode("utf-8")
+
+    def frame(self, path: str) -> tuple[str, ...]:
+        """``base.html`` around its slots (title, canonical, jsonld, main), rendered once
+        for each folder depth and navigation state: every piece of it is the site's own
+        words and links, so a marker character cannot be in it but at the slots."""
+        root = "../" * path.count("/")
+        current = path if path in self.nav_items else ""
+        found = self._frames.get((root, current))
+        if found is None:
+            slot = Markup(_SLOT)
+            html = self.template("base.html").render(
+                root=root,
+                items=[(href, label, href == current) for href, label in self.nav_items.items()],
+                title=slot,
+                canonical=slot,
+                jsonld=slot,
+                main=slot,
+            )
+            found = self._frames[(root, current)] = tuple(html.split(_SLOT))
+            assert len(found) == 5, "base.html has a slot for each of the four pieces"
+        return found
+
+    @cached_property
+    def nav_items(self) -> dict[str, Markup]:
+        """The navigation: each page's path → its label."""
+        items = {
+            "index.html": "nav.home",
+            "clusters/index.html": "nav.clusters",
+            "partners/index.html": "nav.partners",
+            "timeline.html": "nav.timeline",
+            "network.html": "nav.network",
+        }
+        if self.facts.events:
+            items["events/index.html"] = "nav.events"
+        items["index.html#data"] = "nav.data"
+        return {href: self.say(key) for href, key in items.items()}
+
+    def prepare(self) -> None:
+        """Make what every cluster and partner page uses, once (before a fork)."""
+        self.facts.prepare()
+        self.frame("clusters/page.html")
+        self.template("macros.html")
