@@ -64,7 +64,7 @@ class Facts:
         }
         if not self.options.findings:
             return grouped
-        for finding in rules.run(cast(dict[str, Any], self.data), self.on, profile="decree"):
+        for finding in rules.run(self.data, self.on, profile="decree"):
             row = finding.as_json()
             named = [kind for kind in ("cluster", "partner", "event") if row[kind] is not None]
             for kind in named:
