@@ -7,6 +7,7 @@ writes through a link."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -226,3 +227,67 @@ def test_forked_processes_leave_unchanged_files_and_replace_the_others(tmp_path)
     for name in set(after) - changed - {folder_swap.MARKER}:
         assert after[name] == before[name], name  # the same file, untouched
     assert not work_folder(out).exists()
+
+
+def gh_pages(folder: Path) -> Path:
+    """A folder as a fresh gh-pages checkout is, before its first build."""
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (folder / ".nojekyll").write_text("")
+    return folder
+
+
+def test_a_first_build_into_a_checkout_moves_each_of_its_folders_in_whole(
+    registry, tmp_path, monkeypatch
+):
+    """Where OUTDIR lacks a folder of the site, the folder moves in with one rename, not
+    one rename a file; what OUTDIR holds is what a first build into a new folder makes."""
+    out = gh_pages(tmp_path / "site")
+    renamed: list[str] = []
+    real_rename, real_replace = os.rename, os.replace
+
+    def rename(source, target, **folders):
+        renamed.append(os.fspath(target))
+        return real_rename(source, target, **folders)
+
+    def replace(source, target, **folders):
+        renamed.append(os.fspath(target))
+        return real_replace(source, target, **folders)
+
+    monkeypatch.setattr(folder_swap.os, "rename", rename)
+    monkeypatch.setattr(folder_swap.os, "replace", replace)
+    site(registry, out)
+    site(registry, tmp_path / "fresh")
+    made = contents(files(out))
+    assert {n: d for n, d in made.items() if n not in (".git/HEAD", ".nojekyll")} == contents(
+        files(tmp_path / "fresh")
+    )
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    for folder in ("clusters", "partners", "data"):
+        assert folder in renamed  # the folder, once
+        assert not any(name.startswith(folder + "/") for name in renamed)
+
+
+def test_a_folder_of_the_new_build_holding_a_link_is_refused_not_moved(registry, tmp_path):
+    """A journal left by an interrupted first build into a checkout, and a link planted
+    in the work folder's ``new/clusters``: the folder is not moved in whole (it holds
+    what the build did not write), and the link is refused."""
+    out = gh_pages(tmp_path / "site")
+    fresh = tmp_path / "fresh"
+    site(registry, fresh)
+    work = work_folder(out)
+    work.mkdir(mode=0o700)
+    new = work / "new"
+    names = sorted(folder_swap.listed(fresh))
+    for name in names:
+        (new / name).parent.mkdir(parents=True, exist_ok=True)
+        (new / name).write_bytes((fresh / name).read_bytes())
+    outside = tmp_path / "outside.txt"
+    outside.write_text("mine\n")
+    (new / "clusters" / "alpha.html").unlink()
+    (new / "clusters" / "alpha.html").symlink_to(outside)
+    (work / "journal").write_text(json.dumps({"write": names, "delete": []}))
+    with pytest.raises(folder_swap.NotASite, match="symbolic link"):
+        folder_swap.recover(out)
+    assert not (out / "clusters" / "alpha.html").is_symlink()
+    assert outside.read_text() == "mine\n"

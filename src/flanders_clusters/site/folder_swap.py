@@ -313,11 +313,14 @@ class Tree:
     def __init__(self, root: Folder) -> None:
         self.root = root
         self.opened: dict[str, Folder] = {"": root}
+        self.moved: set[str] = set()  # folders renamed out of this tree
 
     def folder(self, relative: str, make: bool = False) -> Folder:
         """The folder ``relative`` (``a/b``): refused where a link or a file is in the
         way; made where missing when ``make``, else ``FileNotFoundError``."""
         found = self.opened.get(relative)
+        if relative in self.moved:
+            raise FileNotFoundError(errno.ENOENT, "moved", relative)
         if found is None:
             above, _, name = relative.rpartition("/")
             parent = self.folder(above, make)
@@ -326,6 +329,21 @@ class Tree:
                     parent.mkdir(name)
             found = self.opened[relative] = parent.child(name)
         return found
+
+    def move(self, relative: str, into: Tree) -> bool:
+        """Rename the folder ``relative`` whole to the same place in ``into`` when nothing
+        is there yet (its folders above made where missing); whether it was. The tree no
+        longer looks into it: its descriptor now names a folder of ``into``."""
+        above, _, name = relative.rpartition("/")
+        target = into.folder(above, make=True)
+        if target.lstat(name) is not None:
+            return False
+        self.folder(above).rename(name, target, name)
+        self.moved.add(relative)
+        folder = self.opened.pop(relative, None)
+        if folder is not None:
+            folder.close()
+        return True
 
     def close(self) -> None:
         for relative, folder in self.opened.items():
@@ -903,26 +921,30 @@ def _move_in(sources: Tree, names: list[str], targets: Tree) -> None:
 
     A file the journal names that ``new/`` lacks was moved in by an interrupted run, or
     is one the previous build held already, byte for byte. Each folder of ``new/`` is
-    listed once (its entries' types come with the list), not each file looked up."""
-    present: dict[str, dict[str, bool]] = {}
+    listed once (its entries' types come with the list), not each file looked up. A
+    folder that OUTDIR lacks (a first build into a gh-pages checkout) moves in whole, in
+    one rename, when it holds only regular files the journal names."""
+    by_folder: dict[str, list[str]] = {}
     for path in names:
         folder_path, _, name = path.rpartition("/")
-        found = present.get(folder_path)
-        if found is None:
-            try:
-                listing = sources.folder(folder_path).entries()
-            except FileNotFoundError:
-                listing = []  # moved in by an interrupted run, or nothing changed in it
-            found = present[folder_path] = {
-                entry.name: entry.is_file(follow_symlinks=False) for entry in listing
-            }
-        regular = found.get(name)
-        if regular is None:
+        by_folder.setdefault(folder_path, []).append(name)
+    for folder_path, files in by_folder.items():
+        try:
+            source = sources.folder(folder_path)
+        except FileNotFoundError:
+            continue  # moved in by an interrupted run, or nothing changed in it
+        found = {entry.name: entry.is_file(follow_symlinks=False) for entry in source.entries()}
+        whole = folder_path and found and all(found.values()) and found.keys() <= set(files)
+        if whole and sources.move(folder_path, targets):
             continue
-        source = sources.folder(folder_path)
-        if not regular:
-            raise _not_a_file(source.shown(name))
-        source.replace(name, targets.folder(folder_path, make=True), name)
+        target = targets.folder(folder_path, make=True)
+        for name in files:
+            regular = found.get(name)
+            if regular is None:
+                continue
+            if not regular:
+                raise _not_a_file(source.shown(name))
+            source.replace(name, target, name)
 
 
 def _remove_empty_folders(targets: Tree, gone: list[str], kept: list[str]) -> None:
