@@ -30,14 +30,17 @@ The protocol, so that an interrupted build never leaves a mix of two builds:
    by it.
 3. The folder is checked (above); the old marker says which files are the site's.
 4. Every file of the new build is written into ``new/`` (a large build's pages by
-   several processes at once, which stop when this process does: ``worker_pool``).
+   several processes at once, which stop when this process does: ``worker_pool``),
+   but a file the previous build holds byte for byte (a regular file its marker lists,
+   read never through a link): that one stays as it is, neither written nor moved.
    Until here OUTDIR is untouched: a build killed now leaves the previous site exactly
    as it was. When OUTDIR does not exist yet, ``new/`` (with its marker) becomes OUTDIR
-   in one rename, and that is all.
+   in one rename, and that is all; when nothing changed, nothing more is done.
 5. Otherwise the journal is written (to a temporary name, flushed to disk, renamed, the
    folder flushed: the commit point), listing the files to move in and the old files to
    delete. Then: the marker lists the old and the new files together, each new file is
-   renamed over its old one, the old files the new build lacks are deleted (and the
+   renamed over its old one (a folder OUTDIR lacks moves in whole, when it holds only
+   files the journal names), the old files the new build lacks are deleted (and the
    site's folders they leave empty), the marker lists the new files alone, and the
    journal goes. Each step can run twice, so the next run finishes what a killed one
    began; until it does, the marker keeps listing every file of both builds, so the
