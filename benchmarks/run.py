@@ -24,7 +24,10 @@ does the unavoidable work of the same job:
   and dry/csv: `enrich kbo --dry-run` vs the run and vs that bare pass; and kbo/mem: its
   peak RSS on that extract vs on one a tenth of its size (POSIX only), which should be
   about the same;
-- site: `clusters site` into a new folder vs `validate` of the same registry: time;
+- site: `clusters site` into a new folder, and into an empty checkout, vs `validate` of
+  the same registry: time; rebuild: the same over a copy of a previous build (the same
+  registry and day, 1 % of the records changed, the day before), as CI rebuilds;
+  site-rss and rbld-rss, the peak RSS of the largest process (what `time -v` reports);
   site-mem, the peak RSS of the command plus that of its largest forked process (it makes
   pages in one process per core) against validate's, which counts the memory the
   processes share twice (judged only where PSS is not measured); site-pss (Linux), the
@@ -488,12 +491,14 @@ def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
     """``site`` against ``validate`` on the largest registry (time, peak memory), a first
     build and rebuilds; and the bytes written per membership at the two largest sizes.
 
-    A first build goes into a new folder. A rebuild goes into a copy of a previous build
-    made just before it (untimed), as CI rebuilds in a fresh checkout of its gh-pages
-    branch: of the same registry on the same day (a run again: no page changes), of the
-    registry before 1 % of its records changed (a push: the pages those records reach
-    change, and the lists and downloads), and of the same registry the day before (the
-    daily run: every page changes, as each says the day it was judged on).
+    A first build goes into a new folder, and into a folder that holds only
+    ``.nojekyll`` (a gh-pages checkout before its first build). A rebuild goes into a
+    copy of a previous build made just before it (untimed), as CI rebuilds in a fresh
+    checkout of its gh-pages branch: of the same registry on the same day (a run again:
+    no page changes), of the registry before 1 % of its records changed (a push: the
+    pages those records reach change, and the lists and downloads), and of the same
+    registry the day before (the daily run: every page changes, as each says the day it
+    was judged on).
 
     Each run builds into a folder of its own, and the folders are deleted at the end: on a
     file system without a journal (ext4 in some virtual machines) creating a file right
@@ -556,8 +561,12 @@ def _site_at_largest(work, size, builds, runs, fresh, site, validate) -> list[di
     ):
         previous[name] = builds / f"previous-{name}"
         timed(site([*CLUSTERS, "--registry", str(source)], previous[name], on))
+    previous["empty"] = builds / "previous-empty"  # a gh-pages checkout before any build
+    previous["empty"].mkdir()
+    (previous["empty"] / ".nojekyll").write_bytes(b"")
     scenarios = [
         ("site", "site", "", None),
+        ("site", "site", ", into an empty checkout", "empty"),
         ("rebuild", "rbld", ", same registry and day", "same"),
         ("rebuild", "rbld", ", 1 % changed since", "1%"),
         ("rebuild", "rbld", ", the next day", "day"),
