@@ -84,6 +84,7 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
 _READ = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | _BINARY  # a FIFO: no wait
+_NOATIME = getattr(os, "O_NOATIME", 0)  # Linux: reading a file does not write its inode
 _LINKS = {errno.ELOOP, errno.ENOTDIR, errno.EMLINK}  # O_NOFOLLOW|O_DIRECTORY met no folder
 # Descriptors of folders to act relative to (os.replace shares os.rename's support).
 _DIR_FD = bool(
@@ -250,7 +251,10 @@ class Folder:
             if found is None or _is_link(found) or not stat.S_ISREG(found.st_mode):
                 return None
         try:
-            handle = os.open(self.name_in(name), _READ, dir_fd=self.fd)
+            try:  # its access time left as it was, where the file is this user's
+                handle = os.open(self.name_in(name), _READ | _NOATIME, dir_fd=self.fd)
+            except PermissionError:
+                handle = os.open(self.name_in(name), _READ, dir_fd=self.fd)
         except OSError:
             return None
         info = os.fstat(handle)
