@@ -634,14 +634,17 @@ class Previous:
     """The previous build in OUTDIR, for the files it holds already: ``same`` opens the
     one at a path (a regular file its marker lists, never through a link), so that a
     file whose bytes have not changed is neither written nor moved. Each process opens
-    the folders it looks in itself, once."""
+    the folders it looks in itself, once (``start``)."""
 
     def __init__(self, out: Folder, listed: frozenset[str]) -> None:
         self.out = out
         self.listed = listed
         self.tree: Tree | None = None
-        self.pid = 0
         self.missing: set[str] = set()
+
+    def start(self) -> None:
+        """In the process that writes (a forked one too): its own folders, opened anew."""
+        self.tree, self.missing = None, set()
 
     def open(self, path: str) -> tuple[int, int] | None:
         """The previous build's file ``path``, open for reading, and its size; None when it has none
@@ -649,8 +652,8 @@ class Previous:
         judges what is in its way)."""
         if path not in self.listed:
             return None
-        if self.tree is None or self.pid != os.getpid():  # a forked process opens its own
-            self.tree, self.pid, self.missing = Tree(self.out), os.getpid(), set()
+        if self.tree is None:
+            self.tree = Tree(self.out)
         folder_path, _, name = path.rpartition("/")
         if folder_path in self.missing:
             return None
@@ -661,7 +664,7 @@ class Previous:
             return None
 
     def close(self) -> None:
-        if self.tree is not None and self.pid == os.getpid():
+        if self.tree is not None:
             self.tree.close()
         self.tree = None
 
@@ -675,6 +678,8 @@ def _write(
     made: set[str] = set()
     names: list[str] = []
     size = 0
+    if previous is not None:
+        previous.start()
     try:
         for files in parts:
             for path, content in files:
