@@ -24,7 +24,10 @@ does the unavoidable work of the same job:
   and dry/csv: `enrich kbo --dry-run` vs the run and vs that bare pass; and kbo/mem: its
   peak RSS on that extract vs on one a tenth of its size (POSIX only), which should be
   about the same;
-- site: `clusters site` into a new folder vs `validate` of the same registry: time;
+- site: `clusters site` into a new folder, and into an empty checkout, vs `validate` of
+  the same registry: time; rebuild: the same over a copy of a previous build (the same
+  registry and day, 1 % of the records changed, the day before), as CI rebuilds;
+  site-rss and rbld-rss, the peak RSS of the largest process (what `time -v` reports);
   site-mem, the peak RSS of the command plus that of its largest forked process (it makes
   pages in one process per core) against validate's, which counts the memory the
   processes share twice (judged only where PSS is not measured); site-pss (Linux), the
@@ -78,8 +81,13 @@ GOALS = {
     "dry/csv": 1.5,
     "kbo/mem": 1.2,
     "site": 3.0,
+    "site-rss": 2.0,
     "site-mem": 2.0,
     "site-pss": 2.0,
+    "rebuild": 3.0,
+    "rbld-rss": 2.0,
+    "rbld-mem": 2.0,
+    "rbld-pss": 2.0,
     "growth": 1.2,
     "diff": 2.5,
     "sqlite": 2.0,
@@ -480,8 +488,17 @@ def long_string_check(work: Path) -> dict:
 
 
 def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
-    """``site`` against ``validate`` on the largest registry (time, peak memory), and the
-    bytes written per membership at the two largest sizes.
+    """``site`` against ``validate`` on the largest registry (time, peak memory), a first
+    build and rebuilds; and the bytes written per membership at the two largest sizes.
+
+    A first build goes into a new folder, and into a folder that holds only
+    ``.nojekyll`` (a gh-pages checkout before its first build). A rebuild goes into a
+    copy of a previous build made just before it (untimed), as CI rebuilds in a fresh
+    checkout of its gh-pages branch: of the same registry on the same day (a run again:
+    no page changes), of the registry before 1 % of its records changed (a push: the
+    pages those records reach change, and the lists and downloads), and of the same
+    registry the day before (the daily run: every page changes, as each says the day it
+    was judged on).
 
     Each run builds into a folder of its own, and the folders are deleted at the end: on a
     file system without a journal (ext4 in some virtual machines) creating a file right
@@ -490,11 +507,15 @@ def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
     builds = work / "sites"
     builds.mkdir()
     count = 0
+    day = "2026-11-27"
 
-    def site(base: list[str]) -> list[str]:
+    def fresh() -> Path:
         nonlocal count
         count += 1
-        return [*base, "site", str(builds / f"site-{count}"), "--on", "2026-11-27"]
+        return builds / f"site-{count}"
+
+    def site(base: list[str], out: Path, on: str = day) -> list[str]:
+        return [*base, "site", str(out), "--on", on]
 
     per_membership = {}
     results = []
@@ -503,49 +524,11 @@ def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
         if not registry.exists():
             registry.write_text(generate(size), encoding="utf-8")
         base = [*CLUSTERS, "--registry", str(registry)]
-        validate = [*base, "validate", "--json", "--on", "2026-11-27"]
-        label = f"{size:,}"
+        validate = [*base, "validate", "--json", "--on", day]
         if size == max(sizes):
-            timed(site(base))  # warm the file cache and the bytecode
-            walls, cpus = zip(*(cpu_timed(site(base)) for _ in range(runs)), strict=True)
-            ours = statistics.median(walls)
-            floor_walls, floor_cpus = zip(*(cpu_timed(validate) for _ in range(runs)), strict=True)
-            floor = statistics.median(floor_walls)
-            results.append(row("site", label, ours, floor))
-            if all(cpus) and all(floor_cpus):
-                print(
-                    "site: CPU time, median (user, system): clusters site "
-                    + "{:.1f} s, {:.1f} s; validate {:.1f} s, {:.1f} s".format(
-                        *(statistics.median(part) for part in zip(*cpus, strict=True)),
-                        *(statistics.median(part) for part in zip(*floor_cpus, strict=True)),
-                    ),
-                    file=sys.stderr,
-                )
-            if sys.platform != "win32":
-                arguments = ["clusters", "--registry", str(registry)]
-                peaks = [peak_rss_with_children(site(arguments)) for _ in range(3)]
-                ours_kib = statistics.median(own + child for own, child in peaks)
-                floor_kib = statistics.median(
-                    peak_rss([*arguments, "validate", "--json", "--on", "2026-11-27"])
-                    for _ in range(3)
-                )
-                print(
-                    "site-mem: peak RSS of the command and of its largest forked process: "
-                    + ", ".join(f"{own:,} + {child:,} KiB" for own, child in peaks),
-                    file=sys.stderr,
-                )
-                ours_pss = peak_pss(site(base))
-                floor_pss = peak_pss(validate)
-                measured = ours_pss is not None and floor_pss is not None
-                # Where PSS is measured, it is the memory judged: the RSS sum counts the
-                # pages the forked process shares with this one twice.
-                results.append(
-                    row("site-mem", label, ours_kib, floor_kib, unit="KiB", judged=not measured)
-                )
-                if measured:
-                    results.append(row("site-pss", label, ours_pss, floor_pss, unit="KiB"))
-        out = builds / f"site-{size}"
-        timed([*base, "site", str(out), "--on", "2026-11-27"])
+            results.extend(_site_at_largest(work, size, builds, runs, fresh, site, validate))
+        out = fresh()
+        timed(site(base, out))
         written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         per_membership[size] = written / size
         print(f"site of {size:,} memberships: {written / 1e6:.1f} MB", file=sys.stderr)
@@ -560,6 +543,94 @@ def site_checks(work: Path, sizes: list[int], runs: int) -> list[dict]:
         )
     )
     shutil.rmtree(builds, ignore_errors=True)
+    return results
+
+
+def _site_at_largest(work, size, builds, runs, fresh, site, validate) -> list[dict]:
+    """The first build and the three rebuilds of ``site_checks``: time and memory."""
+    label = f"{size:,}"
+    registry = work / f"registry-{size}.toml"
+    base = [*CLUSTERS, "--registry", str(registry)]
+    before = work / "registry-before.toml"
+    before.write_text(changed(registry.read_text(encoding="utf-8")), encoding="utf-8")
+    previous = {}  # the build each rebuild starts from, made once
+    for name, source, on in (
+        ("same", registry, "2026-11-27"),
+        ("1%", before, "2026-11-27"),
+        ("day", registry, "2026-11-26"),
+    ):
+        previous[name] = builds / f"previous-{name}"
+        timed(site([*CLUSTERS, "--registry", str(source)], previous[name], on))
+    previous["empty"] = builds / "previous-empty"  # a gh-pages checkout before any build
+    previous["empty"].mkdir()
+    (previous["empty"] / ".nojekyll").write_bytes(b"")
+    scenarios = [
+        ("site", "site", "", None),
+        ("site", "site", ", into an empty checkout", "empty"),
+        ("rebuild", "rbld", ", same registry and day", "same"),
+        ("rebuild", "rbld", ", 1 % changed since", "1%"),
+        ("rebuild", "rbld", ", the next day", "day"),
+    ]
+    results = []
+    timed(site(base, fresh()))  # warm the file cache and the bytecode
+    floor_walls, floor_cpus = zip(*(cpu_timed(validate) for _ in range(runs)), strict=True)
+    floor = statistics.median(floor_walls)
+    floor_cpu = statistics.median(sum(cpu or (0, 0)) for cpu in floor_cpus)
+    for check, short, text, start in scenarios:
+        out = [fresh()]
+
+        def checkout(start=start, out=out) -> None:
+            """A new folder; for a rebuild, a copy of the previous build (untimed)."""
+            out[0] = fresh()
+            if start is not None:
+                shutil.copytree(previous[start], out[0], symlinks=True)
+
+        walls, cpus = [], []
+        for _ in range(runs):
+            checkout()
+            wall, cpu = cpu_timed(site(base, out[0]))
+            walls.append(wall)
+            cpus.append(cpu)
+        results.append(row(check, label + text, statistics.median(walls), floor))
+        if all(cpus) and floor_cpu:
+            user, system = (statistics.median(part) for part in zip(*cpus, strict=True))
+            print(
+                f"{check}{text}: CPU time, median (user, system): {user:.1f} s, {system:.1f} s "
+                f"({(user + system) / floor_cpu:.2f}x validate's {floor_cpu:.1f} s); wall "
+                + ", ".join(f"{w:.1f}" for w in walls)
+                + f" s; validate {floor:.1f} s",
+                file=sys.stderr,
+            )
+        if sys.platform == "win32":
+            continue
+        arguments = ["clusters", "--registry", str(registry)]
+        peaks = []
+        for _ in range(3):
+            checkout()
+            peaks.append(peak_rss_with_children(site(arguments, out[0])))
+        ours_kib = statistics.median(own + child for own, child in peaks)
+        largest_kib = statistics.median(max(own, child) for own, child in peaks)
+        floor_kib = statistics.median(
+            peak_rss([*arguments, "validate", "--json", "--on", "2026-11-27"]) for _ in range(3)
+        )
+        print(
+            f"{short}-mem{text}: peak RSS of the command and of its largest forked process: "
+            + ", ".join(f"{own:,} + {child:,} KiB" for own, child in peaks),
+            file=sys.stderr,
+        )
+        checkout()
+        ours_pss = peak_pss(site(base, out[0]))
+        floor_pss = peak_pss(validate)
+        measured = ours_pss is not None and floor_pss is not None
+        # The peak RSS of the largest process (what `time -v` reports) is judged; the sum
+        # counts the pages the forked process shares with this one twice, so where PSS
+        # is measured, PSS is the memory the processes use together that is judged.
+        results.append(row(f"{short}-rss", label + text, largest_kib, floor_kib, unit="KiB"))
+        results.append(
+            row(f"{short}-mem", label + text, ours_kib, floor_kib, unit="KiB", judged=not measured)
+        )
+        if measured:
+            results.append(row(f"{short}-pss", label + text, ours_pss, floor_pss, unit="KiB"))
     return results
 
 

@@ -30,14 +30,17 @@ The protocol, so that an interrupted build never leaves a mix of two builds:
    by it.
 3. The folder is checked (above); the old marker says which files are the site's.
 4. Every file of the new build is written into ``new/`` (a large build's pages by
-   several processes at once, which stop when this process does: ``worker_pool``).
+   several processes at once, which stop when this process does: ``worker_pool``),
+   but a file the previous build holds byte for byte (a regular file its marker lists,
+   read never through a link): that one stays as it is, neither written nor moved.
    Until here OUTDIR is untouched: a build killed now leaves the previous site exactly
    as it was. When OUTDIR does not exist yet, ``new/`` (with its marker) becomes OUTDIR
-   in one rename, and that is all.
+   in one rename, and that is all; when nothing changed, nothing more is done.
 5. Otherwise the journal is written (to a temporary name, flushed to disk, renamed, the
    folder flushed: the commit point), listing the files to move in and the old files to
    delete. Then: the marker lists the old and the new files together, each new file is
-   renamed over its old one, the old files the new build lacks are deleted (and the
+   renamed over its old one (a folder OUTDIR lacks moves in whole, when it holds only
+   files the journal names), the old files the new build lacks are deleted (and the
    site's folders they leave empty), the marker lists the new files alone, and the
    journal goes. Each step can run twice, so the next run finishes what a killed one
    began; until it does, the marker keeps listing every file of both builds, so the
@@ -81,6 +84,7 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
 _READ = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | _BINARY  # a FIFO: no wait
+_NOATIME = getattr(os, "O_NOATIME", 0)  # Linux: reading a file does not write its inode
 _LINKS = {errno.ELOOP, errno.ENOTDIR, errno.EMLINK}  # O_NOFOLLOW|O_DIRECTORY met no folder
 # Descriptors of folders to act relative to (os.replace shares os.rename's support).
 _DIR_FD = bool(
@@ -197,7 +201,7 @@ class Folder:
 
     def entries(self) -> list[os.DirEntry[str]]:
         with os.scandir(self.fd if self.fd is not None else self.path) as found:
-            return list(found)  # type: ignore[arg-type]
+            return list(found)
 
     def mkdir(self, name: str, mode: int = 0o777) -> None:
         try:
@@ -238,6 +242,26 @@ class Folder:
             if not stat.S_ISREG(os.fstat(handle).st_mode):
                 raise _not_a_file(self.shown(name))
             return file.read(limit)
+
+    def open_file(self, name: str) -> tuple[int, int] | None:
+        """The regular file ``name``, open for reading, never through a link, and its
+        size; None when there is none (absent, a link, a folder, anything else)."""
+        if self.fd is None:  # no O_NOFOLLOW on Windows: the entry is looked at first
+            found = self.lstat(name)
+            if found is None or _is_link(found) or not stat.S_ISREG(found.st_mode):
+                return None
+        try:
+            try:  # its access time left as it was, where the file is this user's
+                handle = os.open(self.name_in(name), _READ | _NOATIME, dir_fd=self.fd)
+            except PermissionError:
+                handle = os.open(self.name_in(name), _READ, dir_fd=self.fd)
+        except OSError:
+            return None
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(handle)
+            return None
+        return handle, info.st_size
 
     def unlink(self, name: str) -> None:
         try:
@@ -296,11 +320,14 @@ class Tree:
     def __init__(self, root: Folder) -> None:
         self.root = root
         self.opened: dict[str, Folder] = {"": root}
+        self.moved: set[str] = set()  # folders renamed out of this tree
 
     def folder(self, relative: str, make: bool = False) -> Folder:
         """The folder ``relative`` (``a/b``): refused where a link or a file is in the
         way; made where missing when ``make``, else ``FileNotFoundError``."""
         found = self.opened.get(relative)
+        if relative in self.moved:
+            raise FileNotFoundError(errno.ENOENT, "moved", relative)
         if found is None:
             above, _, name = relative.rpartition("/")
             parent = self.folder(above, make)
@@ -309,6 +336,21 @@ class Tree:
                     parent.mkdir(name)
             found = self.opened[relative] = parent.child(name)
         return found
+
+    def move(self, relative: str, into: Tree) -> bool:
+        """Rename the folder ``relative`` whole to the same place in ``into`` when nothing
+        is there yet (its folders above made where missing); whether it was. The tree no
+        longer looks into it: its descriptor now names a folder of ``into``."""
+        above, _, name = relative.rpartition("/")
+        target = into.folder(above, make=True)
+        if target.lstat(name) is not None:
+            return False
+        self.folder(above).rename(name, target, name)
+        self.moved.add(relative)
+        folder = self.opened.pop(relative, None)
+        if folder is not None:
+            folder.close()
+        return True
 
     def close(self) -> None:
         for relative, folder in self.opened.items():
@@ -526,7 +568,8 @@ def publish(
         old = check(place.out, place.inside) if place.out is not None else set()
         place.work.mkdir("new")
         with place.work.child("new") as new:
-            names, size = _write_all(new, files, queues, workers)
+            previous = Previous(place.out, frozenset(old)) if old and place.out else None
+            names, size = _write_all(new, files, queues, workers, previous)
             marker = marker_text(names).encode("utf-8")
             if place.out is None:
                 # A first build: the whole folder moves into place in one rename.
@@ -536,10 +579,11 @@ def publish(
                     os.fsync(handle)
                 finally:
                     os.close(handle)
+            unchanged = place.out is not None and _unchanged(place.out, new, old, names, marker)
         if place.out is None:
             place.work.rename("new", place.parent, outdir.name)
             place.parent.sync()
-        else:
+        elif not unchanged:
             journal = {"write": names, "delete": sorted(old - set(names))}
             content = json.dumps(journal, indent=0).encode()
             _write_durably(place.work, JOURNAL, content, _JOURNAL_HEAD)
@@ -548,36 +592,159 @@ def publish(
     return Written(str(outdir), pages, len(names) + 1, size + len(marker))
 
 
+def _unchanged(out: Folder, new: Folder, old: set[str], names: list[str], marker: bytes) -> bool:
+    """Whether the build changes nothing in OUTDIR: no file written into ``new/`` (every
+    one is in OUTDIR already, byte for byte), none to delete, the marker as it is."""
+    if old != set(names) or _holds_a_file(new):
+        return False
+    try:
+        return out.read(MARKER) == marker
+    except (FileNotFoundError, NotASite):
+        return False
+
+
+def _holds_a_file(folder: Folder) -> bool:
+    """Whether ``folder`` or a folder in it holds anything but folders."""
+    with Tree(folder) as tree:
+        pending = [""]
+        while pending:
+            relative = pending.pop()
+            for entry in tree.folder(relative).entries():
+                if not entry.is_dir(follow_symlinks=False):
+                    return True
+                pending.append(f"{relative}/{entry.name}" if relative else entry.name)
+    return False
+
+
 def _write_all(
-    new: Folder, files: Files, queues: Sequence[Sequence[Batch]] = (), workers: int = 0
+    new: Folder,
+    files: Files,
+    queues: Sequence[Sequence[Batch]] = (),
+    workers: int = 0,
+    previous: Previous | None = None,
 ) -> tuple[list[str], int]:
     """Step 4: every file of the build into ``new/``, by ``workers`` forked processes and
-    this one (``worker_pool``); the names (sorted) and the bytes."""
-    return worker_pool.run(functools.partial(_write, new), files, queues, workers)
+    this one (``worker_pool``), but those a previous build already holds byte for byte;
+    the names (sorted) and the bytes (of every file, those kept too)."""
+    write = functools.partial(_write, new, previous=previous)
+    return worker_pool.run(write, files, queues, workers)
 
 
-def _write(new: Folder, parts: Iterable[Files]) -> tuple[list[str], int]:
+class Previous:
+    """The previous build in OUTDIR, for the files it holds already: ``same`` opens the
+    one at a path (a regular file its marker lists, never through a link), so that a
+    file whose bytes have not changed is neither written nor moved. Each process opens
+    the folders it looks in itself, once (``start``)."""
+
+    def __init__(self, out: Folder, listed: frozenset[str]) -> None:
+        self.out = out
+        self.listed = listed
+        self.tree: Tree | None = None
+        self.missing: set[str] = set()
+
+    def start(self) -> None:
+        """In the process that writes (a forked one too): its own folders, opened anew."""
+        self.tree, self.missing = None, set()
+
+    def open(self, path: str) -> tuple[int, int] | None:
+        """The previous build's file ``path``, open for reading, and its size; None when it has none
+        there (or something else is there: the file is then written, and the swap
+        judges what is in its way)."""
+        if path not in self.listed:
+            return None
+        if self.tree is None:
+            self.tree = Tree(self.out)
+        folder_path, _, name = path.rpartition("/")
+        if folder_path in self.missing:
+            return None
+        try:
+            return self.tree.folder(folder_path).open_file(name)
+        except (OSError, NotASite):
+            self.missing.add(folder_path)
+            return None
+
+    def close(self) -> None:
+        if self.tree is not None:
+            self.tree.close()
+        self.tree = None
+
+
+def _write(
+    new: Folder, parts: Iterable[Files], previous: Previous | None = None
+) -> tuple[list[str], int]:
     """Write each file of ``parts`` under ``new``: one ``open`` and ``write`` a file, never
-    over an entry already there."""
+    over an entry already there; a file the ``previous`` build holds with the same bytes
+    is left out (it stays as it is)."""
     made: set[str] = set()
     names: list[str] = []
     size = 0
-    for files in parts:
-        for path, content in files:
-            if not safe(path):
-                raise ValueError(f"not a site path: {path!r}")
-            parent_folder, _, _ = path.rpartition("/")
-            if parent_folder and parent_folder not in made:
-                new.makedirs(parent_folder)
-                made.add(parent_folder)
-            handle = new.create(path)
-            try:
-                for piece in (content,) if isinstance(content, bytes) else content:
-                    size += _put(handle, piece)
-            finally:
-                os.close(handle)
-            names.append(path)
+    if previous is not None:
+        previous.start()
+    try:
+        for files in parts:
+            for path, content in files:
+                if not safe(path):
+                    raise ValueError(f"not a site path: {path!r}")
+                names.append(path)
+                opened = previous.open(path) if previous is not None else None
+                found = opened[0] if opened is not None else None
+                if isinstance(content, bytes) and opened is not None:
+                    try:
+                        same = opened[1] == len(content) and _read(opened[0], opened[1]) == content
+                    finally:
+                        os.close(opened[0])
+                    size += len(content)
+                    if same:
+                        continue
+                    found = None
+                parent_folder, _, _ = path.rpartition("/")
+                if parent_folder and parent_folder not in made:
+                    new.makedirs(parent_folder)
+                    made.add(parent_folder)
+                handle = new.create(path)
+                try:
+                    if isinstance(content, bytes):
+                        size += _put(handle, content)
+                        same = False
+                    else:
+                        written, same = _put_pieces(handle, content, found)
+                        size += written
+                finally:
+                    os.close(handle)
+                    if found is not None:
+                        os.close(found)
+                if same:
+                    new.unlink(path)  # the previous build's file has these very bytes
+    finally:
+        if previous is not None:
+            previous.close()
     return names, size
+
+
+def _read(handle: int, size: int) -> bytes:
+    """Up to ``size`` bytes of the open file, fewer only at its end."""
+    pieces = []
+    while size > 0:
+        piece = os.read(handle, size)
+        if not piece:
+            break
+        pieces.append(piece)
+        size -= len(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def _put_pieces(handle: int, pieces: Iterable[bytes], found: int | None) -> tuple[int, bool]:
+    """Each piece written to the open file as it is made; its bytes, and whether the
+    open file ``found`` (the previous build's) holds the very same bytes."""
+    size = 0
+    same = found is not None
+    for piece in pieces:
+        size += _put(handle, piece)
+        if same:
+            same = _read(found, len(piece)) == piece  # type: ignore[arg-type]
+    if same:
+        same = not os.read(found, 1)  # type: ignore[arg-type]
+    return size, same
 
 
 def _put(handle: int, content: bytes) -> int:
@@ -762,19 +929,34 @@ def finish(place: Place) -> None:
 
 
 def _move_in(sources: Tree, names: list[str], targets: Tree) -> None:
-    """Rename each regular file of ``new/`` the journal names over its place in OUTDIR."""
+    """Rename each regular file of ``new/`` the journal names over its place in OUTDIR.
+
+    A file the journal names that ``new/`` lacks was moved in by an interrupted run, or
+    is one the previous build held already, byte for byte. Each folder of ``new/`` is
+    listed once (its entries' types come with the list), not each file looked up. A
+    folder that OUTDIR lacks (a first build into a gh-pages checkout) moves in whole, in
+    one rename, when it holds only regular files the journal names."""
+    by_folder: dict[str, list[str]] = {}
     for path in names:
         folder_path, _, name = path.rpartition("/")
+        by_folder.setdefault(folder_path, []).append(name)
+    for folder_path, files in by_folder.items():
         try:
             source = sources.folder(folder_path)
         except FileNotFoundError:
-            continue  # moved in by an interrupted run
-        found = source.lstat(name)
-        if found is None:
-            continue  # moved in by an interrupted run
-        if not stat.S_ISREG(found.st_mode):
-            raise _not_a_file(source.shown(name))
-        source.replace(name, targets.folder(folder_path, make=True), name)
+            continue  # moved in by an interrupted run, or nothing changed in it
+        found = {entry.name: entry.is_file(follow_symlinks=False) for entry in source.entries()}
+        whole = folder_path and found and all(found.values()) and found.keys() <= set(files)
+        if whole and sources.move(folder_path, targets):
+            continue
+        target = targets.folder(folder_path, make=True)
+        for name in files:
+            regular = found.get(name)
+            if regular is None:
+                continue
+            if not regular:
+                raise _not_a_file(source.shown(name))
+            source.replace(name, target, name)
 
 
 def _remove_empty_folders(targets: Tree, gone: list[str], kept: list[str]) -> None:
