@@ -409,7 +409,7 @@ def test_usage_errors(tmp_path: Path) -> None:
     for args in (
         ("export", "--format", "sqlite"),
         ("export", "--format", "sqlite", "--output", str(db), "--what", "members"),
-        ("export", "--format", "csv", "--output", str(db)),
+        ("export", "--format", "xlsx"),  # a file format needs --output
     ):
         result = run("--registry", str(registry), *args)
         assert result.exit_code == 2, (args, result.stderr)
@@ -465,8 +465,10 @@ def test_an_existing_export_is_replaced_whole(tmp_path: Path) -> None:
     assert rows(empty, "SELECT count(*) FROM memberships") == [(3,)]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "clusters.db",
+        "clusters.db.metadata.json",  # Datasette's metadata, beside each database
         "clusters.toml",
         "empty.db",
+        "empty.db.metadata.json",
     ]
 
 

@@ -142,27 +142,41 @@ def network(ctx: click.Context, fmt: str | None, limit: int | None, as_json: boo
             s.output(found, tables.network_tables if chosen == "table" else None)
 
 
+_FILE_EXAMPLES = {
+    "sqlite": "clusters.db",
+    "datapackage": "clusters-data",
+    "xlsx": "clusters.xlsx",
+}
+
+
 @click.command(
     "export",
     cls=Command,
     examples=[
         "clusters export --format csv --what members > members.csv",
+        "clusters export --format csv --what partners --output partners.csv",
         "clusters export --format sqlite --output clusters.db",
+        "clusters export --format datapackage --output clusters-data",
+        "clusters export --format xlsx --output clusters.xlsx --on 2026-01-01",
     ],
 )
 @_format(EXPORT_FORMATS, "json")
-@choice("--what", values=WHATS, help="What to export (default: clusters; not sqlite).")
+@choice(
+    "--what",
+    values=WHATS,
+    help="What to export (default: clusters; json, csv and markdown only).",
+)
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="The database file to write (sqlite only; replaced if it is one).",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Write here instead of stdout; sqlite, datapackage (a folder) and xlsx need it.",
 )
 @click.option(
     "--on",
     type=DATE,
     metavar="DATE",
-    help="Judge the findings table on this date (sqlite; default: today).",
+    help="Judge the findings table on this date (sqlite, datapackage, xlsx; default: today).",
 )
 @JSON
 @click.pass_context
@@ -174,47 +188,80 @@ def export(
     on: dt.date | None,
     as_json: bool,
 ) -> None:
-    """The registry for other tools: JSON, CSV (spreadsheets), a Markdown table, or an
-    SQLite database of every table (--output FILE.db)."""
+    """The registry for other tools: JSON, CSV (spreadsheets), a Markdown table; or every
+    table as an SQLite database (with its Datasette metadata, FILE.metadata.json), a
+    Frictionless data package (a folder: datapackage.json and a CSV per table) or an
+    Excel workbook. The data is published under CC BY 4.0, its sources as attribution."""
     from ..formats import export_text
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "json")
-        if chosen == "sqlite":
+        if chosen in export_text.FILE_FORMATS:
+            example = _FILE_EXAMPLES[chosen]
             if output is None:
                 raise UsageError(
-                    "--format sqlite writes a file: name it with --output",
-                    "clusters export --format sqlite --output clusters.db",
+                    f"--format {chosen} writes a file: name it with --output",
+                    f"clusters export --format {chosen} --output {example}",
                 )
             if what is not None:
                 raise UsageError(
-                    "--what does not apply to sqlite, which holds every table",
+                    f"--what does not apply to {chosen}, which holds every table",
                     "leave out --what; for one table alone, use --format csv or json with "
                     "--what, e.g. clusters export --format csv --what partners",
                 )
-            s.note(_database(s, s.read(), s.today(on), output))
+            for line in _every_table(s, chosen, s.read(), s.today(on), output):
+                s.note(line)
             return
-        if output is not None:
-            raise UsageError(
-                "--output is for --format sqlite", "redirect the output: clusters export … > FILE"
-            )
         found = export_text.export(s.read().data, what or "clusters", chosen)
-        if chosen == "json":
+        if chosen == "json" and output is None:
             s.output(found)
+            return
+        if chosen == "json":
+            from ..formats.json_text import dumps
+
+            text = dumps(found)
         else:
-            write_stdout(str(found))
+            text = str(found)
+        if output is None:
+            write_stdout(text)
+            return
+        from ..files import durable
+
+        # the same bytes as stdout gets (write_stdout ends the text with a line break)
+        content = text if text.endswith("\n") else text + "\n"
+        for warning in durable.write_output(output, content, f"clusters.{chosen}"):
+            s.note(f"warning: {warning}", "yellow")
+        s.note(f"wrote {output}")
 
 
-def _database(s: Session, document: Any, on: dt.date, path: Path) -> str:
-    """Write the SQLite export, or refuse (exit 1) a registry whose errors break keys."""
-    from ..formats import sqlite_export
+def _every_table(s: Session, fmt: str, document: Any, on: dt.date, path: Path) -> list[str]:
+    """Write the export of every table (refused, exit 1, when the registry's errors
+    would break its keys); the lines that say what was written."""
+    data, line, display = document.data, document.line, document.source.display
+    if fmt == "sqlite":
+        from ..files import durable
+        from ..formats import datasette_metadata, sqlite_export
 
-    statements, counted = sqlite_export.export(
-        document.data, on, document.line, document.source.display
-    )
-    for warning in sqlite_export.write_database(path, statements):
+        statements, counted = sqlite_export.export(data, on, line, display)
+        warnings = sqlite_export.write_database(path, statements)
+        about = datasette_metadata.path_for(path)
+        warnings += durable.write_output(about, datasette_metadata.text(path), about.name)
+        written = str(path)
+        also = [f"wrote {about}: its metadata for Datasette (datasette {path} -m {about})"]
+    elif fmt == "datapackage":
+        from ..formats import data_package
+
+        counted, warnings = data_package.export(data, on, line, display, path)
+        written, also = str(path / data_package.DESCRIPTOR) + " and a CSV per table", []
+    else:
+        from ..formats import xlsx_workbook
+
+        counted, warnings = xlsx_workbook.export(data, on, line, display, path)
+        written, also = str(path), []
+    for warning in warnings:
         s.note(f"warning: {warning}", "yellow")
-    return f"wrote {path}: " + ", ".join(f"{n} {name}" for name, n in counted.items())
+    tables = ", ".join(f"{n} {name}" for name, n in counted.items())
+    return [f"wrote {written}: {tables}", *also]
 
 
 @click.command(

@@ -1,5 +1,6 @@
 """``clusters export`` as text: the records of ``views.exports`` as JSON data, CSV or a
-Markdown table (the SQLite database is ``sqlite_export``)."""
+Markdown table (the files of every table are ``sqlite_export``, ``data_package`` and
+``xlsx_workbook``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from ..views.exports import CLUSTER_MARKDOWN_COLUMNS, records, rows, table
 from .csv_text import to_csv
 from .markdown import to_markdown
 
-FORMATS = ("json", "csv", "markdown", "sqlite")  # sqlite: sqlite_export.py
+# Written to stdout (or --output FILE): json, csv, markdown. Written to --output only:
+# sqlite (sqlite_export.py), datapackage (a folder: data_package.py), xlsx
+# (xlsx_workbook.py).
+FORMATS = ("json", "csv", "markdown", "sqlite", "datapackage", "xlsx")
+FILE_FORMATS = ("sqlite", "datapackage", "xlsx")
 Row = dict[str, Any]
 
 

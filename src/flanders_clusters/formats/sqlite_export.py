@@ -165,41 +165,48 @@ def _cell(value: Any) -> Any:
 # -- rows ----------------------------------------------------------------------------------
 
 
-def _rows_of(table: Table) -> Callable[[str, Mapping[str, Any]], tuple]:
+def _rows_of(table: Table, cell: Any = None) -> Any:
     """A function that makes a record into a row of ``table`` (the key first, then a
-    value per field, a fixed default where the field is absent)."""
+    value per field, a fixed default where the field is absent), each value through
+    ``cell`` (default: as SQLite stores it)."""
     keys = [f.key for f in table.fields()]
     filled = defaults(table.record) if table.record is not None else {}
+    convert = _cell if cell is None else cell
 
     def row(lead: str, record: Mapping[str, Any]) -> tuple:
         get = record.get
-        return (lead, *[_cell(get(key, filled.get(key))) for key in keys])
+        return (lead, *[convert(get(key, filled.get(key))) for key in keys])
 
     return row
 
 
-def rows(data: Registry) -> dict[str, list[tuple]]:
+_LISTS = {"memberships": "members", "funding": "funding", "labels": "labels"}
+
+
+def each_row(data: dict[str, Any], name: str, cell: Any = None) -> Iterator[tuple]:
+    """The rows of the table ``name`` (not findings), in key order, one at a time, each
+    value through ``cell`` (default: as SQLite stores it; ``lambda v: v``: as the
+    registry holds it). An export that streams its tables asks for each in turn."""
+    if name == "event_clusters":
+        for eid, event in sorted((data.get("events") or {}).items()):
+            yield from ((eid, cid) for cid in event.get("clusters") or ())
+        return
+    make = _rows_of(next(t for t in TABLES if t.name == name), cell)
+    if name in ("clusters", "partners", "events"):
+        for key, record in sorted((data.get(name) or {}).items()):
+            yield make(key, record)
+    elif name == "participants":
+        for eid, event in sorted((data.get("events") or {}).items()):
+            yield from (make(eid, item) for item in event.get("participants") or ())
+    else:
+        key = _LISTS[name]
+        for cid, cluster in sorted((data.get("clusters") or {}).items()):
+            yield from (make(cid, item) for item in cluster.get(key) or ())
+
+
+def rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
     """The rows of each table but findings, in key order."""
-    make = {table.name: _rows_of(table) for table in TABLES if table.record is not None}
-    out: dict[str, list[tuple]] = {table.name: [] for table in TABLES}
-    for cid, cluster in sorted((data.get("clusters") or {}).items()):
-        out["clusters"].append(make["clusters"](cid, cluster))
-        lists = (
-            ("memberships", cluster.get("members")),
-            ("funding", cluster.get("funding")),
-            ("labels", cluster.get("labels")),
-        )
-        for name, items in lists:
-            row = make[name]
-            out[name].extend(row(cid, item) for item in items or ())
-    for pid, partner in sorted((data.get("partners") or {}).items()):
-        out["partners"].append(make["partners"](pid, partner))
-    for eid, event in sorted((data.get("events") or {}).items()):
-        out["events"].append(make["events"](eid, event))
-        out["event_clusters"].extend((eid, cid) for cid in event.get("clusters") or ())
-        row = make["participants"]
-        out["participants"].extend(row(eid, item) for item in event.get("participants") or ())
-    return out
+    return {table.name: list(each_row(data, table.name)) for table in TABLES}
 
 
 def finding_rows(found: Iterable[Finding]) -> list[tuple]:
@@ -339,24 +346,38 @@ def counts(tables: dict[str, list[tuple]], found_rows: list[tuple]) -> dict[str,
     return {**{name: len(found) for name, found in tables.items()}, "findings": len(found_rows)}
 
 
+def judged(
+    data: dict[str, Any],
+    on: dt.date,
+    line: Any,
+    display: str,
+    tables: dict[str, Any],
+    what: str = "database",
+) -> list[Finding]:
+    """The findings of ``data`` on ``on``; ``BrokenKeys`` (exit 1) when errors of the
+    registry would break the keys of the tables (``tables``: each table's rows, a list or
+    anything that can be iterated again and measured)."""
+    from ..programme import rules
+
+    found = rules.run(data, on, line=line)
+    refused = refusals(found, tables)
+    if refused:
+        raise BrokenKeys(
+            f"{display}: not exported, {plural(len(refused), 'error')} would break the "
+            f"{what}'s keys: " + "; ".join(refused),
+            "correct them (`clusters validate` lists them), then export again",
+        )
+    return found
+
+
 def export(
     data: Registry, on: dt.date, line: Any = None, display: str = "registry"
 ) -> tuple[Iterator[tuple[str, list[tuple] | None]], dict[str, int]]:
     """The statements that make the database of ``data`` (with its findings on ``on``,
     at the lines ``line`` gives) and the rows of each table; ``BrokenKeys`` (exit 1) when
     errors of the registry would break the database's keys."""
-    from ..programme import rules
-
-    found = rules.run(data, on, line=line)
     tables = rows(data)
-    refused = refusals(found, tables)
-    if refused:
-        raise BrokenKeys(
-            f"{display}: not exported, {plural(len(refused), 'error')} would break the "
-            "database's keys: " + "; ".join(refused),
-            "correct them (`clusters validate` lists them), then export again",
-        )
-    found_rows = finding_rows(found)
+    found_rows = finding_rows(judged(data, on, line, display, tables))
     return script(tables, found_rows), counts(tables, found_rows)
 
 
