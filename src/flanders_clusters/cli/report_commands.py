@@ -153,11 +153,8 @@ _FILE_EXAMPLES = {
     "export",
     cls=Command,
     examples=[
-        "clusters export --format csv --what members > members.csv",
-        "clusters export --format csv --what partners --output partners.csv",
-        "clusters export --format sqlite --output clusters.db",
+        "clusters export --format xlsx --output clusters.xlsx",
         "clusters export --format datapackage --output clusters-data",
-        "clusters export --format xlsx --output clusters.xlsx --on 2026-01-01",
     ],
 )
 @_format(EXPORT_FORMATS, "json")
@@ -188,10 +185,12 @@ def export(
     on: dt.date | None,
     as_json: bool,
 ) -> None:
-    """The registry for other tools: JSON, CSV (spreadsheets), a Markdown table; or every
-    table as an SQLite database (with its Datasette metadata, FILE.metadata.json), a
-    Frictionless data package (a folder: datapackage.json and a CSV per table) or an
-    Excel workbook. The data is published under CC BY 4.0, its sources as attribution."""
+    """The registry for other tools: JSON, CSV (spreadsheets), a Markdown table
+    (`--format csv --what members > members.csv`); or every table as an SQLite database
+    with its Datasette metadata beside it (`--format sqlite --output clusters.db` also
+    writes clusters.db.metadata.json), a Frictionless data package (a folder:
+    datapackage.json and a CSV per table) or an Excel workbook. The data is published
+    under CC BY 4.0, with its sources as attribution."""
     from ..formats import export_text
 
     with session(ctx, as_json or fmt == "json") as s:

@@ -1,0 +1,54 @@
+"""Shared pieces of the open-data tests: the registries they export and the export itself."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+from pathlib import Path
+
+from conftest import REPO, Result, run
+from site_support import hostile_registry, write
+
+ON = "2026-06-01"
+FORMULA = '=HYPERLINK("x")'  # a name a spreadsheet would run, were it a formula
+
+
+def generate(memberships: int) -> str:
+    """The benchmark's registry of about ``memberships`` memberships (clean, shared
+    partners, events), loaded from ``benchmarks/run.py`` by its path."""
+    name = "clusters_benchmark_run"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "run.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module.generate(memberships, events=max(1, memberships // 100))
+
+
+def hostile() -> dict:
+    """The site's hostile registry, plus a member whose name looks like a formula and
+    another that starts with ``+`` and ``-``."""
+    data = copy.deepcopy(hostile_registry())
+    data["partners"]["formula"] = {
+        "name": FORMULA,
+        "kind": "other",
+        "postal_code": "-1",
+        "country": "LU",  # a postal code abroad is free-form
+    }
+    data["partners"]["plus"] = {"name": "+32 2 555 00 00", "kind": "other"}
+    data["clusters"]["x"]["members"] += [{"partner": "formula"}, {"partner": "plus"}]
+    return data
+
+
+def write_hostile(folder: Path) -> Path:
+    return write(folder, hostile())
+
+
+def export(registry: Path, fmt: str, output: Path, *extra: str) -> Result:
+    return run(
+        "--registry", str(registry), "export", "--format", fmt, "--output", str(output),
+        "--on", ON, *extra,
+    )  # fmt: skip
