@@ -136,12 +136,12 @@ def export(
     """Write the workbook of ``data`` (findings judged on ``on``) to ``path``, over
     nothing or a regular file only; the rows of each sheet and warnings."""
     found = judged(data, on, line, display, lazy_tables(data), what="workbook")
-    book, counted = build(data, finding_rows(found))
     durable.check_output(path, "clusters.xlsx")
     warnings: list[str] = []
     with (
         durable.atomic(path, follow_links=False, warnings=warnings) as temp,
         open(temp.fd, "wb", closefd=False) as handle,
     ):
+        book, counted = build(data, finding_rows(found))
         book.save(handle)
     return counted, warnings
