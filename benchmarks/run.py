@@ -39,7 +39,12 @@ does the unavoidable work of the same job:
   size that differ in 1 % of their memberships, partners and funding periods vs one
   `tomllib.load` (two files must be read: 2x is the floor);
 - sqlite (`--only review`): `clusters export --format sqlite` of the largest registry vs
-  `validate --json`.
+  `validate --json`;
+- open data (`--only open-data`, at the largest size): `export --format datapackage`
+  (package) and `export --format xlsx` (workbook) vs `export --format sqlite` of the same
+  registry, time (pkg-cpu and xlsx-cpu: their CPU time, shown, not judged); pkg-mem and
+  xlsx-mem, their peak RSS vs the SQLite export's (POSIX only): the rows are streamed to
+  the files, not held.
 
 Every measurement is a fresh process, as a script calls the tool. Nothing here is a test:
 the goals are printed beside the ratios, and the exit status is 1 when one is missed.
@@ -91,8 +96,12 @@ GOALS = {
     "growth": 1.2,
     "diff": 2.5,
     "sqlite": 2.0,
+    "package": 1.5,
+    "workbook": 5.0,
+    "pkg-mem": 1.5,
+    "xlsx-mem": 1.5,
 }
-CHECKS = ("start-up", "registry", "kbo", "site", "review")
+CHECKS = ("start-up", "registry", "kbo", "site", "review", "open-data")
 
 FLOOR_TYPER = """
 import typer
@@ -678,6 +687,43 @@ def review_checks(work: Path, size: int, runs: int, read_floor: Path) -> list[di
     return results
 
 
+def open_data_checks(work: Path, size: int, runs: int) -> list[dict]:
+    """The data package and the workbook of a registry of ``size`` memberships against
+    the SQLite export of the same tables: time, and peak memory."""
+    registry = work / f"registry-{size}-open.toml"
+    text = generate(size)
+    registry.write_text(text, encoding="utf-8")
+    label = f"{size:,} ({len(text.encode()) / 1e6:.1f} MB), vs sqlite"
+    base = ["--registry", str(registry), "export", "--on", "2026-11-27", "--format"]
+    outputs = {
+        "sqlite": work / "open.db",
+        "datapackage": work / "open-package",
+        "xlsx": work / "open.xlsx",
+    }
+    commands = {fmt: [*base, fmt, "--output", str(path)] for fmt, path in outputs.items()}
+    (sqlite, sqlite_cpu), (package, package_cpu), (workbook, workbook_cpu) = interleaved_medians(
+        [([*CLUSTERS, *command], None) for command in commands.values()], runs
+    )
+    judged = size >= 100_000  # below, the interpreter's start dominates
+    results = [
+        row("package", label, package, sqlite, judged=judged),
+        row("workbook", label, workbook, sqlite, judged=judged),
+    ]
+    if sqlite_cpu and package_cpu and workbook_cpu:  # what the commands cost, on a busy machine
+        results.append(row("pkg-cpu", label, package_cpu, sqlite_cpu, judged=False))
+        results.append(row("xlsx-cpu", label, workbook_cpu, sqlite_cpu, judged=False))
+    if sys.platform != "win32":
+        peaks = {
+            fmt: statistics.median(peak_rss(["clusters", *command]) for _ in range(3))
+            for fmt, command in commands.items()
+        }
+        results.append(
+            row("pkg-mem", label, peaks["datapackage"], peaks["sqlite"], "KiB", judged=judged)
+        )
+        results.append(row("xlsx-mem", label, peaks["xlsx"], peaks["sqlite"], "KiB", judged=judged))
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement")
@@ -822,6 +868,8 @@ def main() -> int:
             results.extend(site_checks(work, sizes, runs))
         if "review" in checks:  # at the largest size (the diff and export of a large file)
             results.extend(review_checks(work, max(sizes), runs, read_floor))
+        if "open-data" in checks:
+            results.extend(open_data_checks(work, max(sizes), runs))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -43,24 +43,13 @@ def _same(value: Any) -> Any:
 
 
 class TableRows:
-    """The rows of one table, made again at each pass (so never all held); its length is
-    counted on the first pass."""
+    """The rows of one table, made again at each pass, so never all held."""
 
     def __init__(self, data: dict[str, Any], name: str) -> None:
-        self.data, self.name, self.count = data, name, None
+        self.data, self.name = data, name
 
     def __iter__(self) -> Iterator[tuple]:
-        count = 0
-        for row in each_row(self.data, self.name, _same):
-            count += 1
-            yield row
-        self.count = count
-
-    def __len__(self) -> int:
-        if self.count is None:
-            for _ in self:
-                pass
-        return self.count or 0
+        return each_row(self.data, self.name, _same)
 
 
 def lazy_tables(data: dict[str, Any]) -> dict[str, TableRows]:

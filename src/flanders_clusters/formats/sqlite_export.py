@@ -227,19 +227,40 @@ class Break:
     message: str
 
 
-def breaks(tables: dict[str, list[tuple]]) -> list[Break]:
-    """Rows whose primary key repeats, or whose reference names no row."""
+def breaks(tables: dict[str, Any]) -> list[Break]:
+    """Rows whose primary key repeats, or whose reference names no row. ``tables``: each
+    table's rows, a list, or rows made again at each pass (``data_package.TableRows``),
+    which are passed over once more only when one breaks a key."""
     keys: dict[str, set] = {}
     shapes = {}  # each table's column names and the getter of its primary key
+    referred: dict[tuple[str, str], set] = {}  # (table, column) → the values it holds
     out = []
     for table in TABLES:
         names = [column for column, _, _ in table.columns()]
         key_of = itemgetter(*(names.index(column) for column in table.primary))
         shapes[table.name] = names, key_of
         found = tables[table.name]
-        keys[table.name] = seen = set(map(key_of, found))
-        if len(seen) == len(found):
-            continue  # the usual case, decided at set speed
+        columns = {column: names.index(column) for column in table.references_all()}
+        if isinstance(found, list):  # decided at set speed
+            keys[table.name] = seen = set(map(key_of, found))
+            count = len(found)
+            for column, at in columns.items():
+                referred[table.name, column] = set(map(itemgetter(at), found))
+        else:  # one pass over rows that are made, not held
+            keys[table.name] = seen = set()
+            adds = []
+            for column, at in columns.items():
+                referred[table.name, column] = values = set()
+                adds.append((values.add, itemgetter(at)))
+            count = 0
+            add_key = seen.add
+            for row in found:
+                count += 1
+                add_key(key_of(row))
+                for add, get in adds:
+                    add(get(row))
+        if len(seen) == count:
+            continue  # the usual case
         seen = set()
         for row in found:
             key = key_of(row)
@@ -251,7 +272,7 @@ def breaks(tables: dict[str, list[tuple]]) -> list[Break]:
         for column, other in table.references_all().items():
             at = names.index(column)
             known = keys[other]  # the referenced tables have a one-column key: its values
-            missing = set(map(itemgetter(at), tables[table.name])) - known - {None}
+            missing = referred[table.name, column] - known - {None}
             for row in tables[table.name] if missing else ():
                 if row[at] in missing:
                     out.append(
@@ -269,7 +290,7 @@ def _said(key: Any) -> str:
     return "/".join("" if part is None else str(part) for part in parts)
 
 
-def refusals(found: list[Finding], tables: dict[str, list[tuple]]) -> list[str]:
+def refusals(found: list[Finding], tables: dict[str, Any]) -> list[str]:
     """What stops the export: error findings of the key rules, and rows that break a key
     which no such finding reports (each named)."""
     named = [f for f in found if f.code in KEY_RULES and f.severity == "error"]
