@@ -39,6 +39,7 @@ def downloads(facts: Facts, text: str | None, calendar_name: str) -> Iterator[tu
     yield "data/events.json", json_list_pieces(event_rows.rows(data, facts.on))
     yield "data/clusters.schema.json", SCHEMA_FILE.read_bytes()
     yield "data/clusters.ics", ics.ics_bytes(data, facts.on, name=calendar_name, refresh=True)
+    yield from facts.open_data.files()  # data/package/: dataset_card.py
 
 
 def sitemap(facts: Facts, stems: dict[str, dict[str, str]]) -> bytes:

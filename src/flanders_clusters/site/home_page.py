@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..views import stats
-from . import pictures
+from . import dataset_card, pictures
 from .cluster_pages import HELIX, cluster_table, kind_counts
 from .event_pages import event_table
 from .network_page import graph
@@ -27,6 +27,7 @@ DOWNLOADS = (
     ("data/events.json", "data.events_json"),
     ("data/clusters.schema.json", "data.schema"),
     ("data/clusters.ics", "data.ics"),
+    ("data/package/datapackage.json", "data.package"),  # dataset_card.py
     ("timeline.svg", "data.chart"),
 )
 # The pages that state what follows the spearhead clusters' ten years (the registry's
@@ -104,7 +105,9 @@ def home(out: Renderer) -> tuple[str, bytes]:
         is_upcoming=bool(upcoming),
         tally={key: tally.get(key, 0) for key in ("error", "warning", "info")},
         registry_findings=facts.findings["registry"].get("", []),
-        downloads=DOWNLOADS,
+        downloads=facts.open_data.offered(DOWNLOADS),
+        licence=pieces.link(dataset_card.LICENCE_URL, dataset_card.LICENCE_NAME),
+        jsonld=facts.open_data.jsonld(href for href, _ in DOWNLOADS),
         events_total=len(facts.events),
         after2026=AFTER_2026,
     )

@@ -18,6 +18,7 @@ from ..programme import members, participation, periods, rules
 from ..programme.policy import policy
 from ..registry.records import Cluster, Event, Member, Partner, Registry
 from ..views import event_rows, network
+from .dataset_card import OpenData
 
 Row = dict[str, Any]
 
@@ -47,6 +48,11 @@ class Facts:
         self.partners: dict[str, Partner] = self.data.get("partners") or {}
         self.events: dict[str, Event] = self.data.get("events") or {}
         self.soon = policy(self.data)["ending_soon_days"]
+
+    @cached_property
+    def open_data(self) -> OpenData:
+        """The data package in ``data/package/`` and the dataset card (dataset_card.py)."""
+        return OpenData(self.data, self.on, self.options.findings, self.options.base_url)
 
     def prepare(self) -> None:
         """Gather what the cluster and partner pages share, once."""
