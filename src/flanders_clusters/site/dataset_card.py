@@ -91,8 +91,10 @@ class OpenData:
 
     def jsonld(self, downloads: Iterable[str]) -> dict[str, Any]:
         """The dataset card: every file of ``downloads`` in ``data/`` and the package's."""
+        package = self.paths()
         files = [path for path in downloads if path.startswith("data/")]
-        files += [path for path in self.paths() if path not in files]
+        files = [path for path in files if path != DESCRIPTOR or package]
+        files += [path for path in package if path not in files]
         base = self.base_url or ""
         out: dict[str, Any] = {
             "@context": "https://schema.org",
