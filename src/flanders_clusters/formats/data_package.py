@@ -32,14 +32,10 @@ from typing import Any
 from ..errors import AlreadyExists, PermissionDenied, WriteFailed
 from ..files import durable
 from . import table_schema
-from .sqlite_export import NAMES, each_row, finding_rows, judged
+from .sqlite_export import NAMES, RAW, each_row, finding_rows, judged
 
 DESCRIPTOR = "datapackage.json"
 FILES = (*(f"{name}.csv" for name in NAMES), DESCRIPTOR)
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 class TableRows:
@@ -49,7 +45,7 @@ class TableRows:
         self.data, self.name = data, name
 
     def __iter__(self) -> Iterator[tuple]:
-        return each_row(self.data, self.name, _same)
+        return each_row(self.data, self.name, RAW)
 
 
 def lazy_tables(data: dict[str, Any]) -> dict[str, TableRows]:
@@ -72,14 +68,32 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def csv_lines(header: list[str], rows: Iterable[Iterable[Any]], handle: Any) -> int:
-    """Write the header and ``rows`` as CSV to ``handle``; the number of rows."""
+def csv_lines(
+    header: list[str], rows: Iterable[Iterable[Any]], handle: Any, types: list[str] | None = None
+) -> int:
+    """Write the header and ``rows`` as CSV to ``handle``; the number of rows. The csv
+    module writes text, numbers, dates (ISO) and None (an empty cell) as ``cell`` does:
+    only the columns of ``types`` that are booleans or arrays are converted."""
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(header)
+    at = [i for i, kind in enumerate(types or ()) if kind in ("boolean", "array")]
+    write = writer.writerow
     count = 0
-    for row in rows:
-        writer.writerow([cell(value) for value in row])
-        count += 1
+    if types is None:
+        for row in rows:
+            write([cell(value) for value in row])
+            count += 1
+    elif not at:
+        for row in rows:
+            write(row)
+            count += 1
+    else:
+        for row in rows:
+            values = list(row)
+            for index in at:
+                values[index] = cell(values[index])
+            write(values)
+            count += 1
     return count
 
 
@@ -120,10 +134,11 @@ def files(data: dict[str, Any], found_rows: list[tuple], on: dt.date) -> Iterato
     """Each file of the package: its name and a function that writes it to a text
     handle and returns its number of rows (None for the descriptor, which comes last)."""
     for name in NAMES:
-        rows: Iterable[tuple] = found_rows if name == "findings" else each_row(data, name, _same)
+        rows: Iterable[tuple] = found_rows if name == "findings" else each_row(data, name, RAW)
 
         def write(handle: Any, name: str = name, rows: Iterable[tuple] = rows) -> int | None:
-            return csv_lines(table_schema.columns(name), rows, handle)
+            types = table_schema.column_types(name)
+            return csv_lines(table_schema.columns(name), rows, handle, types)
 
         yield f"{name}.csv", write
 

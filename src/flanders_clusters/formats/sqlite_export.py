@@ -165,17 +165,28 @@ def _cell(value: Any) -> Any:
 # -- rows ----------------------------------------------------------------------------------
 
 
+RAW = "raw"  # ``each_row``'s ``cell`` for values as the registry holds them
+
+
 def _rows_of(table: Table, cell: Any = None) -> Any:
     """A function that makes a record into a row of ``table`` (the key first, then a
     value per field, a fixed default where the field is absent), each value through
-    ``cell`` (default: as SQLite stores it)."""
-    keys = [f.key for f in table.fields()]
+    ``cell`` (default: as SQLite stores it; ``RAW``: as it is)."""
     filled = defaults(table.record) if table.record is not None else {}
+    pairs = [(f.key, filled.get(f.key)) for f in table.fields()]
     convert = _cell if cell is None else cell
 
-    def row(lead: str, record: Mapping[str, Any]) -> tuple:
+    if cell is RAW:
+
+        def raw(lead: str, record: dict[str, Any]) -> tuple:
+            get = record.get
+            return (lead, *[get(key, default) for key, default in pairs])
+
+        return raw
+
+    def row(lead: str, record: dict[str, Any]) -> tuple:
         get = record.get
-        return (lead, *[convert(get(key, filled.get(key))) for key in keys])
+        return (lead, *[convert(get(key, default)) for key, default in pairs])
 
     return row
 
@@ -185,8 +196,8 @@ _LISTS = {"memberships": "members", "funding": "funding", "labels": "labels"}
 
 def each_row(data: dict[str, Any], name: str, cell: Any = None) -> Iterator[tuple]:
     """The rows of the table ``name`` (not findings), in key order, one at a time, each
-    value through ``cell`` (default: as SQLite stores it; ``lambda v: v``: as the
-    registry holds it). An export that streams its tables asks for each in turn."""
+    value through ``cell`` (default: as SQLite stores it; ``RAW``: as the registry
+    holds it). An export that streams its tables asks for each in turn."""
     if name == "event_clusters":
         for eid, event in sorted((data.get("events") or {}).items()):
             yield from ((eid, cid) for cid in event.get("clusters") or ())

@@ -22,18 +22,14 @@ from typing import Any
 from ..files import durable
 from . import table_schema
 from .data_package import lazy_tables
-from .sqlite_export import NAMES, each_row, finding_rows, judged
+from .sqlite_export import NAMES, RAW, each_row, finding_rows, judged
 
 MAX_WIDTH = 60  # characters: wider text wraps out of view rather than widening the sheet
 _DATE_WIDTH = 10
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _rows(data: dict[str, Any], name: str, found_rows: list[tuple]) -> Any:
-    return found_rows if name == "findings" else each_row(data, name, _same)
+    return found_rows if name == "findings" else each_row(data, name, RAW)
 
 
 def _shown(value: Any) -> Any:
