@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHIPPED_DATA, run, write_registry
-from frictionless import validate
-from open_data_support import ON, export, write_hostile
+from open_data_support import ON, export, validate, write_hostile
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 

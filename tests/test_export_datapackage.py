@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHIPPED_DATA, digest, write_registry
-from frictionless import validate
-from open_data_support import FORMULA, ON, export, generate, write_hostile
+from open_data_support import FORMULA, ON, export, generate, validate, write_hostile
 
 from flanders_clusters.registry import records
 from flanders_clusters.registry.fields import defaults, fields, is_record
