@@ -68,7 +68,7 @@ def _column_letter(index: int) -> str:
 
 
 def _as_text(sheet: Any, value: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # never a formula
@@ -77,7 +77,7 @@ def _as_text(sheet: Any, value: str) -> Any:
 
 
 def _as_link(sheet: Any, value: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
@@ -88,9 +88,9 @@ def _as_link(sheet: Any, value: str) -> Any:
 
 def build(data: dict[str, Any], found_rows: list[tuple]) -> tuple[Any, dict[str, int]]:
     """The workbook (not yet saved) and the rows of each sheet."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     book = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
