@@ -194,6 +194,19 @@ def test_a_registry_whose_keys_break_is_refused_and_nothing_written(tmp_path: Pa
     assert not folder.exists()
 
 
+@pytest.fixture(params=[True, False], ids=["by-descriptor", "by-path"])
+def lookup(request, monkeypatch) -> None:
+    """Each folder test twice: names looked up in the folder's descriptor, and by their
+    paths (as on Windows, whose system has no such lookups)."""
+    from flanders_clusters.formats import data_package
+
+    if not request.param or data_package.BY_DESCRIPTOR:
+        monkeypatch.setattr(data_package, "BY_DESCRIPTOR", request.param)
+    else:
+        pytest.skip("this system cannot look names up in a folder's descriptor")
+
+
+@pytest.mark.usefixtures("lookup")
 def test_an_earlier_package_is_replaced_and_other_files_kept(tmp_path: Path) -> None:
     registry = write_registry(tmp_path)
     folder = tmp_path / "data"
@@ -206,6 +219,7 @@ def test_an_earlier_package_is_replaced_and_other_files_kept(tmp_path: Path) -> 
     assert not [name for name in os.listdir(folder) if name.endswith(".tmp")]
 
 
+@pytest.mark.usefixtures("lookup")
 def test_a_folder_of_other_files_a_file_or_a_link_is_refused(tmp_path: Path) -> None:
     registry = write_registry(tmp_path)
     other = tmp_path / "other"
@@ -226,6 +240,7 @@ def test_a_folder_of_other_files_a_file_or_a_link_is_refused(tmp_path: Path) -> 
     assert os.listdir(tmp_path / "elsewhere") == []
 
 
+@pytest.mark.usefixtures("lookup")
 def test_a_link_inside_an_earlier_package_is_not_followed(tmp_path: Path) -> None:
     registry = write_registry(tmp_path)
     folder = tmp_path / "data"

@@ -36,6 +36,15 @@ from .sqlite_export import NAMES, RAW, each_row, finding_rows, judged
 
 DESCRIPTOR = "datapackage.json"
 FILES = (*(f"{name}.csv" for name in NAMES), DESCRIPTOR)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# Names looked up in the folder's descriptor where the system can (not on Windows, where
+# each name is checked by its path just before it is written).
+BY_DESCRIPTOR = bool(
+    _NOFOLLOW
+    and getattr(os, "O_DIRECTORY", 0)
+    and {os.open, os.stat, os.rename} <= os.supports_dir_fd
+    and os.listdir in os.supports_fd
+)
 
 
 class TableRows:
@@ -170,9 +179,10 @@ def export(
 
 
 @contextmanager
-def open_folder(folder: Path) -> Iterator[int]:
-    """The folder to write the package into, opened (a descriptor) after it was made if
-    it did not exist; a link, a file or a folder that holds other things is refused."""
+def open_folder(folder: Path) -> Iterator[int | None]:
+    """The folder to write the package into, opened (a descriptor; None where names
+    cannot be looked up in one) after it was made if it did not exist; a link, a file or
+    a folder that holds other things is refused."""
     try:
         os.mkdir(folder)
     except FileExistsError:
@@ -185,7 +195,17 @@ def open_folder(folder: Path) -> Iterator[int]:
         raise PermissionDenied(
             f"{folder}: cannot create it: {exc.strerror}", "make the parent folder writable"
         ) from None
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    if not BY_DESCRIPTOR:
+        found = _kind(folder)
+        if found != "folder":
+            raise AlreadyExists(
+                f"{folder}: is {found}, not a folder, so nothing is written",
+                "name a new folder or an earlier data package's (a link is not followed)",
+            )
+        _refuse_unless_ours(folder, None)
+        yield None
+        return
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
     try:
         fd = os.open(folder, flags)
     except OSError as exc:
@@ -213,14 +233,14 @@ def _kind(path: Path) -> str | None:
     return "a symbolic link" if stat.S_ISLNK(mode) else "a file"
 
 
-def _refuse_unless_ours(folder: Path, fd: int) -> None:
+def _refuse_unless_ours(folder: Path, fd: int | None) -> None:
     """Write only into an empty folder or one whose ``datapackage.json`` is this tool's
     (by its name); what is there besides the package's files is left alone."""
-    names = set(os.listdir(fd))
+    names = set(os.listdir(folder if fd is None else fd))
     if not names:
         return
     try:
-        with _opened(fd, DESCRIPTOR) as handle:
+        with _opened(folder, fd, DESCRIPTOR) as handle:
             ours = json.loads(handle.read(1 << 24)).get("name") == table_schema.NAME
     except (OSError, ValueError, AttributeError):
         ours = False
@@ -232,9 +252,9 @@ def _refuse_unless_ours(folder: Path, fd: int) -> None:
 
 
 @contextmanager
-def _opened(fd: int, name: str) -> Iterator[Any]:
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    handle_fd = os.open(name, flags, dir_fd=fd)
+def _opened(folder: Path, fd: int | None, name: str) -> Iterator[Any]:
+    flags = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+    handle_fd = os.open(folder / name if fd is None else name, flags, dir_fd=fd)
     if not stat.S_ISREG(os.fstat(handle_fd).st_mode):
         os.close(handle_fd)
         raise OSError(f"{name}: not a regular file")
@@ -242,11 +262,14 @@ def _opened(fd: int, name: str) -> Iterator[Any]:
         yield handle
 
 
-def write_file(folder: Path, fd: int, name: str, write: Any, warnings: list[str]) -> int | None:
-    """Replace ``folder/name`` (looked up through ``fd``) with what ``write`` writes to a
-    text handle: over nothing or a regular file only."""
+def write_file(
+    folder: Path, fd: int | None, name: str, write: Any, warnings: list[str]
+) -> int | None:
+    """Replace ``folder/name`` (looked up through ``fd``, or by its path) with what
+    ``write`` writes to a text handle: over nothing or a regular file only."""
+    target = name if fd is not None else str(folder / name)
     try:
-        found = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        found = os.stat(target, dir_fd=fd, follow_symlinks=False)
     except FileNotFoundError:
         found = None
     if found is not None and not stat.S_ISREG(found.st_mode):
@@ -257,7 +280,7 @@ def write_file(folder: Path, fd: int, name: str, write: Any, warnings: list[str]
     try:
         with (
             durable.replacing(
-                name, folder=str(folder), dir_fd=fd, keep=True, warnings=warnings
+                target, folder=str(folder), dir_fd=fd, keep=True, warnings=warnings
             ) as temp,
             open(temp.fd, "w", encoding="utf-8", newline="", closefd=False) as handle,
         ):
