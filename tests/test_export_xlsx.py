@@ -195,6 +195,29 @@ def test_each_sheet_looks_like_a_table(tmp_path: Path) -> None:
     assert cell.hyperlink.target == "https://acme.example"
 
 
+def test_a_text_longer_than_a_cell_holds_is_cut_and_said(tmp_path: Path) -> None:
+    """Excel reports a workbook with a cell of more than 32,767 characters as damaged."""
+    registry = write_registry(tmp_path)
+    notes = "word " * 10_000  # 50,000 characters
+    text = registry.read_text().replace(
+        'name = "Beta Network"', f'name = "Beta Network"\nnotes = "{notes.strip()}"'
+    )
+    registry.write_text(text)
+    path = tmp_path / "clusters.xlsx"
+    result = export(registry, "xlsx", path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(
+        "warning: 1 text(s) longer than Excel's 32,767 characters a cell were cut (clusters "
+        "row 3 column notes): the data package and the SQLite export hold them whole\n"
+    )
+    book = openpyxl.load_workbook(path)
+    header = [cell.value for cell in book["clusters"][1]]
+    cell = book["clusters"][3][header.index("notes")]
+    assert len(cell.value) == 32_767
+    assert cell.value.startswith("word word")
+    assert cell.value.endswith(" […cut: 49,999 characters; the data package holds the whole text]")
+
+
 def test_an_output_that_is_a_link_or_a_folder_is_refused(tmp_path: Path) -> None:
     registry = write_registry(tmp_path)
     target = tmp_path / "target.txt"

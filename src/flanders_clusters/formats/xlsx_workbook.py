@@ -4,8 +4,9 @@ One sheet per table of the SQLite export (the same columns, in the same order), 
 with its header in bold and frozen, an auto-filter over its rows and column widths that
 fit their text (up to a limit). Values keep their kind: dates are dates (shown
 ``yyyy-mm-dd``), numbers are numbers, true/false are booleans, lists are JSON arrays as
-text; a web address is a link; text that a spreadsheet would take for a formula (``=…``)
-is stored as text, marked so that Excel keeps it text when the cell is edited.
+text; a web address is a link; a text longer than a cell holds is cut, saying so; text
+that a spreadsheet would take for a formula (``=…``) is stored as text, marked so that
+Excel keeps it text when the cell is edited.
 
 ``openpyxl`` is imported here only, when a workbook is written, in its write-only mode:
 the rows go from the registry to the file one at a time (each table is passed over
@@ -25,6 +26,11 @@ from .data_package import lazy_tables
 from .sqlite_export import NAMES, RAW, each_row, finding_rows, judged
 
 MAX_WIDTH = 60  # characters: wider text wraps out of view rather than widening the sheet
+# Excel holds at most 32,767 characters in a cell (and reports a workbook with a longer
+# one as damaged): a longer text is cut, and says so at its end.
+MAX_CELL = 32_767
+MAX_LINK = 2_079  # and at most 2,079 in a link's address: a longer URL stays text
+CUT = " […cut: {size:,} characters; the data package holds the whole text]"
 _DATE_WIDTH = 10
 
 
@@ -86,8 +92,17 @@ def _as_link(sheet: Any, value: str) -> Any:
     return cell
 
 
-def build(data: dict[str, Any], found_rows: list[tuple]) -> tuple[Any, dict[str, int]]:
-    """The workbook (not yet saved) and the rows of each sheet."""
+def _cut(value: str) -> str:
+    end = CUT.format(size=len(value))
+    return value[: MAX_CELL - len(end)] + end
+
+
+def build(
+    data: dict[str, Any], found_rows: list[tuple], cut: list[str] | None = None
+) -> tuple[Any, dict[str, int]]:
+    """The workbook (not yet saved) and the rows of each sheet; the cells cut to
+    ``MAX_CELL`` characters are added to ``cut``."""
+    cut = [] if cut is None else cut
     import openpyxl  # type: ignore[import-untyped]
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
@@ -114,10 +129,15 @@ def build(data: dict[str, Any], found_rows: list[tuple]) -> tuple[Any, dict[str,
         for row in _rows(data, name, found_rows):
             values = [_shown(value) for value in row]
             for index, value in enumerate(values):
-                if value.__class__ is str and value.startswith("="):
+                if value.__class__ is not str:
+                    continue
+                if len(value) > MAX_CELL:
+                    value = values[index] = _cut(value)
+                    cut.append(f"{name} row {count + 2} column {header[index]}")
+                if value.startswith("="):
                     values[index] = _as_text(sheet, value)
             for index in linked:
-                if values[index].__class__ is str:
+                if values[index].__class__ is str and len(values[index]) <= MAX_LINK:
                     values[index] = _as_link(sheet, values[index])
             sheet.append(values)
             count += 1
@@ -138,6 +158,13 @@ def export(
         durable.atomic(path, follow_links=False, warnings=warnings) as temp,
         open(temp.fd, "wb", closefd=False) as handle,
     ):
-        book, counted = build(data, finding_rows(found))
+        cut: list[str] = []
+        book, counted = build(data, finding_rows(found), cut)
         book.save(handle)
+    if cut:
+        warnings.append(
+            f"{len(cut)} text(s) longer than Excel's {MAX_CELL:,} characters a cell were cut "
+            f"({', '.join(cut[:3])}{', …' if len(cut) > 3 else ''}): the data package and "
+            "the SQLite export hold them whole"
+        )
     return counted, warnings
