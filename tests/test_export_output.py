@@ -25,6 +25,11 @@ def test_the_file_holds_what_stdout_gets(tmp_path: Path, fmt: str, what: str) ->
         assert path.read_bytes() == printed.stdout.encode("utf-8")
 
 
+def test_a_dash_is_stdout(tmp_path: Path) -> None:
+    args = ("--registry", str(SHIPPED_DATA), "export", "--format", "csv")
+    assert run(*args, "--output", "-").stdout == run(*args).stdout != ""
+
+
 def test_json_through_the_json_flag_too(tmp_path: Path) -> None:
     path = tmp_path / "clusters.json"
     written = run("--registry", str(SHIPPED_DATA), "export", "--json", "--output", str(path))

@@ -167,7 +167,8 @@ _FILE_EXAMPLES = {
     "--output",
     type=click.Path(path_type=Path),
     metavar="PATH",
-    help="Write here instead of stdout; sqlite, datapackage (a folder) and xlsx need it.",
+    help="Write here instead of stdout ('-': stdout); sqlite, datapackage (a folder) and "
+    "xlsx need it.",
 )
 @click.option(
     "--on",
@@ -212,6 +213,8 @@ def export(
                 s.note(line)
             return
         found = export_text.export(s.read().data, what or "clusters", chosen)
+        if output is not None and str(output) == "-":
+            output = None  # '-': stdout, as timeline --svg -
         if chosen == "json" and output is None:
             s.output(found)
             return
