@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import copy
 import csv
-import importlib.util
-import sys
 from pathlib import Path
 
-from conftest import REPO, Result, run
+import synthetic_registries
+from conftest import Result, run
 from site_support import hostile_registry, write
 
 ON = "2026-06-01"
@@ -31,16 +30,8 @@ def validate(path: Path):
 
 def generate(memberships: int) -> str:
     """The benchmark's registry of about ``memberships`` memberships (clean, shared
-    partners, events), loaded from ``benchmarks/run.py`` by its path."""
-    name = "clusters_benchmark_run"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "run.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.generate(memberships, events=max(1, memberships // 100))
+    partners, events)."""
+    return synthetic_registries.generate(memberships, events=max(1, memberships // 100))
 
 
 def hostile() -> dict:

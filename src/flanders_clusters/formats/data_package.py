@@ -31,6 +31,7 @@ from typing import Any
 
 from ..errors import AlreadyExists, PermissionDenied, WriteFailed
 from ..files import durable
+from ..registry.records import Registry
 from . import table_schema
 from .sqlite_export import NAMES, RAW, each_row, finding_rows, judged
 
@@ -50,14 +51,14 @@ BY_DESCRIPTOR = bool(
 class TableRows:
     """The rows of one table, made again at each pass, so never all held."""
 
-    def __init__(self, data: dict[str, Any], name: str) -> None:
+    def __init__(self, data: Registry, name: str) -> None:
         self.data, self.name = data, name
 
     def __iter__(self) -> Iterator[tuple]:
         return each_row(self.data, self.name, RAW)
 
 
-def lazy_tables(data: dict[str, Any]) -> dict[str, TableRows]:
+def lazy_tables(data: Registry) -> dict[str, TableRows]:
     return {name: TableRows(data, name) for name in NAMES if name != "findings"}
 
 
@@ -106,7 +107,7 @@ def csv_lines(
     return count
 
 
-def descriptor(data: dict[str, Any], on: dt.date) -> dict[str, Any]:
+def descriptor(data: Registry, on: dt.date) -> dict[str, Any]:
     """``datapackage.json``: the package's name, title, licence, sources, the day it
     was made (``--on``, so that the same registry on the same day gives the same bytes)
     and a resource per table with its Table Schema."""
@@ -135,11 +136,11 @@ def descriptor(data: dict[str, Any], on: dt.date) -> dict[str, Any]:
     }
 
 
-def descriptor_text(data: dict[str, Any], on: dt.date) -> str:
+def descriptor_text(data: Registry, on: dt.date) -> str:
     return json.dumps(descriptor(data, on), ensure_ascii=False, indent=2) + "\n"
 
 
-def files(data: dict[str, Any], found_rows: list[tuple], on: dt.date) -> Iterator[tuple[str, Any]]:
+def files(data: Registry, found_rows: list[tuple], on: dt.date) -> Iterator[tuple[str, Any]]:
     """Each file of the package: its name and a function that writes it to a text
     handle and returns its number of rows (None for the descriptor, which comes last)."""
     for name in NAMES:
@@ -159,7 +160,7 @@ def files(data: dict[str, Any], found_rows: list[tuple], on: dt.date) -> Iterato
 
 
 def export(
-    data: dict[str, Any], on: dt.date, line: Any, display: str, folder: Path
+    data: Registry, on: dt.date, line: Any, display: str, folder: Path
 ) -> tuple[dict[str, int], list[str]]:
     """Write the package of ``data`` (findings judged on ``on``) into ``folder``; the
     rows of each table and warnings. ``BrokenKeys`` when errors would break its keys."""

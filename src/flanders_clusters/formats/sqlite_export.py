@@ -168,7 +168,7 @@ def _cell(value: Any) -> Any:
 RAW = "raw"  # ``each_row``'s ``cell`` for values as the registry holds them
 
 
-def _rows_of(table: Table, cell: Any = None) -> Any:
+def _rows_of(table: Table, cell: Any = None) -> Callable[[str, Mapping[str, Any]], tuple]:
     """A function that makes a record into a row of ``table`` (the key first, then a
     value per field, a fixed default where the field is absent), each value through
     ``cell`` (default: as SQLite stores it; ``RAW``: as it is)."""
@@ -178,13 +178,13 @@ def _rows_of(table: Table, cell: Any = None) -> Any:
 
     if cell is RAW:
 
-        def raw(lead: str, record: dict[str, Any]) -> tuple:
+        def raw(lead: str, record: Mapping[str, Any]) -> tuple:
             get = record.get
             return (lead, *[get(key, default) for key, default in pairs])
 
         return raw
 
-    def row(lead: str, record: dict[str, Any]) -> tuple:
+    def row(lead: str, record: Mapping[str, Any]) -> tuple:
         get = record.get
         return (lead, *[convert(get(key, default)) for key, default in pairs])
 
@@ -194,28 +194,35 @@ def _rows_of(table: Table, cell: Any = None) -> Any:
 _LISTS = {"memberships": "members", "funding": "funding", "labels": "labels"}
 
 
-def each_row(data: dict[str, Any], name: str, cell: Any = None) -> Iterator[tuple]:
+def each_row(data: Registry, name: str, cell: Any = None) -> Iterator[tuple]:
     """The rows of the table ``name`` (not findings), in key order, one at a time, each
     value through ``cell`` (default: as SQLite stores it; ``RAW``: as the registry
     holds it). An export that streams its tables asks for each in turn."""
+    clusters, events = data.get("clusters") or {}, data.get("events") or {}
     if name == "event_clusters":
-        for eid, event in sorted((data.get("events") or {}).items()):
+        for eid, event in sorted(events.items()):
             yield from ((eid, cid) for cid in event.get("clusters") or ())
         return
     make = _rows_of(next(t for t in TABLES if t.name == name), cell)
-    if name in ("clusters", "partners", "events"):
-        for key, record in sorted((data.get(name) or {}).items()):
+    by_id: dict[str, Mapping[str, Mapping[str, Any]]] = {
+        "clusters": clusters,
+        "partners": data.get("partners") or {},
+        "events": events,
+    }
+    if name in by_id:
+        for key, record in sorted(by_id[name].items()):
             yield make(key, record)
     elif name == "participants":
-        for eid, event in sorted((data.get("events") or {}).items()):
+        for eid, event in sorted(events.items()):
             yield from (make(eid, item) for item in event.get("participants") or ())
     else:
-        key = _LISTS[name]
-        for cid, cluster in sorted((data.get("clusters") or {}).items()):
-            yield from (make(cid, item) for item in cluster.get(key) or ())
+        lists = _LISTS[name]
+        for cid, cluster in sorted(clusters.items()):
+            items: Any = cluster.get(lists)
+            yield from (make(cid, item) for item in items or ())
 
 
-def rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
+def rows(data: Registry) -> dict[str, list[tuple]]:
     """The rows of each table but findings, in key order."""
     return {table.name: list(each_row(data, table.name)) for table in TABLES}
 
@@ -261,7 +268,8 @@ def breaks(tables: dict[str, Any]) -> list[Break]:
             keys[table.name] = seen = set()
             adds = []
             for column, at in columns.items():
-                referred[table.name, column] = values = set()
+                values: set[Any] = set()
+                referred[table.name, column] = values
                 adds.append((values.add, itemgetter(at)))
             count = 0
             add_key = seen.add
@@ -379,7 +387,7 @@ def counts(tables: dict[str, list[tuple]], found_rows: list[tuple]) -> dict[str,
 
 
 def judged(
-    data: dict[str, Any],
+    data: Registry,
     on: dt.date,
     line: Any,
     display: str,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..registry.fields import Field, defaults
+from ..registry.records import Registry
 from ..registry.vocabulary import PROFILES, SEVERITIES
 from .sqlite_export import FINDING_COLUMNS, TABLES, Table
 
@@ -188,11 +189,12 @@ def label_column(name: str) -> str | None:
     return next((c for c in ("name", "title") if c in found), None)
 
 
-def sources(data: dict[str, Any]) -> list[str]:
+def sources(data: Registry) -> list[str]:
     """The web pages the registry cites (every cluster's and event's sources), sorted:
     the attribution the licence asks for."""
     found: set[str] = set()
-    for kind in ("clusters", "events"):
-        for record in (data.get(kind) or {}).values():
-            found.update(record.get("sources") or ())
+    for cluster in (data.get("clusters") or {}).values():
+        found.update(cluster.get("sources") or ())
+    for event in (data.get("events") or {}).values():
+        found.update(event.get("sources") or ())
     return sorted(found)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import durable
+from ..registry.records import Registry
 from . import table_schema
 from .data_package import lazy_tables
 from .sqlite_export import NAMES, RAW, each_row, finding_rows, judged
@@ -34,7 +35,7 @@ CUT = " […cut: {size:,} characters; the data package holds the whole text]"
 _DATE_WIDTH = 10
 
 
-def _rows(data: dict[str, Any], name: str, found_rows: list[tuple]) -> Any:
+def _rows(data: Registry, name: str, found_rows: list[tuple]) -> Any:
     return found_rows if name == "findings" else each_row(data, name, RAW)
 
 
@@ -83,7 +84,7 @@ def _as_text(sheet: Any, value: str) -> Any:
 
 
 def _as_link(sheet: Any, value: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
@@ -98,13 +99,13 @@ def _cut(value: str) -> str:
 
 
 def build(
-    data: dict[str, Any], found_rows: list[tuple], cut: list[str] | None = None
+    data: Registry, found_rows: list[tuple], cut: list[str] | None = None
 ) -> tuple[Any, dict[str, int]]:
     """The workbook (not yet saved) and the rows of each sheet; the cells cut to
     ``MAX_CELL`` characters are added to ``cut``."""
     cut = [] if cut is None else cut
     import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     book = openpyxl.Workbook(write_only=True)
@@ -147,7 +148,7 @@ def build(
 
 
 def export(
-    data: dict[str, Any], on: dt.date, line: Any, display: str, path: Path
+    data: Registry, on: dt.date, line: Any, display: str, path: Path
 ) -> tuple[dict[str, int], list[str]]:
     """Write the workbook of ``data`` (findings judged on ``on``) to ``path``, over
     nothing or a regular file only; the rows of each sheet and warnings."""
