@@ -68,6 +68,8 @@ _FINDINGS = {
     "fix": ("string", "How to correct it."),
 }
 _FINDING_CHOICES = {"severity": SEVERITIES, "profile": PROFILES}
+# The findings' columns that always hold a value (the others may be null).
+_REQUIRED = ("id", "code", "rule", "severity", "profile", "message", "path", "fix")
 _TABLE_DESCRIPTIONS = {
     "event_clusters": "The clusters that organised or took part in each event.",
     "findings": "The findings of the programme's rules (`clusters validate`) on the day "
@@ -126,9 +128,6 @@ def described_columns(name: str) -> Iterator[dict[str, Any]]:
                 if found is not None:
                     constraints[bound] = int(found) if f.base is int else found
         yield _column(column, TYPES[f.base], f.meta.help, constraints)
-
-
-_REQUIRED = ("id", "code", "rule", "severity", "profile", "message", "path", "fix")
 
 
 def _key_text(t: Table, column: str, references: dict[str, str]) -> str:

@@ -43,7 +43,9 @@ ENCODINGS = {
 
 
 def encoding(path: str) -> str:
-    return next(kind for suffix, kind in ENCODINGS.items() if path.endswith(suffix))
+    """The media type of a download, by its name."""
+    found = (kind for suffix, kind in ENCODINGS.items() if path.endswith(suffix))
+    return next(found, "application/octet-stream")
 
 
 class OpenData:
