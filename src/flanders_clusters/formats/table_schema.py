@@ -69,7 +69,7 @@ _FINDINGS = {
 }
 _FINDING_CHOICES = {"severity": SEVERITIES, "profile": PROFILES}
 # The findings' columns that always hold a value (the others may be null).
-_REQUIRED = ("id", "code", "rule", "severity", "profile", "message", "path", "fix")
+_REQUIRED = ("id", "code", "rule", "severity", "profile", "message")
 _TABLE_DESCRIPTIONS = {
     "event_clusters": "The clusters that organised or took part in each event.",
     "findings": "The findings of the programme's rules (`clusters validate`) on the day "
