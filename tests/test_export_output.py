@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_DATA, digest, run
+from conftest import SHIPPED_DATA, digest, run, write_registry
 from open_data_support import write_hostile
 
 
@@ -51,3 +51,21 @@ def test_an_output_that_is_a_link_or_a_folder_is_refused(tmp_path: Path) -> None
         assert result.exit_code == 4, result.stderr
         assert result.stderr.startswith(f"error: {output}: ")
     assert digest(target) == before and link.is_symlink()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "sqlite", "xlsx"])
+def test_the_registry_in_use_is_never_the_output(tmp_path: Path, fmt: str) -> None:
+    registry = write_registry(tmp_path)
+    before = digest(registry)
+    result = run("--registry", str(registry), "export", "--format", fmt, "--output", str(registry))
+    assert result.exit_code == 2
+    message = f"--output {registry} is the registry; it is replaced only by an edit"
+    if fmt == "json":  # --format json: the error as JSON too
+        assert result.json()["error"] == {
+            "code": "usage",
+            "message": message,
+            "fix": "name another file",
+        }
+    else:
+        assert result.stderr == f"error: {message}; fix: name another file\n"
+    assert digest(registry) == before

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ..errors import UsageError
+from ..errors import ClustersError, UsageError
 from ..formats.export_text import FORMATS as EXPORT_FORMATS
 from ..registry.vocabulary import CLUSTER_TYPES
 from ..terminal import tables
@@ -196,6 +196,8 @@ def export(
 
     with session(ctx, as_json or fmt == "json") as s:
         chosen = output_format(fmt, as_json, "json")
+        if output is not None and str(output) != "-":
+            _refuse_the_registry(s, output)
         if chosen in export_text.FILE_FORMATS:
             example = _FILE_EXAMPLES[chosen]
             if output is None:
@@ -234,6 +236,22 @@ def export(
         for warning in durable.write_output(output, content, f"clusters.{chosen}"):
             s.note(f"warning: {warning}", "yellow")
         s.note(f"wrote {output}")
+
+
+def _refuse_the_registry(s: Session, path: Path) -> None:
+    """The registry in use is replaced only by an edit (under its lock), never by an
+    export written over it."""
+    import os
+
+    try:
+        same = os.path.samefile(path, s.source().path)
+    except (ClustersError, OSError):
+        same = False  # no registry, or no FILE yet
+    if same:
+        raise UsageError(
+            f"--output {path} is the registry; it is replaced only by an edit",
+            "name another file",
+        )
 
 
 def _every_table(s: Session, fmt: str, document: Any, on: dt.date, path: Path) -> list[str]:
