@@ -28,6 +28,7 @@ from typing import Any
 from ..errors import BrokenKeys
 from ..formats import data_package, table_schema
 from ..formats.sqlite_export import breaks, finding_rows, judged
+from ..registry.records import Registry
 
 LICENCE_URL, LICENCE_NAME = table_schema.LICENCE["path"], table_schema.LICENCE_SHORT
 FOLDER = "data/package/"
@@ -51,9 +52,7 @@ def encoding(path: str) -> str:
 class OpenData:
     """The package and the card of one build."""
 
-    def __init__(
-        self, data: dict[str, Any], on: dt.date, findings: bool, base_url: str | None
-    ) -> None:
+    def __init__(self, data: Registry, on: dt.date, findings: bool, base_url: str | None) -> None:
         self.data, self.on, self.findings, self.base_url = data, on, findings, base_url
 
     @cached_property
