@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -195,3 +197,21 @@ def run_in_terminal(*args: str, timeout: float = 60) -> tuple[int, str]:
     os.close(leader)
     code = process.wait(timeout=timeout)
     return code, b"".join(chunks).decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for a module's browser tests (Playwright gives each launch a fresh,
+    empty profile); without one the tests fail and say how to get one (they never skip)."""
+    from playwright.sync_api import Error, sync_playwright
+    from site_support import CHROMIUM_FLAGS, HOW_TO_GET_ONE, chromium
+
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(
+                executable_path=chromium(), headless=True, args=CHROMIUM_FLAGS
+            )
+        except Error as exc:
+            pytest.fail(f"{HOW_TO_GET_ONE} ({exc.message.splitlines()[0]})", pytrace=False)
+        yield launched
+        launched.close()

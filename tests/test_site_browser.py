@@ -22,11 +22,8 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from conftest import REPO, run
 from site_support import (
-    CHROMIUM_FLAGS,
     HOSTILE_NAMES,
-    HOW_TO_GET_ONE,
     SCRIPT,
-    chromium,
     hostile_registry,
     write,
 )
@@ -36,22 +33,6 @@ pytestmark = pytest.mark.slow
 ON = "2026-11-30"
 WIDTH = 360
 SCREENSHOT = REPO / "docs" / "site-cluster.png"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    """Headless Chromium (Playwright gives each launch a fresh, empty profile)."""
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=chromium(), headless=True, args=CHROMIUM_FLAGS
-            )
-        except Error as exc:
-            pytest.fail(f"{HOW_TO_GET_ONE} ({exc.message.splitlines()[0]})", pytrace=False)
-        yield launched
-        launched.close()
 
 
 class Server:

@@ -51,22 +51,6 @@ WALK = """() => {
 LINKS = "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import Error, sync_playwright
-    from site_support import CHROMIUM_FLAGS, HOW_TO_GET_ONE, chromium
-
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=chromium(), headless=True, args=CHROMIUM_FLAGS
-            )
-        except Error as exc:
-            pytest.fail(f"{HOW_TO_GET_ONE} ({exc.message.splitlines()[0]})", pytrace=False)
-        yield launched
-        launched.close()
-
-
 def registry_args(which: str, folder: Path) -> tuple[str, ...]:
     if which == "shipped":
         return ()

@@ -29,22 +29,6 @@ SHOTS = {"site-desktop.png": 1280, "site-phone.png": 360}
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import Error, sync_playwright
-    from site_support import CHROMIUM_FLAGS, HOW_TO_GET_ONE, chromium
-
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=chromium(), headless=True, args=CHROMIUM_FLAGS
-            )
-        except Error as exc:
-            pytest.fail(f"{HOW_TO_GET_ONE} ({exc.message.splitlines()[0]})", pytrace=False)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
 def served() -> Iterator[tuple[Path, Server]]:
     with tempfile.TemporaryDirectory() as folder:
         out = build(Path(folder))
