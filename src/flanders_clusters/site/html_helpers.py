@@ -237,9 +237,14 @@ NAMED = frozenset(
 class Table:
     """A table for the ``table`` macro: its heads (place, heading, whether a number),
     the cells after the row's heading, and its rows. A column that no row fills is left
-    out (the first, the rows' headings, always stays)."""
+    out (the first, the rows' headings, always stays).
 
-    __slots__ = ("cells", "heads", "rows", "th")
+    ``lines`` are the rows as the macro writes them, each value escaped here, once (a
+    value that is HTML already, such as a link or a date, is kept): each row's heading,
+    and each shown cell's opening tag beside its value. The macro's loop over them then
+    has nothing to escape, and a table of ten thousand rows costs no call per cell."""
+
+    __slots__ = ("cells", "heads", "lines", "rows", "th")
 
     def __init__(
         self,
@@ -252,6 +257,19 @@ class Table:
             tuple(columns), tuple(filled(columns, rows)), tuple(numeric)
         )
         self.rows = rows
+        cells = self.cells
+        self.lines = [
+            (
+                _html(row[0]),
+                [(tag, _html(row[place])) for place, tag in cells],
+            )
+            for row in rows
+        ]
 
     def __bool__(self) -> bool:
         return bool(self.rows)
+
+
+def _html(value: Any) -> Markup:
+    """``value`` as HTML, as autoescaping makes it: HTML kept, anything else escaped."""
+    return value if value.__class__ is Markup else escape(value)

@@ -82,6 +82,9 @@ class Renderer:
             version=__version__,
             today=pieces.date(facts.on),  # the date judged on, as every page shows it
         )
+        # every page imports the macros: with their globals one dict, Jinja2 finds the
+        # module it made for the first page instead of comparing a chain of keys each time
+        self.template("macros.html")
 
     def page(
         self, template: str, path: str, title: str, jsonld: Row | None = None, **context: Any
