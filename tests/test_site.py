@@ -1035,3 +1035,35 @@ def test_the_ends_of_the_calendar_draw_without_overflow() -> None:
     assert chart["bars"] == [{"x": 0.0, "width": 600.0, "basis": "published"}]
     assert chart["on"] == 600.0
     assert [year["year"] for year in chart["years"] if year["label"]][:2] == [5, 10]
+
+
+def test_table_cells_and_words_are_escaped_once_and_only_once() -> None:
+    # Cells are escaped when their table is made and written by the macro as they are;
+    # words and helpers are called without Jinja2's context: text from a record is
+    # still escaped, HTML the build made is kept, and a template variable that takes a
+    # helper's name is escaped as any other value.
+    from markupsafe import Markup
+
+    from flanders_clusters.site.html_helpers import Table
+    from flanders_clusters.site.rendering import Renderer
+    from flanders_clusters.site.shared_facts import Facts, Options
+
+    out = Renderer(Facts({}, dt.date(2026, 11, 27), Options()))
+    table = Table(
+        out.pieces,
+        ("col.name", "col.role", "col.since"),
+        [("<b>A&B</b>", Markup("<i>kept</i>"), 7), (Markup("<a href='x'>B</a>"), "", None)],
+    )
+    html = out.env.from_string('{% from "macros.html" import table %}{{ table(t, "h") }}').render(
+        t=table
+    )
+    assert '<th scope="row">&lt;b&gt;A&amp;B&lt;/b&gt;</th>' in html
+    assert '<td data-label="Role"><i>kept</i></td><td data-label="Since">7</td>' in html
+    assert "<th scope=\"row\"><a href='x'>B</a></th>" in html
+    shadowed = out.env.from_string(
+        '{{ _("nav.home") }}|{% for _, link in [("<x>", "<y>")] %}{{ _ }}{{ link }}{% endfor %}'
+        '|{{ number(1234) }}|{{ link("javascript:<z>") }}'
+    ).render()
+    assert shadowed == "Overview|&lt;x&gt;&lt;y&gt;|1,234|javascript:&lt;z&gt;"
+    hidden = out.env.from_string('{% set _ = "<x>".upper %}{{ _() }}').render()
+    assert hidden == "&lt;X&gt;"

@@ -15,10 +15,14 @@ content are put into it.
 
 from __future__ import annotations
 
+import keyword
 from functools import cached_property
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.idtracking import VAR_LOAD_RESOLVE
 from markupsafe import Markup, escape
 
 from .. import __version__
@@ -27,6 +31,70 @@ from .shared_facts import Facts
 
 Row = dict[str, Any]
 _SLOT = "\x00"  # marks a slot of the frame (never in the site's own words and links)
+
+
+# The site's own helpers that templates call (``_`` and the pieces of ``html_helpers``):
+# plain functions, none of which takes Jinja2's context. (``end`` is not one: the cluster
+# page passes its own ``end``, a value.)
+HELPERS = frozenset(
+    {
+        "_",
+        "d",
+        "money",
+        "number",
+        "status",
+        "link",
+        "cluster_link",
+        "partner_link",
+        "event_link",
+        "cluster_links",
+        "partner_links",
+    }
+)
+
+
+class Compiler(CodeGenerator):
+    """Jinja2's compiler, but for the calls of the site's helpers and words.
+
+    Jinja2 sends every call through ``context.call``, which asks the callable whether
+    it wants the context, and escapes every word a template says (each a copy of a word
+    escaped once already): a page says a hundred words, and these cost ten times the
+    word itself. A call of one of ``HELPERS`` is compiled as a plain call, and the words
+    of ``_`` (always HTML, see ``Pieces.say``) are written as they are; what any other
+    call returns is escaped as before."""
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        if forward_caller or not _helper(node, frame):
+            # (Jinja2 wraps its visitor, which takes this flag by name only)
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.visit(node.node, frame)
+        self.write("(")
+        for place, arg in enumerate((*node.args, *node.kwargs)):
+            if place:
+                self.write(", ")
+            self.visit(arg, frame)
+        self.write(")")
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if _helper(node, frame, "_") and finalize.src is None:
+            self.write("(")
+            return
+        super()._output_child_pre(node, frame, finalize)
+
+
+def _helper(node: nodes.Node, frame: Frame, names: Any = HELPERS) -> bool:
+    """Whether ``node`` calls one of ``names`` as the environment has it (no template
+    variable of that name hides it)."""
+    if not (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name)):
+        return False
+    name = node.node.name
+    if name not in names or node.dyn_args is not None or node.dyn_kwargs is not None:
+        return False
+    if any(keyword.iskeyword(kwarg.key) for kwarg in node.kwargs):
+        return False
+    ref = frame.symbols.find_ref(name)
+    return ref is not None and frame.symbols.find_load(ref) == (VAR_LOAD_RESOLVE, name)
 
 
 def environment(pieces: Pieces) -> jinja2.Environment:
@@ -40,6 +108,7 @@ def environment(pieces: Pieces) -> jinja2.Environment:
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
     )
+    env.code_generator_class = Compiler
     # the site's own gettext: a key of the catalogue, its {name}s filled in and escaped
     env.install_gettext_callables(  # type: ignore[attr-defined]
         pieces.say, pieces.plural, newstyle=False
@@ -90,6 +159,9 @@ class Renderer:
         self, template: str, path: str, title: str, jsonld: Row | None = None, **context: Any
     ) -> tuple[str, bytes]:
         """A page: its template's content rendered, put into the frame."""
+        # the templates call the helpers by their names (see ``Compiler``): a page's
+        # values never take them
+        assert HELPERS.isdisjoint(context), "a page's values take no helper's name"
         root = "../" * path.count("/")
         main = self.template(template).render(root=root, **context)
         return path, self.framed(path, title, main, jsonld)
