@@ -261,7 +261,11 @@ class Table:
         self.lines = [
             (
                 _html(row[0]),
-                [(tag, _html(row[place])) for place, tag in cells],
+                [
+                    (tag, value if value.__class__ is Markup else escape(value))
+                    for place, tag in cells
+                    for value in [row[place]]
+                ],
             )
             for row in rows
         ]
