@@ -28,6 +28,7 @@ multiplications and square roots only, whose results IEEE 754 fixes on every mac
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -276,6 +277,20 @@ def _legend(
 ) -> tuple[list[str], float]:
     """``(class, label)`` items in rows across ``width``, each after its swatch (drawn by
     ``swatch(class, x, middle, size)``); the lines and the bottom of the last row."""
+    lines, bottom = _legend_lines(tuple(items), top, width, swatch, font)
+    return list(lines), bottom
+
+
+@functools.lru_cache(maxsize=64)
+def _legend_lines(
+    items: tuple[tuple[str, str], ...],
+    top: float,
+    width: float,
+    swatch: Callable[[str, float, float, float], str],
+    font: float,
+) -> tuple[tuple[str, ...], float]:
+    """``_legend``'s lines, drawn once for each legend (every cluster page has one, and
+    most are the same)."""
     out = [f'<g class="legend" font-size="{_n(font)}">']
     mark = font * 0.9  # the swatch's size
     x, middle, row = float(MARGIN), top + font / 2, font * 1.6
@@ -290,7 +305,7 @@ def _legend(
         )
         x += size + font
     out.append("</g>")
-    return out, middle + font / 2
+    return tuple(out), middle + font / 2
 
 
 # -- the network graph ------------------------------------------------------------------
@@ -727,14 +742,8 @@ def _network_legend(
         for kind in (*CLUSTER_TYPES, "other")
         if kind in seen
     ]
-
-    def dot(css: str, x: float, middle: float, size: float) -> str:
-        return (
-            f'<circle class="{css}" cx="{_n(x + size / 2)}" cy="{_n(middle)}" r="{_n(size / 2)}"/>'
-        )
-
     font = FONT * max(1.0, math.sqrt(width / WIDTHS[1]))  # as the labels grow
-    legend, bottom = _legend(items, top + 6, width, dot, font)
+    legend, bottom = _legend(items, top + 6, width, _dot, font)
     for line in _wrap(words.network_key, width - 2 * MARGIN, font):
         bottom += font * 1.4
         legend.append(
@@ -841,6 +850,10 @@ def members_by_kind(
     everyone = sum(totals)
     summary = words.counted(words.members_summary, everyone, clusters=words.number(len(rows)))
     return _svg("members", width, y - ROW_GAP + MARGIN, prefix, words.members_title, summary, body)
+
+
+def _dot(css: str, x: float, middle: float, size: float) -> str:
+    return f'<circle class="{css}" cx="{_n(x + size / 2)}" cy="{_n(middle)}" r="{_n(size / 2)}"/>'
 
 
 def _square(css: str, x: float, middle: float, size: float) -> str:
