@@ -215,3 +215,18 @@ def browser() -> Iterator[Any]:
             pytest.fail(f"{HOW_TO_GET_ONE} ({exc.message.splitlines()[0]})", pytrace=False)
         yield launched
         launched.close()
+
+
+# The open-data exports' tables, in their order (the data package's resources, the
+# workbook's sheets, the Datasette metadata's tables): written out, not derived.
+EXPORT_TABLES = [
+    "clusters",
+    "partners",
+    "memberships",
+    "funding",
+    "labels",
+    "events",
+    "event_clusters",
+    "participants",
+    "findings",
+]

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import digest, write_registry
+from conftest import EXPORT_TABLES, digest, write_registry
 from open_data_support import export, write_hostile
 
 from flanders_clusters.registry import records
@@ -50,17 +50,7 @@ def test_the_metadata_describes_every_table_and_column(tmp_path: Path) -> None:
     assert metadata["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
     assert "sources" in metadata["source"]
     tables = metadata["databases"]["clusters"]["tables"]
-    assert list(tables) == [
-        "clusters",
-        "partners",
-        "memberships",
-        "funding",
-        "labels",
-        "events",
-        "event_clusters",
-        "participants",
-        "findings",
-    ]
+    assert list(tables) == EXPORT_TABLES
     members = tables["memberships"]
     assert members["description"] == "A membership of a partner in a cluster."
     assert members["columns"]["role"] == field(records.Member, "role").meta.help

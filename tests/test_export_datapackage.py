@@ -11,23 +11,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_DATA, digest, write_registry
+from conftest import EXPORT_TABLES, SHIPPED_DATA, digest, write_registry
 from open_data_support import FORMULA, ON, export, generate, validate, write_hostile
 
 from flanders_clusters.registry import records
 from flanders_clusters.registry.fields import defaults, fields, is_record
 
-TABLES = [
-    "clusters",
-    "partners",
-    "memberships",
-    "funding",
-    "labels",
-    "events",
-    "event_clusters",
-    "participants",
-    "findings",
-]
+TABLES = EXPORT_TABLES
 
 
 def package(registry: Path, folder: Path) -> dict:

@@ -16,23 +16,13 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import SHIPPED_DATA, digest, run, write_registry
+from conftest import EXPORT_TABLES, SHIPPED_DATA, digest, run, write_registry
 from open_data_support import FORMULA, ON, export, write_hostile
 
 from flanders_clusters.registry import records
 from flanders_clusters.registry.fields import defaults
 
-SHEETS = [
-    "clusters",
-    "partners",
-    "memberships",
-    "funding",
-    "labels",
-    "events",
-    "event_clusters",
-    "participants",
-    "findings",
-]
+SHEETS = EXPORT_TABLES
 LISTS = ("sources", "nace", "clusters")  # held as JSON arrays in a cell
 
 
